@@ -1,0 +1,61 @@
+# Two commands: `make run` (serve the embedded default on 127.0.0.1:8000) and `make test` (the whole suite).
+PYTHON ?= python3
+VENV := .venv
+BIN := $(VENV)/bin
+STAMP := $(VENV)/.installed-$(shell cat requirements.txt requirements-dev.txt | cksum | cut -d' ' -f1)
+PORT ?= 8000
+HOST ?= 127.0.0.1
+MYSQL_HEADERS := default-libmysqlclient-dev pkg-config
+
+.PHONY: run test lint bench demo worker mysql-headers clean
+
+$(STAMP):
+	@$(MAKE) --no-print-directory mysql-headers
+	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --upgrade pip
+	$(BIN)/python -m pip install --quiet -r requirements-dev.txt
+	rm -f $(VENV)/.installed-* && touch $@
+
+# mysqlclient compiles against the MySQL/MariaDB client headers.
+mysql-headers:
+	@if ! pkg-config --exists mysqlclient 2>/dev/null && ! pkg-config --exists libmariadb 2>/dev/null; then \
+		if [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null; then \
+			echo "Installing $(MYSQL_HEADERS) (needed to build mysqlclient)"; \
+			apt-get install -y -q $(MYSQL_HEADERS) >/dev/null 2>&1 || \
+			{ apt-get update -q >/dev/null && apt-get install -y -q $(MYSQL_HEADERS) >/dev/null; }; \
+		else \
+			echo "mysqlclient needs the Debian packages: $(MYSQL_HEADERS)"; \
+			echo "Install them (sudo apt-get install $(MYSQL_HEADERS)) and run make again."; \
+			exit 1; \
+		fi; \
+	fi
+
+run: $(STAMP)
+	$(BIN)/python manage.py migrate --no-input
+	$(BIN)/python manage.py load_demo
+	$(BIN)/python manage.py serve --host $(HOST) --port $(PORT)
+
+demo: $(STAMP)
+	$(BIN)/python manage.py migrate --no-input
+	$(BIN)/python manage.py load_demo
+
+# With REDIS_URL set, jobs run in their own process.
+worker: $(STAMP)
+	$(BIN)/python manage.py run_huey
+
+test: $(STAMP)
+	$(BIN)/python -m pytest $(PYTEST_ARGS)
+
+lint: $(STAMP)
+	$(BIN)/ruff check .
+	DJANGO_SETTINGS_MODULE=bidangil.settings.test $(BIN)/python manage.py makemigrations --check --dry-run
+	SECRET_KEY=$$(head -c 48 /dev/urandom | base64 | tr -d '/+=') ALLOWED_HOSTS=bidangil.example \
+		DATABASE_URL=sqlite:////tmp/bidangil-deploy-check.sqlite3 \
+		$(BIN)/python manage.py check --deploy --fail-level WARNING --settings=bidangil.settings.production
+	$(BIN)/check-jsonschema --builtin-schema vendor.compose-spec docker-compose.yml
+
+bench: $(STAMP)
+	DJANGO_SETTINGS_MODULE=bidangil.settings.test $(BIN)/python -m bench
+
+clean:
+	rm -rf var $(VENV)

@@ -1,0 +1,19 @@
+"""`make test`: SQLite and in-process everything, unless DATABASE_URL / REDIS_URL point elsewhere."""
+
+from .base import *  # noqa: F403
+from .base import HUEY, env
+
+DEBUG = False
+SECRET_KEY = "test-secret-key-not-for-production-0123456789abcdefghijklmnop"
+PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
+STORAGES["staticfiles"] = {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"}  # noqa: F405
+MEDIA_ROOT = env("TEST_MEDIA_ROOT", default="/tmp/bidangil-test-media")
+HUEY = {**HUEY, "immediate": True}
+HUEY_EMBEDDED = False
+STRIPE_WEBHOOK_SECRET = "whsec_test_secret"
+SITE_URL = "http://testserver"
+WAGTAILADMIN_BASE_URL = SITE_URL
+WAGTAILAPI_BASE_URL = SITE_URL
+LOGGING["root"]["level"] = "WARNING"  # noqa: F405
+WHITENOISE_AUTOREFRESH = True  # no static scan at start-up: tests never collect static files

@@ -1,0 +1,1 @@
+"""Product lookups (URL -> name, price, image), defined beside commerce.models and imported there."""

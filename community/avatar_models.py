@@ -1,0 +1,1 @@
+"""Avatar generation requests, defined beside community.models and imported there."""

@@ -1,0 +1,13 @@
+import logging
+
+logger = logging.getLogger("bidangil.sms")
+
+
+class ConsoleSMSBackend:
+    """Writes text messages to the log instead of sending them."""
+
+    sent: list[tuple[str, str]] = []
+
+    def send(self, to: str, body: str) -> None:
+        self.sent.append((to, body))
+        logger.info("SMS to %s: %s", to, body)

@@ -1,0 +1,29 @@
+"""WebSocket auth: the Django session cookie, or `?token=<API token>` for non-browser clients."""
+
+from urllib.parse import parse_qs
+
+from channels.auth import AuthMiddleware
+from channels.db import database_sync_to_async
+from channels.sessions import CookieMiddleware, SessionMiddleware
+from django.contrib.auth.models import AnonymousUser
+
+
+@database_sync_to_async
+def _user_for_token(key: str):
+    from rest_framework.authtoken.models import Token
+
+    token = Token.objects.select_related("user").filter(key=key).first()
+    return token.user if token and token.user.is_active else AnonymousUser()
+
+
+class TokenAuthMiddleware(AuthMiddleware):
+    async def resolve_scope(self, scope):
+        await super().resolve_scope(scope)
+        token = parse_qs(scope.get("query_string", b"").decode()).get("token")
+        user = scope["user"]._wrapped if hasattr(scope["user"], "_wrapped") else scope["user"]
+        if token and not getattr(user, "is_authenticated", False):
+            scope["user"]._wrapped = await _user_for_token(token[0])
+
+
+def SessionOrTokenAuthMiddleware(inner):  # noqa: N802 - mirrors channels.auth.AuthMiddlewareStack
+    return CookieMiddleware(SessionMiddleware(TokenAuthMiddleware(inner)))

@@ -1,0 +1,22 @@
+from django.conf import settings
+from django.db import models
+
+
+class Notification(models.Model):
+    """Every message pushed to a user is stored, so nothing is lost while the socket is closed."""
+
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="notifications")
+    type = models.CharField(max_length=40)
+    payload = models.JSONField(default=dict)
+    created_at = models.DateTimeField(auto_now_add=True)
+    read_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["-created_at", "-pk"]
+        indexes = [models.Index(fields=["user", "read_at", "-created_at"])]
+
+    def __str__(self):
+        return f"{self.type} for {self.user_id}"
+
+    def as_message(self) -> dict:
+        return {"type": self.type, "id": self.pk, "created_at": self.created_at.isoformat(), **self.payload}

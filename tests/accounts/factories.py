@@ -1,0 +1,68 @@
+import factory
+from django.contrib.auth.models import Group
+from django.utils import timezone
+
+from accounts.models import Address, User
+from community.models import CommunityProfile
+
+PASSWORD = "correct-Horse-7"
+
+
+class UserFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = User
+        skip_postgeneration_save = True
+
+    email = factory.Sequence(lambda n: f"user{n}@example.com")
+    first_name = "Jiwoo"
+    is_active = True
+    email_verified_at = factory.LazyFunction(timezone.now)
+    password = factory.PostGenerationMethodCall("set_password", PASSWORD)
+    profile = factory.RelatedFactory("tests.accounts.factories.ProfileFactory", factory_related_name="user")
+
+    @factory.post_generation
+    def _save(obj, create, extracted, **kwargs):
+        if create:
+            obj.save()
+
+
+class ProfileFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = CommunityProfile
+
+    user = factory.SubFactory(UserFactory, profile=None)
+    nickname = factory.Sequence(lambda n: f"member{n}")
+    nickname_key = factory.LazyAttribute(lambda o: o.nickname.casefold())
+
+
+class OrderStaffFactory(UserFactory):
+    is_staff = True
+
+    @factory.post_generation
+    def groups(obj, create, extracted, **kwargs):
+        if create:
+            obj.groups.add(Group.objects.get(name="Order staff"))
+
+
+class EditorFactory(UserFactory):
+    is_staff = True
+
+    @factory.post_generation
+    def groups(obj, create, extracted, **kwargs):
+        if create:
+            obj.groups.add(Group.objects.get(name="Editors"))
+
+
+class AddressFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Address
+
+    user = factory.SubFactory(UserFactory)
+    name = "Jiwoo Kim"
+    phone = "+12135550100"
+    country = "US"
+    state = "CA"
+    city = "Los Angeles"
+    line1 = "123 Wilshire Blvd"
+    postal_code = "90010"
+    is_default = True
