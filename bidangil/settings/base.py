@@ -238,6 +238,7 @@ SPECTACULAR_SETTINGS = {
     "VERSION": "1.0.0",
     "SERVE_INCLUDE_SCHEMA": False,
     "COMPONENT_SPLIT_REQUEST": True,
+    "PREPROCESSING_HOOKS": ["bidangil.api.schema.only_public_api"],
 }
 
 # --- Wagtail ----------------------------------------------------------------
