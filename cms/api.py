@@ -1,14 +1,123 @@
-"""Wagtail API v2 for the headless frontend: /api/cms/v2/pages|images|documents/."""
+"""Wagtail API v2 for the headless frontend: /api/cms/v2/pages|images|documents|page_preview|site-settings/.
 
+Everything here is public and read-only: only live pages without view restrictions are listed, drafts are
+reachable only through a signed preview token.
+"""
+
+from django.contrib.contenttypes.models import ContentType
+from django.core.signing import BadSignature
+from django.http import Http404
+from django.urls import path
+from rest_framework import status
+from rest_framework.permissions import AllowAny
+from rest_framework.response import Response
+from rest_framework.views import APIView
 from wagtail.api.v2.router import WagtailAPIRouter
+from wagtail.api.v2.utils import BadRequestError
 from wagtail.api.v2.views import PagesAPIViewSet
 from wagtail.documents.api.v2.views import DocumentsAPIViewSet
 from wagtail.images.api.v2.views import ImagesAPIViewSet
+from wagtail.models import Page, PageViewRestriction
+from wagtail_headless_preview.models import HeadlessPreviewMixin, PagePreview
+
+from bidangil.api.exceptions import error_body
+
+from . import selectors
+
+# A preview link stays valid for a working day; the package deletes stored drafts older than that anyway.
+PREVIEW_TOKEN_MAX_AGE = 24 * 60 * 60
+
+
+class PublicReadMixin:
+    """Anonymous read access (the project default is IsAuthenticated) and the project's error shape."""
+
+    permission_classes = [AllowAny]
+
+    def handle_exception(self, exc):
+        if isinstance(exc, Http404):
+            return Response(error_body("not_found", str(exc) or "Not found."), status=status.HTTP_404_NOT_FOUND)
+        if isinstance(exc, BadRequestError):
+            return Response(error_body("invalid", str(exc)), status=status.HTTP_400_BAD_REQUEST)
+        return super().handle_exception(exc)
+
+
+class CmsPagesAPIViewSet(PublicReadMixin, PagesAPIViewSet):
+    def get_base_queryset(self):
+        # Wagtail lets a request through a restriction it satisfies (e.g. a signed-in member on a
+        # "login required" page); this API is public and cacheable, so restricted pages are never listed.
+        queryset = super().get_base_queryset()
+        for restriction in PageViewRestriction.objects.select_related("page"):
+            queryset = queryset.not_descendant_of(restriction.page, inclusive=True)
+        return queryset
+
+
+class CmsImagesAPIViewSet(PublicReadMixin, ImagesAPIViewSet):
+    pass
+
+
+class CmsDocumentsAPIViewSet(PublicReadMixin, DocumentsAPIViewSet):
+    pass
+
+
+class PagePreviewAPIViewSet(CmsPagesAPIViewSet):
+    """The draft an editor is previewing, serialised like the live page: `?content_type=cms.contentpage&token=…`.
+
+    The token comes signed in the URL wagtail-headless-preview sends the frontend to; it is the only credential.
+    """
+
+    known_query_parameters = CmsPagesAPIViewSet.known_query_parameters.union(["content_type", "token"])
+
+    @classmethod
+    def get_urlpatterns(cls):
+        return [path("", cls.as_view({"get": "detail_view"}), name="detail")]
+
+    def detail_view(self, request, pk=None):
+        return super().detail_view(request, pk)
+
+    def get_object(self):
+        if not hasattr(self, "_cached_object"):
+            self._cached_object = self._find_preview()
+        return self._cached_object
+
+    def _find_preview(self):
+        token = self.request.GET.get("token", "")
+        app_label, _, model_name = self.request.GET.get("content_type", "").partition(".")
+        content_type = ContentType.objects.filter(app_label=app_label, model=model_name.lower()).first()
+        model = content_type.model_class() if content_type else None
+        if model is None or not issubclass(model, Page) or not issubclass(model, HeadlessPreviewMixin):
+            raise Http404("Unknown preview.")
+        try:
+            model.get_preview_signer().unsign(token, max_age=PREVIEW_TOKEN_MAX_AGE)
+        except BadSignature as exc:  # also SignatureExpired
+            raise Http404("This preview link is invalid or has expired.") from exc
+        preview = PagePreview.objects.filter(content_type=content_type, token=token).first()
+        if preview is None:
+            raise Http404("This preview link is invalid or has expired.")
+        page = preview.as_page()
+        if page.pk is None:
+            page.pk = 0  # a page not saved yet: the serializer still needs an id for its links
+        return page
+
+
+class SiteSettingsView(APIView):
+    """Contact details and the announcement banner the frontend shows on every page."""
+
+    permission_classes = [AllowAny]
+    authentication_classes = []
+
+    def get(self, request):
+        return Response(selectors.site_settings_data(request))
+
 
 api_router = WagtailAPIRouter("wagtailapi")
-api_router.register_endpoint("pages", PagesAPIViewSet)
-api_router.register_endpoint("images", ImagesAPIViewSet)
-api_router.register_endpoint("documents", DocumentsAPIViewSet)
+api_router.register_endpoint("pages", CmsPagesAPIViewSet)
+api_router.register_endpoint("images", CmsImagesAPIViewSet)
+api_router.register_endpoint("documents", CmsDocumentsAPIViewSet)
+# After "pages": the router links Page objects to the first endpoint registered for them.
+api_router.register_endpoint("page_preview", PagePreviewAPIViewSet)
 
-urlpatterns = api_router.get_urlpatterns()
 app_name = "wagtailapi"
+urlpatterns = [
+    *api_router.get_urlpatterns(),
+    path("site-settings/", SiteSettingsView.as_view(), name="site-settings"),
+]

@@ -54,6 +54,7 @@ class Order(models.Model):
     total_krw = models.PositiveBigIntegerField(null=True, blank=True)
     total_cents = models.PositiveBigIntegerField(null=True, blank=True, help_text="Items stage total, USD cents.")
     quote_note = models.TextField(blank=True)
+    quote_lines = models.JSONField(default=list, blank=True, help_text="Frozen quote lines (KRW and USD cents).")
     quoted_at = models.DateTimeField(null=True, blank=True)
 
     delivery_fee_cents = models.PositiveBigIntegerField(null=True, blank=True)
@@ -176,6 +177,11 @@ class Payment(models.Model):
     expires_at = models.DateTimeField(null=True, blank=True)
     paid_at = models.DateTimeField(null=True, blank=True)
     flagged_reason = models.CharField(max_length=300, blank=True)
+    refund_of = models.ForeignKey(
+        "self", null=True, blank=True, on_delete=models.PROTECT, related_name="refunds", help_text="The refunded charge."
+    )
+    reason = models.CharField(max_length=300, blank=True, help_text="Why a refund was made.")
+    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL)
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
 

@@ -1,1 +1,8 @@
-urlpatterns = []
+from django.urls import path
+
+from . import shipping_api
+
+urlpatterns = [
+    path("staff/orders/<str:number>/intake/", shipping_api.StaffIntakeView.as_view(), name="staff-order-intake"),
+    path("staff/orders/<str:number>/ship/", shipping_api.StaffShipView.as_view(), name="staff-order-ship"),
+]

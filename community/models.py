@@ -1,5 +1,22 @@
+"""Community: profiles, post pages (Wagtail pages under one index per category), comments, likes, reports.
+
+State changes happen in community.services; reads in community.selectors.
+"""
+
 from django.conf import settings
 from django.db import models
+from modelcluster.fields import ParentalKey
+from rest_framework import serializers
+from wagtail.admin.panels import FieldPanel, FieldRowPanel, InlinePanel, MultiFieldPanel
+from wagtail.api import APIField
+from wagtail.images.api.fields import ImageRenditionField
+from wagtail.models import Orderable, Page
+from wagtail.search import index
+
+from .regions import STATE_CHOICES
+
+THUMBNAIL_SPEC = "fill-400x400"
+MAX_POST_IMAGES = 9
 
 
 class CommunityProfile(models.Model):
@@ -22,4 +39,315 @@ class CommunityProfile(models.Model):
     @property
     def region(self) -> str:
         return f"{self.region_county}, {self.region_state}" if self.region_county and self.region_state else ""
+
+
+class Category(models.TextChoices):
+    REVIEW = "review", "Reviews"
+    SHARE = "share", "Share"
+    FUN = "fun", "Fun"
+
+
+class Subcategory(models.TextChoices):
+    FOOD = "food", "맛집 (food)"
+    MEETUP = "meetup", "모임 (meetup)"
+    CHAT = "chat", "랜선수다 (chat)"
+
+
+class MeetupType(models.TextChoices):
+    SPORTS = "sports", "스포츠"
+    TRAVEL = "travel", "여행"
+    FOOD = "food", "음식"
+    GAMES = "games", "게임"
+    SCHOOL = "school", "학교"
+
+
+class CommunityIndexPage(Page):
+    """One per category (slug = category); member posts are its children."""
+
+    category = models.CharField(max_length=10, choices=Category.choices, unique=True)
+    intro = models.TextField(blank=True)
+
+    content_panels = Page.content_panels + [FieldPanel("category"), FieldPanel("intro")]
+    subpage_types = ["community.ReviewPostPage", "community.SharePostPage", "community.FunPostPage"]
+    api_fields = [APIField("category"), APIField("intro")]
+
+    class Meta:
+        verbose_name = "community board"
+
+
+def _absolute(url: str) -> str:
+    return url if url.startswith(("http://", "https://")) else settings.SITE_URL + url
+
+
+class PostPage(Page):
+    """Fields shared by every member post; the concrete types below add their category fields."""
+
+    category = Category.REVIEW  # overridden by each concrete type
+
+    author = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="community_posts"
+    )
+    body = models.TextField(blank=True, help_text="Plain text or limited HTML (p, br, b, i, lists, links).")
+    # Region of share posts and meetups (state code + county from community.regions).
+    state = models.CharField(max_length=2, blank=True, choices=STATE_CHOICES)
+    county = models.CharField(max_length=60, blank=True)
+    is_hidden = models.BooleanField(
+        default=False, editable=False, help_text="Hidden by a moderator: only the author and editors see it."
+    )
+
+    is_creatable = False
+    parent_page_types = ["community.CommunityIndexPage"]
+    subpage_types = []
+    search_fields = Page.search_fields + [index.SearchField("body"), index.FilterField("is_hidden")]
+    settings_panels = Page.settings_panels + [FieldPanel("author")]
+
+    class Meta:
+        indexes = [models.Index(fields=["state", "county"])]
+
+    def with_content_json(self, content):
+        # Hiding is a moderation decision on the page, not part of its revisions: publishing an
+        # older or newer revision must not undo it.
+        obj = super().with_content_json(content)
+        obj.is_hidden = self.is_hidden
+        return obj
+
+    def clean(self):
+        from .sanitize import clean_body
+
+        super().clean()
+        self.body = clean_body(self.body)
+
+    # --- values for the Wagtail API v2 (api_fields) -----------------------------------------
+    @property
+    def author_profile(self):
+        author = self.author
+        return getattr(author, "profile", None) if author else None
+
+    @property
+    def author_nickname(self) -> str:
+        profile = self.author_profile
+        return profile.nickname if profile else ""
+
+    @property
+    def author_avatar(self) -> str | None:
+        profile = self.author_profile
+        return _absolute(profile.avatar.url) if profile and profile.avatar else None
+
+    @property
+    def region(self) -> str:
+        return f"{self.county}, {self.state}" if self.state and self.county else ""
+
+
+_common_api_fields = [
+    APIField("category", serializer=serializers.CharField(read_only=True)),
+    APIField("author_nickname"),
+    APIField("author_avatar"),
+    APIField("body"),
+    APIField("images"),
+    APIField("is_hidden"),
+]
+
+
+class ReviewPostPage(PostPage):
+    category = Category.REVIEW
+    rating = models.PositiveSmallIntegerField(choices=[(n, str(n)) for n in range(1, 6)])
+    order = models.ForeignKey(
+        "commerce.Order",
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="reviews",
+        help_text="A delivered order of the author: the review shows as a verified purchase.",
+    )
+
+    content_panels = Page.content_panels + [
+        FieldRowPanel([FieldPanel("rating"), FieldPanel("order")]),
+        FieldPanel("body"),
+        InlinePanel("images", max_num=MAX_POST_IMAGES, label="Images"),
+    ]
+    api_fields = _common_api_fields + [
+        APIField("rating"),
+        APIField("verified_purchase", serializer=serializers.BooleanField(read_only=True)),
+    ]
+
+    class Meta:
+        verbose_name = "review post"
+
+    @property
+    def verified_purchase(self) -> bool:
+        return self.order_id is not None
+
+
+class SharePostPage(PostPage):
+    category = Category.SHARE
+
+    content_panels = Page.content_panels + [
+        FieldRowPanel([FieldPanel("state"), FieldPanel("county")]),
+        FieldPanel("body"),
+        InlinePanel("images", max_num=MAX_POST_IMAGES, label="Images"),
+    ]
+    api_fields = _common_api_fields + [APIField("state"), APIField("county"), APIField("region")]
+
+    class Meta:
+        verbose_name = "share post"
+
+
+class FunPostPage(PostPage):
+    category = Category.FUN
+    subcategory = models.CharField(max_length=10, choices=Subcategory.choices, default=Subcategory.CHAT)
+    restaurant_address = models.CharField(max_length=300, blank=True)
+    meetup_type = models.CharField(max_length=10, choices=MeetupType.choices, blank=True)
+    meetup_at = models.DateTimeField(null=True, blank=True)
+
+    content_panels = Page.content_panels + [
+        FieldPanel("subcategory"),
+        MultiFieldPanel([FieldPanel("restaurant_address")], heading="Food"),
+        MultiFieldPanel(
+            [
+                FieldRowPanel([FieldPanel("state"), FieldPanel("county")]),
+                FieldPanel("meetup_type"),
+                FieldPanel("meetup_at"),
+            ],
+            heading="Meetup",
+        ),
+        FieldPanel("body"),
+        InlinePanel("images", max_num=MAX_POST_IMAGES, label="Images"),
+    ]
+    api_fields = _common_api_fields + [
+        APIField("subcategory"),
+        APIField("restaurant_address"),
+        APIField("state"),
+        APIField("county"),
+        APIField("region"),
+        APIField("meetup_type"),
+        APIField("meetup_at"),
+    ]
+
+    class Meta:
+        verbose_name = "fun post"
+
+
+POST_TYPES = {Category.REVIEW: ReviewPostPage, Category.SHARE: SharePostPage, Category.FUN: FunPostPage}
+
+
+class PostImage(Orderable):
+    """One of a post's images (a Wagtail image in the "Community uploads" collection)."""
+
+    post = ParentalKey(PostPage, on_delete=models.CASCADE, related_name="images")
+    image = models.ForeignKey("wagtailimages.Image", on_delete=models.CASCADE, related_name="+")
+
+    panels = [FieldPanel("image")]
+    api_fields = [
+        APIField("image"),
+        APIField("url"),
+        APIField("thumbnail", serializer=ImageRenditionField(THUMBNAIL_SPEC, source="image")),
+    ]
+
+    def __str__(self):
+        return f"image {self.sort_order} of {self.post_id}"
+
+    @property
+    def url(self) -> str:
+        return _absolute(self.image.file.url)
+
+
+class Comment(models.Model):
+    """A threaded comment; depth 1 is a root comment, replies nest up to MAX_DEPTH."""
+
+    MAX_DEPTH = 3
+
+    post = models.ForeignKey(PostPage, on_delete=models.CASCADE, related_name="post_comments")
+    author = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="community_comments")
+    parent = models.ForeignKey("self", null=True, blank=True, on_delete=models.CASCADE, related_name="replies")
+    depth = models.PositiveSmallIntegerField(default=1)
+    body = models.TextField(max_length=2000)
+    is_deleted = models.BooleanField(default=False, help_text="Deleted by its author but kept for its replies.")
+    is_hidden = models.BooleanField(default=False)
+    created_at = models.DateTimeField(auto_now_add=True)
+    edited_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["created_at", "pk"]
+        indexes = [models.Index(fields=["post", "created_at"])]
+
+    def __str__(self):
+        return f"comment {self.pk} on {self.post_id}"
+
+
+class PostLike(models.Model):
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+")
+    post = models.ForeignKey(PostPage, on_delete=models.CASCADE, related_name="likes")
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["user", "post"], name="community_postlike_unique")]
+
+    def __str__(self):
+        return f"{self.user_id} likes post {self.post_id}"
+
+
+class CommentLike(models.Model):
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+")
+    comment = models.ForeignKey(Comment, on_delete=models.CASCADE, related_name="likes")
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["user", "comment"], name="community_commentlike_unique")]
+
+    def __str__(self):
+        return f"{self.user_id} likes comment {self.comment_id}"
+
+
+class ProfileLike(models.Model):
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+")
+    profile = models.ForeignKey(CommunityProfile, on_delete=models.CASCADE, related_name="likes")
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["user", "profile"], name="community_profilelike_unique")]
+
+    def __str__(self):
+        return f"{self.user_id} likes profile {self.profile_id}"
+
+
+class Report(models.Model):
+    """A member's report of a post or a comment, worked through in the admin "Reports" view."""
+
+    class Status(models.TextChoices):
+        OPEN = "open", "Open"
+        DISMISSED = "dismissed", "Dismissed"
+        ACTIONED = "actioned", "Actioned"
+
+    reporter = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+")
+    post = models.ForeignKey(PostPage, null=True, blank=True, on_delete=models.CASCADE, related_name="reports")
+    comment = models.ForeignKey(Comment, null=True, blank=True, on_delete=models.CASCADE, related_name="reports")
+    reason = models.CharField(max_length=500)
+    status = models.CharField(max_length=10, choices=Status.choices, default=Status.OPEN, db_index=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+    handled_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    handled_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["-created_at", "-pk"]
+        # NULL never collides in a unique index, so one pair per target kind works on every database.
+        constraints = [
+            models.UniqueConstraint(fields=["reporter", "post"], name="community_report_one_per_post"),
+            models.UniqueConstraint(fields=["reporter", "comment"], name="community_report_one_per_comment"),
+            models.CheckConstraint(
+                condition=models.Q(post__isnull=False, comment__isnull=True)
+                | models.Q(post__isnull=True, comment__isnull=False),
+                name="community_report_one_target",
+            ),
+        ]
+
+    def __str__(self):
+        return f"report {self.pk} ({self.status})"
+
+    @property
+    def target(self):
+        return self.post if self.post_id else self.comment
+
+
 from .avatar_models import *  # noqa: E402, F403

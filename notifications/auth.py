@@ -17,12 +17,15 @@ def _user_for_token(key: str):
 
 
 class TokenAuthMiddleware(AuthMiddleware):
+    """Session first (channels' AuthMiddleware); a `token` query parameter when there is no session user."""
+
     async def resolve_scope(self, scope):
         await super().resolve_scope(scope)
-        token = parse_qs(scope.get("query_string", b"").decode()).get("token")
-        user = scope["user"]._wrapped if hasattr(scope["user"], "_wrapped") else scope["user"]
-        if token and not getattr(user, "is_authenticated", False):
-            scope["user"]._wrapped = await _user_for_token(token[0])
+        if scope["user"].is_authenticated:
+            return
+        token = parse_qs(scope.get("query_string", b"").decode("latin1")).get("token")
+        if token and token[0]:
+            scope["user"]._wrapped = await _user_for_token(token[0][:64])
 
 
 def SessionOrTokenAuthMiddleware(inner):  # noqa: N802 - mirrors channels.auth.AuthMiddlewareStack

@@ -1,18 +1,33 @@
+"""`/ws/notifications/`: server-to-client pushes, one group per user."""
+
+import json
+
+from channels.db import database_sync_to_async
 from channels.generic.websocket import AsyncJsonWebsocketConsumer
 
 from .push import user_group
 
 UNAUTHORISED = 4401
+MESSAGE_TOO_BIG = 1009
+# Clients only listen (and may send a small ping); anything larger is abuse.
+MAX_CLIENT_MESSAGE_BYTES = 4096
+
+
+@database_sync_to_async
+def _is_banned(user) -> bool:
+    from community.models import CommunityProfile
+
+    return CommunityProfile.objects.filter(user_id=user.pk, is_banned=True).exists()
 
 
 class NotificationConsumer(AsyncJsonWebsocketConsumer):
-    """One group per user; every tab of that user joins it. Clients only listen."""
+    """Every tab of a user joins the user's group; anonymous and banned members are closed with 4401."""
 
     group = None
 
     async def connect(self):
         user = self.scope.get("user")
-        if user is None or not user.is_authenticated:
+        if user is None or not user.is_authenticated or not user.is_active or await _is_banned(user):
             await self.close(code=UNAUTHORISED)
             return
         self.group = user_group(user.pk)
@@ -24,7 +39,18 @@ class NotificationConsumer(AsyncJsonWebsocketConsumer):
             await self.channel_layer.group_discard(self.group, self.channel_name)
 
     async def receive(self, text_data=None, bytes_data=None):
-        """Clients have nothing to say; whatever they send is ignored."""
+        """Clients have nothing to say: oversized frames close the socket, a `ping` gets a `pong`, the rest is
+        ignored (malformed JSON included) so a bad client only ever affects itself."""
+        size = len(text_data.encode()) if text_data is not None else len(bytes_data or b"")
+        if size > MAX_CLIENT_MESSAGE_BYTES:
+            await self.close(code=MESSAGE_TOO_BIG)
+            return
+        try:
+            message = json.loads(text_data) if text_data else None
+        except ValueError:
+            return
+        if isinstance(message, dict) and message.get("type") == "ping":
+            await self.send_json({"type": "pong"})
 
     async def push_message(self, event):
         await self.send_json(event["message"])

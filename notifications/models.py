@@ -10,6 +10,9 @@ class Notification(models.Model):
     payload = models.JSONField(default=dict)
     created_at = models.DateTimeField(auto_now_add=True)
     read_at = models.DateTimeField(null=True, blank=True)
+    # Set when the email / text message job claims the notification, so a repeated job sends nothing twice.
+    emailed_at = models.DateTimeField(null=True, blank=True)
+    texted_at = models.DateTimeField(null=True, blank=True)
 
     class Meta:
         ordering = ["-created_at", "-pk"]
@@ -19,4 +22,4 @@ class Notification(models.Model):
         return f"{self.type} for {self.user_id}"
 
     def as_message(self) -> dict:
-        return {"type": self.type, "id": self.pk, "created_at": self.created_at.isoformat(), **self.payload}
+        return {**self.payload, "type": self.type, "id": self.pk, "created_at": self.created_at.isoformat()}

@@ -1,19 +1,38 @@
+"""Writes of the notifications app: store-and-push, marking read."""
+
 from django.db import transaction
+from django.utils import timezone
+
+from bidangil.errors import InvalidInput
 
 from .models import Notification
 from .push import push_to_user
+
+# Types that are steps of an order: these may also go out by SMS when the member opted in.
+ORDER_TYPES = ("order.status", "order.payment_failed", "order.payment_expired", "order.scan")
 
 
 def notify(user_id: int, type: str, payload: dict, *, email: bool = False) -> Notification:
     """Store a notification and push it to every open socket of the user once the transaction commits.
 
-    With `email=True` the user's email/SMS preferences are honoured by a Huey job.
+    With `email=True` a Huey job also sends it by email (and by SMS for order steps) per the user's preferences.
+    Safe to call inside or outside a transaction; nothing is pushed if the surrounding transaction rolls back.
     """
     notification = Notification.objects.create(user_id=user_id, type=type, payload=payload)
     message = notification.as_message()
     transaction.on_commit(lambda: push_to_user(user_id, message))
     if email:
-        from tasks.notifications import send_notification_email
+        from tasks.notifications import send_notification
 
-        transaction.on_commit(lambda: send_notification_email(notification.pk))
+        transaction.on_commit(lambda: send_notification(notification.pk))
     return notification
+
+
+def mark_read(*, user, ids: list[int] | None = None) -> int:
+    """Mark the given notifications of `user` read (all unread ones when `ids` is None); returns how many changed."""
+    queryset = Notification.objects.filter(user=user, read_at__isnull=True)
+    if ids is not None:
+        if len(ids) > 500:
+            raise InvalidInput("At most 500 ids at once.", fields={"ids": ["At most 500 ids at once."]})
+        queryset = queryset.filter(pk__in=ids)
+    return queryset.update(read_at=timezone.now())

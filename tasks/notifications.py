@@ -4,5 +4,6 @@ from notifications import delivery
 
 
 @db_task(retries=3, retry_delay=30)
-def send_notification_email(notification_id: int) -> None:
-    delivery.send_email_for(notification_id)
+def send_notification(notification_id: int) -> None:
+    """Email / SMS fan-out of one stored notification; each channel is sent at most once."""
+    delivery.deliver(notification_id)

@@ -30,6 +30,7 @@ INSTALLED_APPS = [
     "wagtail.contrib.forms",
     "wagtail.contrib.redirects",
     "wagtail.contrib.settings",
+    "wagtail_headless_preview",
     "wagtail.api.v2",
     "wagtail.embeds",
     "wagtail.sites",
@@ -98,6 +99,7 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.mysql":
     DATABASES["default"].setdefault("OPTIONS", {}).update(
         {
             "charset": "utf8mb4",
+            "collation": "utf8mb4_unicode_ci",
             "init_command": "SET sql_mode='STRICT_TRANS_TABLES', innodb_strict_mode=1",
             "isolation_level": "read committed",
         }
@@ -194,6 +196,9 @@ STORAGES = {
 DATA_UPLOAD_MAX_MEMORY_SIZE = 30 * 1024 * 1024
 FILE_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
 MAX_IMAGE_UPLOAD_BYTES = env.int("MAX_IMAGE_UPLOAD_BYTES", default=10 * 1024 * 1024)
+# Community: posts of members with fewer approved posts than this go through the Wagtail workflow.
+COMMUNITY_MODERATE_NEW_MEMBERS = env.bool("COMMUNITY_MODERATE_NEW_MEMBERS", default=False)
+COMMUNITY_NEW_MEMBER_POSTS = env.int("COMMUNITY_NEW_MEMBER_POSTS", default=1)
 
 # --- Email ------------------------------------------------------------------
 # Default: each email is written as a file under var/mail/ (read the verification code there).
@@ -220,6 +225,8 @@ REST_FRAMEWORK = {
     "DEFAULT_FILTER_BACKENDS": ["django_filters.rest_framework.DjangoFilterBackend"],
     "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
     "EXCEPTION_HANDLER": "bidangil.api.exceptions.exception_handler",
+    # Proxies in front of the app: 0 ignores X-Forwarded-For, so clients can't dodge per-IP throttles.
+    "NUM_PROXIES": env.int("NUM_PROXIES", default=0),
     "DEFAULT_THROTTLE_RATES": {
         "login": env("THROTTLE_LOGIN", default="10/min"),
         "code": env("THROTTLE_CODE", default="5/min"),
@@ -249,7 +256,11 @@ WAGTAILSEARCH_BACKENDS = {"default": {"BACKEND": "wagtail.search.backends.databa
 WAGTAILIMAGES_MAX_UPLOAD_SIZE = MAX_IMAGE_UPLOAD_BYTES
 WAGTAILDOCS_EXTENSIONS = ["pdf", "docx", "xlsx", "txt", "csv"]
 WAGTAILAPI_BASE_URL = SITE_URL
-WAGTAIL_HEADLESS_PREVIEW = {"CLIENT_URLS": {"default": FRONTEND_URL + "/preview"}}
+# Editors' "Frontend" preview mode redirects the preview panel to the Next.js app (Wagtail 7.1+ handles
+# cross-origin preview frames), which reads the draft from /api/cms/v2/page_preview/.
+WAGTAIL_HEADLESS_PREVIEW = {"CLIENT_URLS": {"default": FRONTEND_URL + "/preview"}, "REDIRECT_ON_PREVIEW": True}
+# Rich text in the page API is display HTML (links resolved), not Wagtail's database format.
+WAGTAILAPI_RICH_TEXT_FORMAT = "html"
 
 # --- Providers (integrations/) -------------------------------------------------
 PAYMENT_BACKEND = env("PAYMENT_BACKEND", default="dummy")

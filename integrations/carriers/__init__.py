@@ -1,0 +1,132 @@
+"""Parcel tracking providers: one interface, a real FedEx backend and an offline dummy twin.
+
+`integrations.backends.get_backend("carriers")` returns the configured backend (`CARRIER_BACKEND`).
+"""
+
+import re
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from datetime import datetime
+from typing import Protocol
+
+
+class CarrierError(Exception):
+    """The carrier could not answer a whole request (HTTP error, timeout, unreadable body).
+
+    Per-number problems (unknown tracking number, …) are not exceptions: they come back in
+    `TrackResult.error` so the rest of the batch is still used.
+    """
+
+
+class Status:
+    """What a carrier status code means for the order (see `status_category`)."""
+
+    LABEL_CREATED = "label_created"
+    IN_TRANSIT = "in_transit"
+    OUT_FOR_DELIVERY = "out_for_delivery"
+    DELIVERED = "delivered"
+    EXCEPTION = "exception"
+    UNKNOWN = "unknown"
+
+
+# FedEx Track API status / scan codes (the dummy backend speaks the same codes).
+FEDEX_CATEGORIES = {
+    "DL": Status.DELIVERED,
+    "OD": Status.OUT_FOR_DELIVERY,
+    "OC": Status.LABEL_CREATED,
+    # Moving through the network.
+    **dict.fromkeys(
+        [
+            "IT",
+            "IX",
+            "AR",
+            "AF",
+            "DP",
+            "PU",
+            "PX",
+            "FD",
+            "AA",
+            "AC",
+            "AD",
+            "AP",
+            "CC",
+            "EA",
+            "EO",
+            "OF",
+            "PF",
+            "PL",
+            "PM",
+            "SF",
+            "TR",
+            "CP",
+            "HP",
+            "LO",
+            "RR",
+        ],
+        Status.IN_TRANSIT,
+    ),  # fmt: skip
+    # Something needs attention: delivery exception, shipment exception, cancelled, clearance delay,
+    # delay, returning to shipper, hold at location by exception, not delivered.
+    **dict.fromkeys(["DE", "SE", "CA", "CD", "DY", "RS", "RC", "DD", "CH"], Status.EXCEPTION),
+}
+
+
+def status_category(code: str) -> str:
+    """Map a carrier status code to a `Status` value; unknown codes count as in transit once scanned."""
+    if not code:
+        return Status.UNKNOWN
+    return FEDEX_CATEGORIES.get(code.upper(), Status.IN_TRANSIT)
+
+
+@dataclass(frozen=True)
+class TrackEvent:
+    """One scan: when (timezone-aware), the carrier's code, its description and where."""
+
+    occurred_at: datetime
+    code: str
+    description: str
+    location: str = ""
+
+
+@dataclass
+class TrackResult:
+    """What the carrier knows about one tracking number, or why it could not say (`error`)."""
+
+    tracking_number: str
+    status_code: str = ""
+    status_description: str = ""
+    estimated_delivery_at: datetime | None = None
+    delivered_at: datetime | None = None
+    events: list[TrackEvent] = field(default_factory=list)
+    error: str = ""
+
+    @property
+    def category(self) -> str:
+        return status_category(self.status_code)
+
+
+class CarrierBackend(Protocol):
+    """A tracking provider. `track` answers every number it was given, in any order, one result each."""
+
+    max_batch_size: int
+
+    def track(self, numbers: Sequence[str]) -> list[TrackResult]: ...
+
+
+# Tracking number formats per carrier. FedEx Express/Ground numbers are 12 or 15 digits, SmartPost/
+# Ground 96-prefixed ones 20 or 22 digits (the 34-digit barcode form is not accepted: staff type the
+# number printed on the label).
+TRACKING_NUMBER_FORMATS = {
+    "fedex": (re.compile(r"[0-9]{12}|[0-9]{15}|[0-9]{20}|[0-9]{22}"), "12, 15, 20 or 22 digits"),
+}
+
+
+def normalize_tracking_number(carrier: str, number: str) -> str:
+    """Strip spaces and dashes staff copy from labels; raises ValueError when the format is wrong."""
+    if carrier not in TRACKING_NUMBER_FORMATS:
+        raise ValueError(f"Unknown carrier {carrier!r}; choose one of: {', '.join(sorted(TRACKING_NUMBER_FORMATS))}.")
+    pattern, description = TRACKING_NUMBER_FORMATS[carrier]
+    cleaned = re.sub(r"[\s-]", "", number or "")
+    if not pattern.fullmatch(cleaned):
+        raise ValueError(f"A {carrier} tracking number is {description}.")
+    return cleaned

@@ -4,7 +4,7 @@ logger = logging.getLogger("bidangil.sms")
 
 
 class ConsoleSMSBackend:
-    """Writes text messages to the log instead of sending them."""
+    """Writes text messages to the log instead of sending them; `sent` keeps them for tests and the demo."""
 
     sent: list[tuple[str, str]] = []
 

@@ -1,0 +1,191 @@
+"""Account API: views parse input, call one service or selector, and serialize the result."""
+
+from django.middleware.csrf import get_token
+from drf_spectacular.utils import OpenApiResponse, extend_schema, inline_serializer
+from rest_framework import generics, serializers, status
+from rest_framework.authtoken.models import Token
+from rest_framework.permissions import AllowAny, IsAuthenticated
+from rest_framework.response import Response
+from rest_framework.views import APIView
+
+from bidangil.api.throttling import EmailScopedThrottle, ScopedThrottle
+
+from . import selectors, services
+from .permissions import BrowserCsrf
+from .serializers import (
+    AddressSerializer,
+    CsrfTokenOutput,
+    DetailOutput,
+    EmailInput,
+    LoginInput,
+    LoginOutput,
+    PasswordChangeInput,
+    PasswordResetConfirmInput,
+    SignupInput,
+    UserSerializer,
+    VerifyInput,
+)
+
+SignupOutput = inline_serializer("SignupOutput", {"email": serializers.EmailField(), "detail": serializers.CharField()})
+VerifyOutput = inline_serializer("VerifyOutput", {"user": UserSerializer()})
+PasswordChangeOutput = inline_serializer("PasswordChangeOutput", {"token": serializers.CharField()})
+ERROR = OpenApiResponse(description='`{"error": {"code", "message", "fields"}}`')
+
+
+def _valid(serializer_class, request) -> dict:
+    serializer = serializer_class(data=request.data, context={"request": request})
+    serializer.is_valid(raise_exception=True)
+    return serializer.validated_data
+
+
+def _me(user_id: int) -> dict:
+    return UserSerializer(selectors.get_me(user_id=user_id)).data
+
+
+class PublicAuthView(APIView):
+    """Open before sign-in: CSRF required from browsers, throttled per client IP and per email."""
+
+    permission_classes = [BrowserCsrf]
+    throttle_classes = [ScopedThrottle, EmailScopedThrottle]
+
+
+class CsrfTokenView(APIView):
+    authentication_classes = []
+    permission_classes = [AllowAny]
+
+    @extend_schema(tags=["auth"], responses=CsrfTokenOutput, summary="Set the csrftoken cookie and return its token")
+    def get(self, request):
+        return Response({"csrfToken": get_token(request._request)})
+
+
+class SignupView(PublicAuthView):
+    throttle_scope = "signup"
+
+    @extend_schema(
+        tags=["auth"], request=SignupInput, responses={201: SignupOutput, 400: ERROR, 429: ERROR, 503: ERROR}
+    )
+    def post(self, request):
+        data = _valid(SignupInput, request)
+        user = services.sign_up(**data)
+        detail = f"We emailed a 6-digit code to {user.email}. Enter it to activate your account."
+        return Response({"email": user.email, "detail": detail}, status=status.HTTP_201_CREATED)
+
+
+class VerifyView(PublicAuthView):
+    throttle_scope = "code"
+
+    @extend_schema(tags=["auth"], request=VerifyInput, responses={200: VerifyOutput, 400: ERROR, 429: ERROR})
+    def post(self, request):
+        user = services.verify_email(**_valid(VerifyInput, request))
+        return Response({"user": _me(user.pk)})
+
+
+class ResendView(PublicAuthView):
+    throttle_scope = "code"
+
+    @extend_schema(tags=["auth"], request=EmailInput, responses={202: DetailOutput, 400: ERROR, 429: ERROR})
+    def post(self, request):
+        services.resend_verification(**_valid(EmailInput, request))
+        detail = "If this email belongs to an account waiting for verification, a new code is on its way."
+        return Response({"detail": detail}, status=status.HTTP_202_ACCEPTED)
+
+
+class LoginView(PublicAuthView):
+    throttle_scope = "login"
+
+    @extend_schema(tags=["auth"], request=LoginInput, responses={200: LoginOutput, 400: ERROR, 403: ERROR, 429: ERROR})
+    def post(self, request):
+        data = _valid(LoginInput, request)
+        user, token = services.log_in(request=request._request, **data)
+        # Sign-in rotates the CSRF token; the new one is returned so a single-page client can keep going.
+        return Response({"user": _me(user.pk), "token": token.key, "csrfToken": get_token(request._request)})
+
+
+class LogoutView(APIView):
+    permission_classes = [AllowAny]
+
+    @extend_schema(tags=["auth"], request=None, responses={204: None})
+    def post(self, request):
+        token = request.auth if isinstance(request.auth, Token) else None
+        services.log_out(request=request._request, token=token)
+        return Response(status=status.HTTP_204_NO_CONTENT)
+
+
+class PasswordResetView(PublicAuthView):
+    throttle_scope = "code"
+
+    @extend_schema(tags=["auth"], request=EmailInput, responses={202: DetailOutput, 400: ERROR, 429: ERROR})
+    def post(self, request):
+        services.request_password_reset(**_valid(EmailInput, request))
+        detail = "If this email belongs to an account, a password reset code is on its way."
+        return Response({"detail": detail}, status=status.HTTP_202_ACCEPTED)
+
+
+class PasswordResetConfirmView(PublicAuthView):
+    throttle_scope = "code"
+
+    @extend_schema(
+        tags=["auth"], request=PasswordResetConfirmInput, responses={200: DetailOutput, 400: ERROR, 429: ERROR}
+    )
+    def post(self, request):
+        services.reset_password(**_valid(PasswordResetConfirmInput, request))
+        return Response({"detail": "Your password has been changed. Sign in with the new one."})
+
+
+class PasswordChangeView(APIView):
+    permission_classes = [IsAuthenticated]
+    throttle_classes = [ScopedThrottle]
+    throttle_scope = "login"
+
+    @extend_schema(
+        tags=["auth"], request=PasswordChangeInput, responses={200: PasswordChangeOutput, 400: ERROR, 429: ERROR}
+    )
+    def post(self, request):
+        data = _valid(PasswordChangeInput, request)
+        token = services.change_password(request=request._request, user=request.user, **data)
+        return Response({"token": token.key})
+
+
+class MeView(APIView):
+    permission_classes = [IsAuthenticated]
+
+    @extend_schema(tags=["me"], responses=UserSerializer)
+    def get(self, request):
+        return Response(_me(request.user.pk))
+
+    @extend_schema(tags=["me"], request=UserSerializer, responses={200: UserSerializer, 400: ERROR})
+    def patch(self, request):
+        serializer = UserSerializer(request.user, data=request.data, partial=True)
+        serializer.is_valid(raise_exception=True)
+        services.update_me(user=request.user, **serializer.validated_data)
+        return Response(_me(request.user.pk))
+
+
+@extend_schema(tags=["me"])
+class AddressListView(generics.ListCreateAPIView):
+    permission_classes = [IsAuthenticated]
+    serializer_class = AddressSerializer
+
+    def get_queryset(self):
+        return selectors.list_addresses(user=self.request.user)
+
+    def perform_create(self, serializer):
+        serializer.instance = services.create_address(user=self.request.user, **serializer.validated_data)
+
+
+@extend_schema(tags=["me"])
+class AddressDetailView(generics.RetrieveUpdateDestroyAPIView):
+    permission_classes = [IsAuthenticated]
+    serializer_class = AddressSerializer
+    http_method_names = ["get", "patch", "delete", "options"]
+
+    def get_object(self):
+        return selectors.get_address(user=self.request.user, address_id=self.kwargs["pk"])
+
+    def perform_update(self, serializer):
+        serializer.instance = services.update_address(
+            user=self.request.user, address_id=serializer.instance.pk, **serializer.validated_data
+        )
+
+    def perform_destroy(self, instance):
+        services.delete_address(user=self.request.user, address_id=instance.pk)

@@ -1,0 +1,299 @@
+from django.core.validators import URLValidator
+from rest_framework import serializers
+
+from commerce import pricing
+from commerce.models import Order
+from commerce.selectors import related_or_none
+from commerce.steps import current_step, order_steps
+
+# Event kinds that are staff bookkeeping, not news for the customer.
+STAFF_ONLY_EVENTS = {"payment_flagged", "note"}
+
+
+# --- Input ------------------------------------------------------------------------------------------
+
+
+class OrderItemInput(serializers.Serializer):
+    url = serializers.CharField(max_length=2000, validators=[URLValidator(schemes=["http", "https"])])
+    quantity = serializers.IntegerField(min_value=1, max_value=99, default=1)
+    options = serializers.CharField(max_length=500, required=False, allow_blank=True, default="")
+    note = serializers.CharField(max_length=500, required=False, allow_blank=True, default="")
+
+
+class AddressInput(serializers.Serializer):
+    name = serializers.CharField(max_length=100)
+    phone = serializers.CharField(max_length=32, required=False, allow_blank=True, default="")
+    country = serializers.RegexField(r"^[A-Za-z]{2}$", default="US")
+    state = serializers.CharField(max_length=100, required=False, allow_blank=True, default="")
+    city = serializers.CharField(max_length=100)
+    line1 = serializers.CharField(max_length=200)
+    line2 = serializers.CharField(max_length=200, required=False, allow_blank=True, default="")
+    postal_code = serializers.CharField(max_length=20)
+
+    def validate_country(self, value):
+        return value.upper()
+
+
+class OrderCreateInput(serializers.Serializer):
+    address_id = serializers.IntegerField(required=False, min_value=1)
+    address = AddressInput(required=False)
+    items = OrderItemInput(many=True, min_length=1, max_length=20, allow_empty=False)
+    note = serializers.CharField(max_length=2000, required=False, allow_blank=True, default="")
+
+    def validate(self, attrs):
+        if ("address_id" in attrs) == ("address" in attrs):
+            raise serializers.ValidationError({"address": ["Give either address_id or address."]})
+        return attrs
+
+
+class CheckoutInput(serializers.Serializer):
+    stage = serializers.ChoiceField(choices=["items", "delivery"])
+
+
+class CancelInput(serializers.Serializer):
+    reason = serializers.CharField(max_length=1000, required=False, allow_blank=True, default="")
+
+
+class QuoteItemInput(serializers.Serializer):
+    id = serializers.IntegerField(min_value=1)
+    unit_price_krw = serializers.IntegerField(min_value=0, max_value=10**12)
+    restricted = serializers.BooleanField(required=False, allow_null=True, default=None)
+
+
+class QuoteInput(serializers.Serializer):
+    items = QuoteItemInput(many=True, allow_empty=False)
+    domestic_shipping_krw = serializers.IntegerField(min_value=0, max_value=10**10)
+    note = serializers.CharField(max_length=2000, required=False, allow_blank=True, default="")
+
+
+class RejectInput(serializers.Serializer):
+    reason = serializers.CharField(max_length=1000)
+
+
+class PurchaseInput(serializers.Serializer):
+    note = serializers.CharField(max_length=1000, required=False, allow_blank=True, default="")
+
+
+class RefundInput(serializers.Serializer):
+    amount_cents = serializers.IntegerField(min_value=1, required=False, allow_null=True, default=None)
+    reason = serializers.CharField(max_length=300)
+
+
+# --- Output -----------------------------------------------------------------------------------------
+
+
+def _exchange_rate(order):
+    rate = order.exchange_rate
+    return {"krw_per_usd": str(rate.krw_per_usd), "source": rate.source, "captured_at": rate.captured_at}
+
+
+def _absolute(request, url):
+    return request.build_absolute_uri(url) if request is not None else url
+
+
+class OrderListSerializer(serializers.ModelSerializer):
+    status_label = serializers.CharField(source="get_status_display")
+    step = serializers.SerializerMethodField()
+    steps = serializers.SerializerMethodField()
+    item_count = serializers.IntegerField(read_only=True)
+
+    class Meta:
+        model = Order
+        fields = [
+            "id",
+            "number",
+            "status",
+            "status_label",
+            "step",
+            "steps",
+            "item_count",
+            "total_krw",
+            "total_cents",
+            "delivery_fee_cents",
+            "created_at",
+        ]
+
+    def get_step(self, order):
+        return current_step(order.status)
+
+    def get_steps(self, order):
+        return order_steps(order, order.events.all())
+
+
+class StaffOrderListSerializer(OrderListSerializer):
+    email = serializers.EmailField(source="user.email")
+    tracking_number = serializers.SerializerMethodField()
+
+    class Meta(OrderListSerializer.Meta):
+        fields = [*OrderListSerializer.Meta.fields, "email", "tracking_number", "updated_at"]
+
+    def get_tracking_number(self, order):
+        shipment = related_or_none(order, "shipment")
+        return shipment.tracking_number if shipment else None
+
+
+class OrderDetailSerializer(OrderListSerializer):
+    """Everything the customer's order page shows."""
+
+    staff = False
+
+    exchange_rate = serializers.SerializerMethodField()
+    items = serializers.SerializerMethodField()
+    quote = serializers.SerializerMethodField()
+    delivery_quote = serializers.SerializerMethodField()
+    payments = serializers.SerializerMethodField()
+    parcel = serializers.SerializerMethodField()
+    shipment = serializers.SerializerMethodField()
+    events = serializers.SerializerMethodField()
+    item_count = serializers.SerializerMethodField()
+
+    class Meta(OrderListSerializer.Meta):
+        fields = [
+            *OrderListSerializer.Meta.fields,
+            "status_reason",
+            "shipping_address",
+            "customer_note",
+            "exchange_rate",
+            "items",
+            "quote",
+            "delivery_quote",
+            "payments",
+            "parcel",
+            "shipment",
+            "events",
+            "updated_at",
+        ]
+
+    def get_item_count(self, order):
+        return len(order.items.all())
+
+    def get_exchange_rate(self, order):
+        return _exchange_rate(order)
+
+    def get_items(self, order):
+        return [
+            {
+                "id": item.pk,
+                "position": item.position,
+                "url": item.url,
+                "quantity": item.quantity,
+                "options": item.options,
+                "note": item.note,
+                "name": item.name,
+                "name_status": item.name_status,
+                "unit_price_krw": item.unit_price_krw,
+                "line_total_krw": item.line_total_krw,
+                "restricted": item.restricted,
+                "restricted_reason": item.restricted_reason,
+            }
+            for item in order.items.all()
+        ]
+
+    def get_quote(self, order):
+        if not order.quote_version:
+            return None
+        return {
+            "version": order.quote_version,
+            "quoted_at": order.quoted_at,
+            "lines": order.quote_lines,
+            "items_subtotal_krw": order.items_subtotal_krw,
+            "domestic_shipping_krw": order.domestic_shipping_krw,
+            "agency_fee_krw": order.agency_fee_krw,
+            "card_fee_krw": order.card_fee_krw,
+            "total_krw": order.total_krw,
+            "total_cents": order.total_cents,
+            "note": order.quote_note,
+        }
+
+    def get_delivery_quote(self, order):
+        if order.delivery_fee_cents is None:
+            return None
+        quote = pricing.quote_delivery(order.delivery_fee_cents)
+        return {"lines": [line.__dict__ for line in quote.lines], "total_cents": quote.total_cents}
+
+    def get_payments(self, order):
+        rows = []
+        for payment in order.payments.all():
+            row = {
+                "id": payment.pk,
+                "stage": payment.stage,
+                "kind": payment.kind,
+                "status": payment.status,
+                "amount_cents": payment.amount_cents,
+                "currency": payment.currency,
+                "session_id": payment.session_id,
+                "checkout_url": payment.checkout_url if payment.status == payment.Status.OPEN else None,
+                "expires_at": payment.expires_at,
+                "paid_at": payment.paid_at,
+                "created_at": payment.created_at,
+            }
+            if self.staff:
+                row.update(
+                    provider=payment.provider,
+                    payment_intent_id=payment.payment_intent_id,
+                    refund_id=payment.refund_id,
+                    flagged_reason=payment.flagged_reason,
+                    reason=payment.reason,
+                )
+            rows.append(row)
+        return rows
+
+    def get_parcel(self, order):
+        parcel = related_or_none(order, "parcel")
+        if parcel is None:
+            return None
+        request = self.context.get("request")
+        return {
+            "weight_g": parcel.weight_g,
+            "billable_weight_g": parcel.billable_weight_g,
+            "length_cm": str(parcel.length_cm),
+            "width_cm": str(parcel.width_cm),
+            "height_cm": str(parcel.height_cm),
+            "delivery_fee_cents": parcel.delivery_fee_cents,
+            "notes": parcel.notes,
+            "received_at": parcel.received_at,
+            "photos": [_absolute(request, photo.image.url) for photo in parcel.photos.all()],
+        }
+
+    def get_shipment(self, order):
+        shipment = related_or_none(order, "shipment")
+        if shipment is None:
+            return None
+        return {
+            "carrier": shipment.carrier,
+            "carrier_label": shipment.get_carrier_display(),
+            "tracking_number": shipment.tracking_number,
+            "status": shipment.status_code,
+            "status_description": shipment.status_description,
+            "estimated_delivery_at": shipment.estimated_delivery_at,
+            "shipped_at": shipment.shipped_at,
+            "delivered_at": shipment.delivered_at,
+            "scans": [
+                {
+                    "occurred_at": scan.occurred_at,
+                    "code": scan.code,
+                    "description": scan.description,
+                    "location": scan.location,
+                }
+                for scan in shipment.events.all()
+            ],
+        }
+
+    def get_events(self, order):
+        rows = []
+        for event in order.events.all():
+            if not self.staff and event.kind in STAFF_ONLY_EVENTS:
+                continue
+            row = {"kind": event.kind, "label": event.get_kind_display(), "at": event.created_at}
+            if self.staff:
+                row.update(actor=event.actor.email if event.actor else None, data=event.data)
+            rows.append(row)
+        return rows
+
+
+class StaffOrderDetailSerializer(OrderDetailSerializer):
+    staff = True
+    email = serializers.EmailField(source="user.email")
+
+    class Meta(OrderDetailSerializer.Meta):
+        fields = [*OrderDetailSerializer.Meta.fields, "email", "quote_note"]

@@ -1,0 +1,88 @@
+"""Order reads for the API and the admin, with their related rows loaded up front (no N+1)."""
+
+from django.db.models import Count, Exists, OuterRef, Prefetch, Q, QuerySet
+from django.http import Http404
+
+from .models import Order, OrderEvent, Parcel, ParcelPhoto, Payment, Shipment, ShipmentEvent
+
+ORDER_STAFF_GROUP = "Order staff"
+
+# Statuses where the next move is the staff's.
+WAITING_ON_STAFF = (
+    Order.Status.REQUESTED,
+    Order.Status.ITEMS_PAID,
+    Order.Status.PURCHASED,
+    Order.Status.DELIVERY_PAID,
+)
+
+
+def is_order_staff(user) -> bool:
+    if not (user and user.is_authenticated and user.is_active):
+        return False
+    return user.is_superuser or user.groups.filter(name=ORDER_STAFF_GROUP).exists()
+
+
+def _list_queryset() -> QuerySet[Order]:
+    return (
+        Order.objects.select_related("exchange_rate")
+        .annotate(item_count=Count("items", distinct=True))
+        .prefetch_related(Prefetch("events", queryset=OrderEvent.objects.only("order_id", "kind", "created_at")))
+        .order_by("-created_at", "-pk")  # Meta.ordering does not apply to aggregated queries
+    )
+
+
+def customer_orders(user, *, status: str | None = None) -> QuerySet[Order]:
+    orders = _list_queryset().filter(user=user)
+    return orders.filter(status=status) if status else orders
+
+
+def waiting_on_staff_q() -> Q:
+    flagged = Payment.objects.filter(order=OuterRef("pk"), status=Payment.Status.FLAGGED)
+    return Q(status__in=WAITING_ON_STAFF) | Q(Exists(flagged))
+
+
+def staff_orders(*, status: str | None = None, q: str | None = None, waiting: bool = False) -> QuerySet[Order]:
+    orders = _list_queryset().select_related("user", "shipment")
+    if status:
+        orders = orders.filter(status=status)
+    if waiting:
+        orders = orders.filter(waiting_on_staff_q())
+    if q:
+        q = q.strip()
+        orders = orders.filter(
+            Q(number__icontains=q) | Q(user__email__icontains=q) | Q(shipment__tracking_number__icontains=q)
+        )
+    return orders
+
+
+def detail_queryset() -> QuerySet[Order]:
+    return Order.objects.select_related("exchange_rate", "user").prefetch_related(
+        "items",
+        Prefetch("payments", queryset=Payment.objects.order_by("created_at", "pk")),
+        Prefetch("events", queryset=OrderEvent.objects.select_related("actor")),
+        Prefetch("parcel", queryset=Parcel.objects.prefetch_related(Prefetch("photos", ParcelPhoto.objects.all()))),
+        Prefetch("shipment", queryset=Shipment.objects.prefetch_related(Prefetch("events", ShipmentEvent.objects.all()))),
+    )
+
+
+def order_for_customer(user, number: str) -> Order:
+    """The user's own order; anyone else's is a 404, never a 403 (no probing order numbers)."""
+    order = detail_queryset().filter(user=user, number=number).first()
+    if order is None:
+        raise Http404
+    return order
+
+
+def order_for_staff(number: str) -> Order:
+    order = detail_queryset().filter(number=number).first()
+    if order is None:
+        raise Http404
+    return order
+
+
+def related_or_none(order: Order, name: str):
+    """A reverse one-to-one (parcel, shipment) or None, without raising when it does not exist."""
+    try:
+        return getattr(order, name)
+    except (Parcel.DoesNotExist, Shipment.DoesNotExist):
+        return None

@@ -1,0 +1,667 @@
+"""Every order state change. Each service locks the order row, checks its state, writes the change and
+one OrderEvent, and queues notifications on commit. Illegal transitions raise OrderConflict (HTTP 409)."""
+
+import logging
+import secrets
+from dataclasses import dataclass
+from datetime import timedelta
+
+from django.conf import settings
+from django.db import IntegrityError, transaction
+from django.db.models import Sum
+from django.utils import timezone
+
+from accounts.models import Address
+from bidangil.errors import InvalidInput
+from integrations.backends import get_backend
+from integrations.payments import CheckoutLine, CheckoutRequest, PaymentProviderError
+from notifications.services import notify
+
+from . import pricing
+from .models import ExchangeRate, Order, OrderConflict, OrderEvent, OrderItem, Payment, RestrictedItemRule
+from .steps import current_step
+
+logger = logging.getLogger(__name__)
+
+MAX_ITEMS = 20
+REFUNDABLE_STATUSES = (
+    Order.Status.ITEMS_PAID,
+    Order.Status.PURCHASED,
+    Order.Status.DELIVERY_QUOTED,
+    Order.Status.DELIVERY_PAID,
+)
+PAYABLE_STATUS = {Payment.Stage.ITEMS: Order.Status.QUOTED, Payment.Stage.DELIVERY: Order.Status.DELIVERY_QUOTED}
+PAID_STATUS = {Payment.Stage.ITEMS: Order.Status.ITEMS_PAID, Payment.Stage.DELIVERY: Order.Status.DELIVERY_PAID}
+PAID_EVENT = {Payment.Stage.ITEMS: OrderEvent.Kind.ITEMS_PAID, Payment.Stage.DELIVERY: OrderEvent.Kind.DELIVERY_PAID}
+
+STATUS_MESSAGES = {
+    Order.Status.REQUESTED: ("Order request received", "We received your order request and will send a quote soon."),
+    Order.Status.QUOTED: ("Your quote is ready", "Your quote is ready: {total}. Pay it to let us buy your items."),
+    Order.Status.REJECTED: ("Order request declined", "We cannot take this order: {reason}"),
+    Order.Status.ITEMS_PAID: ("Payment received", "Thank you, your payment was received. We are buying your items."),
+    Order.Status.PURCHASED: ("Items purchased", "We bought your items; they are on their way to our warehouse."),
+    Order.Status.DELIVERY_QUOTED: (
+        "Your parcel is at our warehouse",
+        "Your parcel arrived at our warehouse. The international delivery fee is {delivery}.",
+    ),
+    Order.Status.DELIVERY_PAID: ("Delivery fee paid", "Thank you, we will ship your parcel shortly."),
+    Order.Status.SHIPPED: ("Your parcel is on its way", "Your parcel has shipped. Follow it in your order page."),
+    Order.Status.DELIVERED: ("Delivered", "Your parcel has been delivered. Enjoy!"),
+    Order.Status.CANCELLED: ("Order cancelled", "Your order has been cancelled. {reason}"),
+    Order.Status.REFUNDED: ("Order refunded", "We refunded {refund} to your card. {reason}"),
+}
+
+
+def _usd(cents: int | None) -> str:
+    return "" if cents is None else f"${cents / 100:,.2f}"
+
+
+# --- Building blocks (public: the shipping services use them too) -------------------------------
+
+
+def record_event(order: Order, kind: str, *, actor=None, data: dict | None = None) -> OrderEvent:
+    """Append one entry to the order's event log."""
+    return OrderEvent.objects.create(order=order, kind=kind, actor=actor, data=data or {})
+
+
+def notify_order_status(order: Order, *, reason: str = "", refund_cents: int | None = None) -> None:
+    """Tell the customer about the order's current status (inbox + push + email, all on commit)."""
+    title, template = STATUS_MESSAGES[order.status]
+    message = template.format(
+        total=_usd(order.total_cents),
+        delivery=_usd(order.delivery_fee_cents),
+        reason=reason or order.status_reason,
+        refund=_usd(refund_cents),
+    ).strip()
+    notify(
+        order.user_id,
+        "order.status",
+        {
+            "order": order.number,
+            "status": order.status,
+            "step": current_step(order.status),
+            "title": f"{title} ({order.number})",
+            "message": message,
+        },
+        email=True,
+    )
+
+
+def notify_payment_problem(order: Order, payment: Payment, *, title: str, message: str) -> None:
+    notify(
+        order.user_id,
+        "order.payment",
+        {
+            "order": order.number,
+            "status": order.status,
+            "stage": payment.stage,
+            "payment_status": payment.status,
+            "step": current_step(order.status),
+            "title": f"{title} ({order.number})",
+            "message": message,
+        },
+        email=True,
+    )
+
+
+def lock_order(order_id: int) -> Order:
+    return Order.objects.select_for_update().get(pk=order_id)
+
+
+def _transition(order: Order, status: str, kind: str, *, actor, data: dict | None = None, reason: str = "") -> None:
+    order.status = status
+    if reason:
+        order.status_reason = reason
+    order.save(update_fields=["status", "status_reason", "updated_at"])
+    record_event(order, kind, actor=actor, data={"status": status, **(data or {})})
+    notify_order_status(order, reason=reason, refund_cents=(data or {}).get("amount_cents"))
+
+
+def _new_order_number() -> str:
+    return f"BD{timezone.now():%y%m%d}-{secrets.token_hex(3).upper()}"
+
+
+def _expire_sessions_on_commit(payments: list[Payment]) -> None:
+    """Close still-open sessions at the provider once our state is committed (best effort)."""
+    targets = [(p.provider, p.session_id) for p in payments if p.session_id]
+    if not targets:
+        return
+
+    def expire():
+        backend = get_backend("payments")
+        for provider, session_id in targets:
+            if provider != backend.name:
+                continue
+            try:
+                backend.expire_checkout_session(session_id)
+            except PaymentProviderError:
+                logger.warning("Could not expire checkout session %s", session_id)
+
+    transaction.on_commit(expire)
+
+
+def _close_open_sessions(order: Order, *, stage: str | None = None) -> list[Payment]:
+    open_payments = order.payments.select_for_update().filter(kind=Payment.Kind.CHARGE, status=Payment.Status.OPEN)
+    if stage:
+        open_payments = open_payments.filter(stage=stage)
+    closed = list(open_payments)
+    for payment in closed:
+        payment.status = Payment.Status.EXPIRED
+        payment.save(update_fields=["status", "updated_at"])
+    return closed
+
+
+# --- Customer -------------------------------------------------------------------------------------
+
+
+def create_order(*, user, items: list[dict], address_id: int | None = None, address: dict | None = None, note=""):
+    """A new order request: snapshot the address, capture today's exchange rate, store the items."""
+    if not 1 <= len(items) <= MAX_ITEMS:
+        raise InvalidInput(f"An order has 1 to {MAX_ITEMS} items.", fields={"items": ["1 to 20 items."]})
+    if (address_id is None) == (address is None):
+        raise InvalidInput("Give either address_id or address.", fields={"address": ["Give exactly one."]})
+    if address_id is not None:
+        saved = Address.objects.filter(user=user, pk=address_id).first()
+        if saved is None:
+            raise InvalidInput("No such address.", fields={"address_id": ["No such address."]})
+        snapshot = saved.as_snapshot()
+    else:
+        snapshot = {key: address.get(key, "") for key in Address(user=user).as_snapshot()}
+
+    rate = get_backend("fx").current()
+    with transaction.atomic():
+        exchange_rate = ExchangeRate.objects.create(
+            krw_per_usd=rate.krw_per_usd, source=rate.source, captured_at=rate.captured_at
+        )
+        for _attempt in range(5):
+            try:
+                with transaction.atomic():
+                    order = Order.objects.create(
+                        number=_new_order_number(),
+                        user=user,
+                        shipping_address=snapshot,
+                        exchange_rate=exchange_rate,
+                        customer_note=note or "",
+                    )
+                break
+            except IntegrityError:
+                continue
+        else:  # pragma: no cover - 16M numbers a day
+            raise OrderConflict("Could not allocate an order number; try again.")
+        OrderItem.objects.bulk_create(
+            OrderItem(
+                order=order,
+                position=position,
+                url=item["url"],
+                quantity=item.get("quantity", 1),
+                options=item.get("options", ""),
+                note=item.get("note", ""),
+            )
+            for position, item in enumerate(items)
+        )
+        record_event(order, OrderEvent.Kind.REQUESTED, actor=user, data={"items": len(items)})
+        notify_order_status(order)
+
+        from tasks.products import extract_order_item_names
+
+        order_pk = order.pk
+        transaction.on_commit(lambda: extract_order_item_names(order_pk))
+    return order
+
+
+def cancel_order(*, order_id: int, actor, reason: str = "") -> Order:
+    """Cancel an order no money was taken for (requested or quoted); a paid order is refunded instead."""
+    with transaction.atomic():
+        order = lock_order(order_id)
+        if order.status in REFUNDABLE_STATUSES:
+            raise OrderConflict(
+                f"Order {order.number} has been paid; refund it instead of cancelling.", code="order_paid"
+            )
+        order.require_status(Order.Status.REQUESTED, Order.Status.QUOTED)
+        closed = _close_open_sessions(order)
+        _transition(
+            order,
+            Order.Status.CANCELLED,
+            OrderEvent.Kind.CANCELLED,
+            actor=actor,
+            data={"by": "staff" if actor and actor.pk != order.user_id else "customer"},
+            reason=reason,
+        )
+        _expire_sessions_on_commit(closed)
+    return order
+
+
+def start_checkout(*, order_id: int, stage: str) -> Payment:
+    """The open Checkout session for a stage, creating one if none is open (idempotent per quote version)."""
+    if stage not in PAYABLE_STATUS:
+        raise InvalidInput("stage must be 'items' or 'delivery'.", fields={"stage": ["Choose items or delivery."]})
+    backend = get_backend("payments")
+    now = timezone.now()
+    with transaction.atomic():
+        order = Order.objects.select_for_update().select_related("user").get(pk=order_id)
+        order.require_status(PAYABLE_STATUS[stage])
+        if stage == Payment.Stage.ITEMS:
+            amount = order.total_cents
+            lines = [CheckoutLine(line["label"], line["amount_cents"]) for line in order.quote_lines]
+        else:
+            if order.delivery_fee_cents is None:
+                raise OrderConflict(f"Order {order.number} has no delivery fee yet.")
+            quote = pricing.quote_delivery(order.delivery_fee_cents)
+            amount = quote.total_cents
+            lines = [CheckoutLine(line.label, line.amount_cents) for line in quote.lines]
+
+        stale = []
+        for payment in order.payments.select_for_update().filter(
+            kind=Payment.Kind.CHARGE, stage=stage, status=Payment.Status.OPEN
+        ):
+            # A second click gets the same session while it can still be paid (a minute of slack).
+            usable = payment.expires_at is None or payment.expires_at > now + timedelta(minutes=1)
+            if usable and payment.quote_version == order.quote_version and payment.amount_cents == amount:
+                return payment
+            payment.status = Payment.Status.EXPIRED
+            payment.save(update_fields=["status", "updated_at"])
+            stale.append(payment)
+
+        attempt = order.payments.filter(kind=Payment.Kind.CHARGE, stage=stage, quote_version=order.quote_version)
+        key = f"order-{order.pk}-{stage}-v{order.quote_version}-{attempt.count() + 1}"
+        expires_at = now + timedelta(minutes=settings.CHECKOUT_SESSION_TTL_MINUTES)
+        payment = Payment.objects.create(
+            order=order,
+            stage=stage,
+            amount_cents=amount,
+            currency="usd",
+            provider=backend.name,
+            idempotency_key=key,
+            quote_version=order.quote_version,
+            expires_at=expires_at,
+        )
+        frontend_order = f"{settings.FRONTEND_URL}/orders/{order.number}"
+        session = backend.create_checkout_session(
+            CheckoutRequest(
+                payment_id=payment.pk,
+                order_number=order.number,
+                stage=stage,
+                currency="usd",
+                lines=lines,
+                expires_at=expires_at,
+                success_url=f"{frontend_order}?checkout=success",
+                cancel_url=f"{frontend_order}?checkout=cancelled",
+                idempotency_key=key,
+                customer_email=order.user.email,
+            )
+        )
+        payment.session_id = session.session_id
+        payment.checkout_url = session.url
+        payment.expires_at = session.expires_at or expires_at
+        payment.save(update_fields=["session_id", "checkout_url", "expires_at", "updated_at"])
+        record_event(
+            order,
+            OrderEvent.Kind.CHECKOUT_OPENED,
+            data={"payment": payment.pk, "stage": stage, "amount_cents": amount},
+        )
+        _expire_sessions_on_commit(stale)
+    return payment
+
+
+# --- Staff ----------------------------------------------------------------------------------------
+
+
+def restricted_matches(items) -> dict[int, str]:
+    """Item id -> reason for every item whose URL, name, options or note contains an active rule keyword."""
+    rules = list(RestrictedItemRule.objects.filter(active=True).values_list("keyword", "reason"))
+    matches = {}
+    for item in items:
+        text = " ".join([item.url, item.name, item.options, item.note]).casefold()
+        for keyword, reason in rules:
+            if keyword.casefold() in text:
+                matches[item.pk] = f"{keyword}: {reason}"
+                break
+    return matches
+
+
+@dataclass(frozen=True)
+class QuoteItem:
+    id: int
+    unit_price_krw: int
+    restricted: bool | None = None
+
+
+def quote_order(*, order_id: int, actor, items: list, domestic_shipping_krw: int, note: str = "") -> Order:
+    """Price a requested order and send the quote. Restricted items stay on the order but are not charged.
+
+    `items` are QuoteItem (or dicts with id, unit_price_krw, restricted); every order item must be priced.
+    When `restricted` is omitted, the restricted-item rules decide.
+    """
+    lines = [item if isinstance(item, QuoteItem) else QuoteItem(**item) for item in items]
+    if domestic_shipping_krw < 0 or any(line.unit_price_krw < 0 for line in lines):
+        raise InvalidInput("Prices must not be negative.")
+    with transaction.atomic():
+        order = Order.objects.select_for_update().select_related("exchange_rate").get(pk=order_id)
+        order.require_status(Order.Status.REQUESTED)
+        order_items = {item.pk: item for item in order.items.all()}
+        given = {line.id: line for line in lines}
+        if len(given) != len(lines) or set(given) != set(order_items):
+            raise InvalidInput(
+                "Price every item of the order exactly once.", fields={"items": ["Price every item exactly once."]}
+            )
+        flagged = restricted_matches(order_items.values())
+        priced = []
+        for item_id, item in order_items.items():
+            line = given[item_id]
+            item.unit_price_krw = line.unit_price_krw
+            item.restricted = flagged.get(item_id) is not None if line.restricted is None else line.restricted
+            item.restricted_reason = (flagged.get(item_id) or "Marked by staff") if item.restricted else ""
+            if not item.restricted:
+                label = item.name or f"Item {item.position + 1}"
+                priced.append(pricing.PricedItem(item.pk, f"{label} × {item.quantity}", line.unit_price_krw, item.quantity))
+        if not priced:
+            raise InvalidInput("Every item is restricted; reject the order instead.")
+        quote = pricing.quote_items(
+            priced, domestic_shipping_krw=domestic_shipping_krw, krw_per_usd=order.exchange_rate.krw_per_usd
+        )
+        if not pricing.MIN_CHARGE_CENTS <= quote.total_cents <= pricing.MAX_CHARGE_CENTS:
+            raise InvalidInput(
+                f"The total {_usd(quote.total_cents)} is outside what a card payment can take "
+                f"({_usd(pricing.MIN_CHARGE_CENTS)} to {_usd(pricing.MAX_CHARGE_CENTS)})."
+            )
+        OrderItem.objects.bulk_update(
+            order_items.values(), ["unit_price_krw", "restricted", "restricted_reason"]
+        )
+        order.items_subtotal_krw = quote.items_subtotal_krw
+        order.domestic_shipping_krw = quote.domestic_shipping_krw
+        order.agency_fee_krw = quote.agency_fee_krw
+        order.card_fee_krw = quote.card_fee_krw
+        order.total_krw = quote.total_krw
+        order.total_cents = quote.total_cents
+        order.quote_lines = [line.__dict__ for line in quote.lines]
+        order.quote_note = note or ""
+        order.quote_version += 1
+        order.quoted_at = timezone.now()
+        order.save()
+        _transition(
+            order,
+            Order.Status.QUOTED,
+            OrderEvent.Kind.QUOTED,
+            actor=actor,
+            data={
+                "quote_version": order.quote_version,
+                "total_krw": quote.total_krw,
+                "total_cents": quote.total_cents,
+                "restricted_items": [pk for pk, item in order_items.items() if item.restricted],
+            },
+        )
+    return order
+
+
+def reject_order(*, order_id: int, actor, reason: str) -> Order:
+    """Decline an order request (only before it is quoted)."""
+    reason = (reason or "").strip()
+    if not reason:
+        raise InvalidInput("Give a reason.", fields={"reason": ["This field is required."]})
+    with transaction.atomic():
+        order = lock_order(order_id)
+        order.require_status(Order.Status.REQUESTED)
+        _transition(order, Order.Status.REJECTED, OrderEvent.Kind.REJECTED, actor=actor, reason=reason)
+    return order
+
+
+def mark_purchased(*, order_id: int, actor, note: str = "") -> Order:
+    """Staff bought the paid items from the shops."""
+    with transaction.atomic():
+        order = lock_order(order_id)
+        order.require_status(Order.Status.ITEMS_PAID)
+        _transition(
+            order, Order.Status.PURCHASED, OrderEvent.Kind.PURCHASED, actor=actor, data={"note": note} if note else {}
+        )
+    return order
+
+
+def refundable_cents(order: Order) -> int:
+    charged = order.payments.filter(kind=Payment.Kind.CHARGE, status=Payment.Status.PAID).aggregate(
+        total=Sum("amount_cents")
+    )["total"]
+    refunded = order.payments.filter(kind=Payment.Kind.REFUND, status=Payment.Status.SUCCEEDED).aggregate(
+        total=Sum("amount_cents")
+    )["total"]
+    return (charged or 0) - (refunded or 0)
+
+
+def refund_order(*, order_id: int, actor, reason: str, amount_cents: int | None = None) -> Order:
+    """Refund a paid order in full (amount omitted) or in part through the payment provider → `refunded`.
+
+    Refunds are taken from the latest charge first; each provider refund is its own ledger row.
+    """
+    reason = (reason or "").strip()
+    if not reason:
+        raise InvalidInput("Give a reason.", fields={"reason": ["This field is required."]})
+    if amount_cents is not None and amount_cents <= 0:
+        raise InvalidInput("The refund amount must be positive.", fields={"amount_cents": ["Must be positive."]})
+    backend = get_backend("payments")
+    with transaction.atomic():
+        order = lock_order(order_id)
+        order.require_status(*REFUNDABLE_STATUSES)
+        charges = list(
+            order.payments.select_for_update()
+            .filter(kind=Payment.Kind.CHARGE, status=Payment.Status.PAID)
+            .order_by("-paid_at", "-pk")
+        )
+        refunded_by_charge = {
+            row["refund_of"]: row["total"]
+            for row in order.payments.filter(kind=Payment.Kind.REFUND, status=Payment.Status.SUCCEEDED)
+            .values("refund_of")
+            .annotate(total=Sum("amount_cents"))
+        }
+        available = {c.pk: c.amount_cents - refunded_by_charge.get(c.pk, 0) for c in charges}
+        refundable = sum(available.values())
+        if refundable <= 0:
+            raise OrderConflict(f"Order {order.number} has nothing left to refund.")
+        amount = refundable if amount_cents is None else amount_cents
+        if amount > refundable:
+            raise OrderConflict(f"The refund {_usd(amount)} is more than the {_usd(refundable)} paid.")
+        remaining = amount
+        refund_rows = []
+        for charge in charges:
+            take = min(remaining, available[charge.pk])
+            if take <= 0:
+                continue
+            attempt = charge.refunds.count() + 1
+            result = backend.refund(
+                payment_intent_id=charge.payment_intent_id,
+                amount_cents=take,
+                idempotency_key=f"refund-{charge.pk}-{attempt}",
+                metadata={"order_number": order.number, "payment_id": charge.pk},
+            )
+            status = Payment.Status.FAILED if result.status in ("failed", "canceled") else Payment.Status.SUCCEEDED
+            refund_rows.append(
+                Payment.objects.create(
+                    order=order,
+                    stage=charge.stage,
+                    kind=Payment.Kind.REFUND,
+                    status=status,
+                    amount_cents=take,
+                    currency=charge.currency,
+                    provider=backend.name,
+                    refund_id=result.refund_id,
+                    payment_intent_id=charge.payment_intent_id,
+                    refund_of=charge,
+                    reason=reason,
+                    created_by=actor,
+                    paid_at=timezone.now(),
+                )
+            )
+            remaining -= take
+            if remaining == 0:
+                break
+        _transition(
+            order,
+            Order.Status.REFUNDED,
+            OrderEvent.Kind.REFUNDED,
+            actor=actor,
+            data={
+                "amount_cents": amount,
+                "partial": amount < refundable,
+                "refunds": [row.refund_id for row in refund_rows],
+            },
+            reason=reason,
+        )
+    return order
+
+
+# --- Provider callbacks (webhook) and sweeps -------------------------------------------------------
+
+
+def _lock_payment(**lookup) -> tuple[Order, Payment] | None:
+    """Order then payment, always in that order, so services and webhooks cannot deadlock."""
+    ref = Payment.objects.filter(**lookup).values("pk", "order_id").first()
+    if ref is None:
+        return None
+    order = lock_order(ref["order_id"])
+    return order, Payment.objects.select_for_update().get(pk=ref["pk"])
+
+
+def _flag(order: Order, payment: Payment, reason: str, data: dict) -> str:
+    payment.status = Payment.Status.FLAGGED
+    payment.flagged_reason = reason[:300]
+    payment.save()
+    record_event(order, OrderEvent.Kind.PAYMENT_FLAGGED, data={"payment": payment.pk, "reason": reason, **data})
+    return f"flagged: {reason}"
+
+
+def settle_checkout(*, session_id: str, amount_total, currency, payment_intent_id: str = "") -> str:
+    """A Checkout session was paid. Advance the order once; anything unexpected is flagged for staff."""
+    with transaction.atomic():
+        locked = _lock_payment(session_id=session_id, kind=Payment.Kind.CHARGE)
+        if locked is None:
+            return "unknown session"
+        order, payment = locked
+        if payment.status in (Payment.Status.PAID, Payment.Status.FLAGGED):
+            return f"already {payment.status}"
+        payment.payment_intent_id = payment_intent_id or payment.payment_intent_id
+        data = {"amount_total": amount_total, "currency": currency, "session": session_id}
+        if amount_total != payment.amount_cents or (currency or "").lower() != payment.currency:
+            return _flag(
+                order,
+                payment,
+                f"Paid {amount_total} {currency}, expected {payment.amount_cents} {payment.currency}.",
+                data,
+            )
+        stale_quote = payment.stage == Payment.Stage.ITEMS and payment.quote_version != order.quote_version
+        if order.status != PAYABLE_STATUS[payment.stage] or stale_quote:
+            # Money arrived for an order that moved on (cancelled, or paid through another session).
+            return _flag(order, payment, f"Paid while the order was {order.status}; refund needed.", data)
+        payment.status = Payment.Status.PAID
+        payment.paid_at = timezone.now()
+        payment.save()
+        _transition(
+            order,
+            PAID_STATUS[payment.stage],
+            PAID_EVENT[payment.stage],
+            actor=None,
+            data={"payment": payment.pk, "amount_cents": payment.amount_cents},
+        )
+        _expire_sessions_on_commit(_close_open_sessions(order, stage=payment.stage))
+    return "paid"
+
+
+def close_checkout(*, session_id: str, status: str) -> str:
+    """A session expired or its payment failed: record it if it was still open, else change nothing."""
+    with transaction.atomic():
+        locked = _lock_payment(session_id=session_id, kind=Payment.Kind.CHARGE)
+        if locked is None:
+            return "unknown session"
+        order, payment = locked
+        if payment.status != Payment.Status.OPEN:
+            return f"already {payment.status}"
+        _mark_closed(order, payment, status)
+    return status
+
+
+def _mark_closed(order: Order, payment: Payment, status: str) -> None:
+    payment.status = status
+    payment.save(update_fields=["status", "updated_at"])
+    expired = status == Payment.Status.EXPIRED
+    record_event(
+        order,
+        OrderEvent.Kind.PAYMENT_EXPIRED if expired else OrderEvent.Kind.PAYMENT_FAILED,
+        data={"payment": payment.pk, "stage": payment.stage},
+    )
+    if order.status == PAYABLE_STATUS[payment.stage]:
+        notify_payment_problem(
+            order,
+            payment,
+            title="Checkout expired" if expired else "Payment failed",
+            message="Your checkout session expired; open a new one to pay."
+            if expired
+            else "Your payment did not go through; please try again.",
+        )
+
+
+def record_payment_failure(*, payment_id, payment_intent_id: str, message: str) -> str:
+    """A card attempt failed inside a still-open session: log it; the customer may retry in the session."""
+    if not str(payment_id or "").isdigit():
+        return "unknown payment"
+    with transaction.atomic():
+        locked = _lock_payment(pk=int(payment_id))
+        if locked is None:
+            return "unknown payment"
+        order, payment = locked
+        record_event(
+            order,
+            OrderEvent.Kind.PAYMENT_FAILED,
+            data={"payment": payment.pk, "payment_intent": payment_intent_id, "message": message[:200]},
+        )
+    return "failure recorded"
+
+
+def record_provider_refund(*, payment_intent_id: str, amount_refunded: int, refund_id: str = "") -> str:
+    """A refund made at the provider (e.g. in the Stripe dashboard): add the missing ledger amount once."""
+    if not payment_intent_id:
+        return "no payment intent"
+    with transaction.atomic():
+        locked = _lock_payment(payment_intent_id=payment_intent_id, kind=Payment.Kind.CHARGE)
+        if locked is None:
+            return "unknown charge"
+        order, charge = locked
+        recorded = (
+            charge.refunds.filter(status=Payment.Status.SUCCEEDED).aggregate(total=Sum("amount_cents"))["total"] or 0
+        )
+        missing = amount_refunded - recorded
+        if missing <= 0:
+            return "already recorded"
+        if refund_id and Payment.objects.filter(refund_id=refund_id).exists():
+            refund_id = ""
+        Payment.objects.create(
+            order=order,
+            stage=charge.stage,
+            kind=Payment.Kind.REFUND,
+            status=Payment.Status.SUCCEEDED,
+            amount_cents=missing,
+            currency=charge.currency,
+            provider=charge.provider,
+            refund_id=refund_id or None,
+            payment_intent_id=payment_intent_id,
+            refund_of=charge,
+            reason="Refunded at the payment provider.",
+            paid_at=timezone.now(),
+        )
+        data = {"amount_cents": missing, "source": "provider", "payment": charge.pk}
+        if order.status in REFUNDABLE_STATUSES and refundable_cents(order) <= 0:
+            _transition(order, Order.Status.REFUNDED, OrderEvent.Kind.REFUNDED, actor=None, data=data)
+        else:
+            record_event(order, OrderEvent.Kind.REFUNDED, data=data)
+    return "refund recorded"
+
+
+def expire_stale_checkouts(*, now=None) -> int:
+    """Mark open sessions past their expiry as expired (Stripe's own expiry event may be late or lost)."""
+    now = now or timezone.now()
+    count = 0
+    for payment_id in Payment.objects.filter(status=Payment.Status.OPEN, expires_at__lt=now).values_list(
+        "pk", flat=True
+    ):
+        with transaction.atomic():
+            order, payment = _lock_payment(pk=payment_id)
+            if payment.status == Payment.Status.OPEN and payment.expires_at < now:
+                _mark_closed(order, payment, Payment.Status.EXPIRED)
+                count += 1
+    return count

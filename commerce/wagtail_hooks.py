@@ -1,0 +1,218 @@
+"""Orders in the Wagtail admin: a snippet viewset and a modeladmin for the Order staff, action screens,
+a bulk "mark purchased", and the restricted-item rules. Status is never an editable field anywhere:
+the add/edit/delete views are closed and every change goes through an action (a service)."""
+
+import contextlib
+
+import django_filters
+from django.contrib import messages
+from django.db.models import Q
+from django.urls import path, reverse
+from wagtail import hooks
+from wagtail.admin.filters import DateRangePickerWidget, WagtailFilterSet
+from wagtail.permission_policies import ModelPermissionPolicy
+from wagtail.permissions import register_permission_policy
+from wagtail.snippets.bulk_actions.snippet_bulk_action import SnippetBulkAction
+from wagtail.snippets.models import register_snippet
+from wagtail.snippets.views.snippets import InspectView, SnippetViewSet
+from wagtail_modeladmin.helpers import PermissionHelper
+from wagtail_modeladmin.options import ModelAdmin, modeladmin_register
+from wagtail_modeladmin.views import InspectView as ModelAdminInspectView
+
+from bidangil.errors import DomainError
+
+from . import admin_views, selectors, services
+from .models import ExchangeRate, Order, Payment, RestrictedItemRule
+
+with contextlib.suppress(ImportError):
+    from . import admin_shipping  # noqa: F401  (registers the intake / tracking screens)
+
+
+@hooks.register("register_admin_urls")
+def order_admin_urls():
+    return [
+        path("orders/<int:pk>/", admin_views.order_screen, name="commerce_order_screen"),
+        path("orders/<int:pk>/quote/", admin_views.quote_view, name="commerce_order_quote"),
+        path("orders/<int:pk>/reject/", admin_views.reject_view, name="commerce_order_reject"),
+        path("orders/<int:pk>/purchase/", admin_views.purchase_view, name="commerce_order_purchase"),
+        path("orders/<int:pk>/cancel/", admin_views.cancel_view, name="commerce_order_cancel"),
+        path("orders/<int:pk>/refund/", admin_views.refund_view, name="commerce_order_refund"),
+    ]
+
+
+class ReadOnlyPermissionPolicy(ModelPermissionPolicy):
+    """Viewing follows the model's permissions; adding, editing and deleting are closed to everyone."""
+
+    def user_has_permission(self, user, action):
+        if action in ("add", "change", "delete"):
+            return False
+        if action == "view":
+            return user.is_active and (user.has_perm(self._get_permission_name("view")) or user.is_superuser)
+        return super().user_has_permission(user, action)
+
+
+class OrderFilterSet(WagtailFilterSet):
+    status = django_filters.ChoiceFilter(choices=Order.Status.choices)
+    waiting = django_filters.BooleanFilter(label="Waiting on staff", method="filter_waiting")
+    created_at = django_filters.DateFromToRangeFilter(label="Requested", widget=DateRangePickerWidget)
+
+    class Meta:
+        model = Order
+        fields = ["status"]
+
+    def filter_waiting(self, queryset, name, value):
+        if value is None:
+            return queryset
+        return queryset.filter(selectors.waiting_on_staff_q()) if value else queryset.exclude(
+            selectors.waiting_on_staff_q()
+        )
+
+
+class OrderInspectView(InspectView):
+    template_name = "commerce/admin/order_inspect.html"
+
+    def get_object(self, queryset=None):
+        return selectors.detail_queryset().get(pk=self.pk)
+
+    def get_context_data(self, **kwargs):
+        return {**super().get_context_data(**kwargs), **admin_views.order_context(self.object)}
+
+
+class OrderViewSet(SnippetViewSet):
+    model = Order
+    icon = "list-ul"
+    menu_label = "Orders"
+    menu_order = 100
+    add_to_admin_menu = True
+    list_display = ["number", "user", "status", "total_cents", "created_at"]
+    list_per_page = 50
+    filterset_class = OrderFilterSet
+    search_fields = ["number", "user__email", "shipment__tracking_number"]
+    search_backend_name = None  # plain ORM lookups: related fields (email, tracking number) work
+    inspect_view_enabled = True
+    inspect_view_class = OrderInspectView
+    copy_view_enabled = False
+
+    def get_queryset(self, request):
+        return Order.objects.select_related("user")
+
+
+class OrderPermissionHelper(PermissionHelper):
+    def user_can_list(self, user):
+        return selectors.is_order_staff(user)
+
+    def user_can_inspect_obj(self, user, obj):
+        return selectors.is_order_staff(user)
+
+    def user_can_create(self, user):
+        return False
+
+    def user_can_edit_obj(self, user, obj):
+        return False
+
+    def user_can_delete_obj(self, user, obj):
+        return False
+
+
+class OrderDeskInspectView(ModelAdminInspectView):
+    """The modeladmin inspect button opens the full order screen."""
+
+    def get(self, request, *args, **kwargs):
+        return admin_views.order_screen(request, self.instance.pk)
+
+
+class OrderDeskAdmin(ModelAdmin):
+    model = Order
+    menu_label = "Order desk"
+    menu_icon = "tasks"
+    menu_order = 101
+    add_to_settings_menu = False
+    permission_helper_class = OrderPermissionHelper
+    inspect_view_enabled = True
+    inspect_view_class = OrderDeskInspectView
+    list_display = ["number", "user", "status", "total_cents", "created_at"]
+    list_filter = ["status", "created_at"]
+    search_fields = ["number", "user__email", "shipment__tracking_number"]
+    list_select_related = ["user"]
+    list_per_page = 50
+
+
+class MarkPurchasedBulkAction(SnippetBulkAction):
+    """Mark many paid orders purchased at once; each goes through the same service, one by one."""
+
+    display_name = "Mark purchased"
+    action_type = "mark_purchased"
+    aria_label = "Mark selected orders purchased"
+    template_name = "commerce/admin/bulk_mark_purchased.html"
+    action_priority = 10
+    models = [Order]
+
+    def check_perm(self, obj):
+        return selectors.is_order_staff(self.request.user)
+
+    @classmethod
+    def execute_action(cls, objects, user=None, **kwargs):
+        done, failed = 0, []
+        for order in objects:
+            try:
+                services.mark_purchased(order_id=order.pk, actor=user)
+                done += 1
+            except DomainError as exc:
+                failed.append(exc.message)
+        request = kwargs["self"].request
+        for message in failed:
+            messages.warning(request, message)
+        return done, 0
+
+    def get_success_message(self, num_parent_objects, num_child_objects):
+        return f"{num_parent_objects} order(s) marked purchased."
+
+    def get_execution_context(self):
+        return {**super().get_execution_context(), "user": self.request.user}
+
+
+class RestrictedItemRuleViewSet(SnippetViewSet):
+    model = RestrictedItemRule
+    icon = "warning"
+    menu_label = "Restricted items"
+    list_display = ["keyword", "reason", "active"]
+    list_filter = ["active"]
+    search_fields = ["keyword", "reason"]
+    search_backend_name = None
+
+
+class ExchangeRateViewSet(SnippetViewSet):
+    model = ExchangeRate
+    icon = "doc-full"
+    list_display = ["krw_per_usd", "source", "captured_at"]
+    inspect_view_enabled = True
+    copy_view_enabled = False
+
+
+class PaymentViewSet(SnippetViewSet):
+    model = Payment
+    icon = "doc-full"
+    menu_label = "Payments"
+    list_display = ["order", "kind", "stage", "status", "amount_cents", "created_at"]
+    list_filter = ["kind", "stage", "status", "provider"]
+    search_fields = ["order__number", "session_id", "payment_intent_id", "refund_id"]
+    search_backend_name = None
+    inspect_view_enabled = True
+    copy_view_enabled = False
+
+    def get_queryset(self, request):
+        return Payment.objects.select_related("order")
+
+
+for read_only_model in (Order, ExchangeRate, Payment):
+    register_permission_policy(read_only_model, ReadOnlyPermissionPolicy(read_only_model))
+register_snippet(OrderViewSet)
+register_snippet(RestrictedItemRuleViewSet)
+register_snippet(ExchangeRateViewSet)
+register_snippet(PaymentViewSet)
+modeladmin_register(OrderDeskAdmin)
+hooks.register("register_bulk_action", MarkPurchasedBulkAction)
+
+
+def order_screen_url(order: Order) -> str:
+    return reverse("commerce_order_screen", args=[order.pk])

@@ -1,0 +1,246 @@
+"""Community reads: every list is a fixed number of queries (select_related / prefetch / subqueries)."""
+
+from django.contrib.contenttypes.models import ContentType
+from django.core.exceptions import ObjectDoesNotExist
+from django.db.models import Avg, Count, Exists, IntegerField, OuterRef, Prefetch, Q, Subquery, Value
+from django.db.models.functions import Coalesce
+from wagtail.images import get_image_model
+
+from bidangil.errors import DomainError
+
+from .models import (
+    POST_TYPES,
+    THUMBNAIL_SPEC,
+    Comment,
+    CommentLike,
+    CommunityProfile,
+    PostImage,
+    PostLike,
+    PostPage,
+    ProfileLike,
+    ReviewPostPage,
+)
+from .nicknames import nickname_key
+
+MODERATOR_GROUPS = ("Editors", "Moderators")
+
+
+class NotFound(DomainError):
+    status_code = 404
+    code = "not_found"
+
+
+SPECIFIC_RELATIONS = ("reviewpostpage", "sharepostpage", "funpostpage")
+
+
+def is_moderator(user) -> bool:
+    """Superusers and members of Wagtail's Editors/Moderators groups moderate the community."""
+    if not user or not user.is_authenticated:
+        return False
+    if user.is_superuser:
+        return True
+    cached = getattr(user, "_community_is_moderator", None)
+    if cached is None:
+        cached = user.groups.filter(name__in=MODERATOR_GROUPS).exists()
+        user._community_is_moderator = cached
+    return cached
+
+
+def _count(model, field: str, **extra):
+    """A correlated COUNT subquery: no row multiplication when several counts are annotated."""
+    rows = model.objects.filter(**{field: OuterRef("pk")}, **extra).order_by().values(field)
+    return Coalesce(Subquery(rows.annotate(n=Count("pk")).values("n")[:1], output_field=IntegerField()), Value(0))
+
+
+def _visible_comments_filter():
+    return {"is_deleted": False, "is_hidden": False}
+
+
+def post_queryset(user):
+    """Posts with everything an item of the feed or the detail needs, in a constant number of queries."""
+    renditions = get_image_model().get_rendition_model().objects.filter(filter_spec=THUMBNAIL_SPEC)
+    images = PostImage.objects.select_related("image").prefetch_related(
+        Prefetch("image__renditions", queryset=renditions)
+    )
+    qs = (
+        PostPage.objects.select_related("author__profile", "owner", *SPECIFIC_RELATIONS)
+        .prefetch_related(Prefetch("images", queryset=images))
+        .annotate(
+            like_count=_count(PostLike, "post"),
+            comment_count=_count(Comment, "post", **_visible_comments_filter()),
+        )
+    )
+    if user and user.is_authenticated:
+        qs = qs.annotate(liked_by_me=Exists(PostLike.objects.filter(post=OuterRef("pk"), user=user)))
+    else:
+        qs = qs.annotate(liked_by_me=Value(False))
+    return qs
+
+
+def visible_posts(user):
+    """Posts a user may see: live and not hidden; authors also see their own, moderators everything."""
+    qs = post_queryset(user)
+    if is_moderator(user):
+        return qs
+    public = Q(live=True, is_hidden=False)
+    if user and user.is_authenticated:
+        return qs.filter(public | Q(author=user))
+    return qs.filter(public)
+
+
+def interactable_post(user, slug: str) -> PostPage:
+    """A post one may like, comment on or report: live and not hidden (moderators: any). 404 otherwise."""
+    qs = PostPage.objects.filter(slug=slug)
+    if not is_moderator(user):
+        qs = qs.filter(live=True, is_hidden=False)
+    post = qs.order_by("pk").first()
+    if post is None:
+        raise NotFound("No such post.")
+    return post
+
+
+def get_post(user, slug: str) -> PostPage:
+    post = visible_posts(user).filter(slug=slug).order_by("pk").first()
+    if post is None:
+        raise NotFound("No such post.")
+    return post
+
+
+def specific_of(post: PostPage):
+    """The concrete page (review/share/fun) loaded by select_related, without another query."""
+    for name in SPECIFIC_RELATIONS:
+        try:
+            return getattr(post, name)
+        except ObjectDoesNotExist:
+            continue
+    return None
+
+
+def feed(user, *, category="", subcategory="", state="", county="", author="", q=""):
+    """The feed: live, visible posts, filtered; the caller orders and paginates (newest first)."""
+    qs = visible_posts(user).filter(live=True)
+    if category:
+        page_class = POST_TYPES.get(category)
+        if page_class is None:
+            return qs.none()
+        qs = qs.filter(content_type=ContentType.objects.get_for_model(page_class))
+    if subcategory:
+        qs = qs.filter(funpostpage__subcategory=subcategory)
+    if state:
+        qs = qs.filter(state=state)
+    if county:
+        qs = qs.filter(county__iexact=county)
+    if author:
+        qs = qs.filter(author__profile__nickname_key=nickname_key(author))
+    if q:
+        # Wagtail search finds the matching pages; the feed keeps its own ordering and cursor.
+        matches = PostPage.objects.live().search(q, fields=None, operator="and")[:1000]
+        qs = qs.filter(pk__in=[page.pk for page in matches])
+    return qs
+
+
+def comments_for(user, post: PostPage) -> list[Comment]:
+    """The post's comments as a tree (roots newest first, replies in conversation order).
+
+    Hidden comments are shown to moderators and their author; for everyone else they are left
+    out, or kept as a tombstone when they have replies, like deleted ones.
+    """
+    qs = (
+        Comment.objects.filter(post=post)
+        .select_related("author__profile")
+        .annotate(like_count=_count(CommentLike, "comment"))
+    )
+    if user and user.is_authenticated:
+        qs = qs.annotate(liked_by_me=Exists(CommentLike.objects.filter(comment=OuterRef("pk"), user=user)))
+    else:
+        qs = qs.annotate(liked_by_me=Value(False))
+    comments = list(qs.order_by("created_at", "pk"))
+    moderator = is_moderator(user)
+    by_id = {c.pk: c for c in comments}
+    for c in comments:
+        c.children = []
+        c.tombstone = c.is_deleted or (
+            c.is_hidden and not moderator and not (user and user.is_authenticated and c.author_id == user.pk)
+        )
+    roots = []
+    for c in comments:
+        if c.parent_id and c.parent_id in by_id:
+            by_id[c.parent_id].children.append(c)
+        else:
+            roots.append(c)
+
+    def prune(nodes):
+        kept = []
+        for node in nodes:
+            node.children = prune(node.children)
+            if node.tombstone and not node.children:
+                continue
+            kept.append(node)
+        return kept
+
+    roots = prune(roots)
+    roots.reverse()
+    return roots
+
+
+def comment_for_action(user, comment_id) -> Comment:
+    """A comment on a post the user can interact with (404 otherwise)."""
+    try:
+        comment_id = int(comment_id)
+    except (TypeError, ValueError):
+        raise NotFound("No such comment.") from None
+    comment = Comment.objects.select_related("post").filter(pk=comment_id).first()
+    moderator = is_moderator(user)
+    if comment is None or (not moderator and (not comment.post.live or comment.post.is_hidden)):
+        raise NotFound("No such comment.")
+    if comment.is_hidden and not moderator and comment.author_id != user.pk:
+        raise NotFound("No such comment.")
+    return comment
+
+
+def get_profile(user, nickname: str) -> CommunityProfile:
+    """A public profile with post count, likes and likes received on posts."""
+    qs = CommunityProfile.objects.filter(nickname_key=nickname_key(nickname or "")).annotate(
+        like_count=_count(ProfileLike, "profile"),
+        post_count=Coalesce(
+            Subquery(
+                PostPage.objects.filter(author=OuterRef("user"), live=True, is_hidden=False)
+                .order_by()
+                .values("author")
+                .annotate(n=Count("pk"))
+                .values("n")[:1],
+                output_field=IntegerField(),
+            ),
+            Value(0),
+        ),
+        likes_received=Coalesce(
+            Subquery(
+                PostLike.objects.filter(post__author=OuterRef("user"), post__live=True, post__is_hidden=False)
+                .order_by()
+                .values("post__author")
+                .annotate(n=Count("pk"))
+                .values("n")[:1],
+                output_field=IntegerField(),
+            ),
+            Value(0),
+        ),
+    )
+    if user and user.is_authenticated:
+        qs = qs.annotate(liked_by_me=Exists(ProfileLike.objects.filter(profile=OuterRef("pk"), user=user)))
+    else:
+        qs = qs.annotate(liked_by_me=Value(False))
+    profile = qs.first()
+    if profile is None:
+        raise NotFound("No such member.")
+    return profile
+
+
+def review_stats() -> dict:
+    """Count, average rating and distribution (1–5) of the public reviews."""
+    reviews = ReviewPostPage.objects.filter(live=True, is_hidden=False)
+    totals = reviews.aggregate(count=Count("pk"), average=Avg("rating"))
+    distribution = {str(n): 0 for n in range(1, 6)}
+    for row in reviews.order_by().values("rating").annotate(n=Count("pk")):
+        distribution[str(row["rating"])] = row["n"]
+    average = round(float(totals["average"]), 2) if totals["average"] is not None else None
+    return {"count": totals["count"], "average": average, "distribution": distribution}

@@ -1,0 +1,78 @@
+import io
+from decimal import Decimal
+
+import pytest
+from django.test import override_settings
+from wagtail.images import get_image_model
+from wagtail.models import Page, Revision
+
+from cms import demo
+from cms.models import ContentPage, SiteSettings
+from commerce.models import DeliveryRate
+from tests.accounts.factories import UserFactory
+
+pytestmark = pytest.mark.django_db
+
+
+def counts():
+    return (
+        Page.objects.count(),
+        Revision.objects.count(),
+        get_image_model().objects.count(),
+        SiteSettings.objects.count(),
+    )
+
+
+def test_demo_loader_is_idempotent(home):
+    UserFactory(email=demo.PUBLISHER_EMAIL, is_staff=True, is_superuser=True)
+    demo.load(io.StringIO())
+    first = counts()
+
+    demo.load(io.StringIO())
+
+    assert counts() == first
+    slugs = set(ContentPage.objects.values_list("slug", flat=True))
+    assert slugs == {"how-it-works", "faq", "restricted-items", "fees"}
+    for page in ContentPage.objects.all():
+        assert page.live
+        assert page.live_revision is not None
+        assert page.get_parent().pk == home.pk
+    home.refresh_from_db()
+    assert home.live_revision is not None
+    assert home.hero_image is not None
+
+
+def test_demo_pages_through_the_api(api_client, home):
+    demo.load(io.StringIO())
+
+    restricted = ContentPage.objects.get(slug="restricted-items")
+    body = api_client.get(f"/api/cms/v2/pages/{restricted.pk}/").json()["body"]
+    rows = next(block["value"]["rows"] for block in body if block["type"] == "restricted_items")
+    items = {row["item"]: row["allowed"] for row in rows}
+    assert items["Lithium batteries"] is True
+    assert items["Knives and blades"] is False
+    assert {"Alcohol", "Meat products"} <= set(items)
+    assert api_client.get("/api/cms/v2/site-settings/").json()["announcement"]["link"] == "/how-it-works/"
+
+
+def test_fee_page_uses_the_configured_fees_and_delivery_rates(home):
+    with override_settings(AGENCY_FEE_PERCENT=Decimal("5.5"), CARD_FEE_PERCENT=Decimal("3.0")):
+        DeliveryRate.objects.create(country="US", max_weight_g=500, price_cents=1850)
+        DeliveryRate.objects.create(country="US", max_weight_g=1000, price_cents=2600)
+        demo.load(io.StringIO())
+
+    fees = ContentPage.objects.get(slug="fees")
+    rows = [(row["label"], row["value"]) for row in fees.body[0].value["rows"]]
+    assert rows == [
+        ("Agency fee", "5.5%"),
+        ("Card processing fee", "3%"),
+        ("Delivery to the US, up to 0.5 kg", "$18.50"),
+        ("Delivery to the US, up to 1 kg", "$26.00"),
+    ]
+
+
+def test_fee_page_without_delivery_rates_explains_weight_pricing(home):
+    demo.load(io.StringIO())
+
+    rows = ContentPage.objects.get(slug="fees").body[0].value["rows"]
+    assert rows[-1]["value"] == "By weight"
