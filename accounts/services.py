@@ -328,3 +328,12 @@ def delete_address(*, user: User, address_id: int) -> None:
             newest = Address.objects.filter(user=user).order_by("-created_at", "-pk").first()
             if newest is not None:
                 _make_default(newest)
+
+
+# --- Housekeeping ---------------------------------------------------------------------------
+
+
+def purge_stale_codes() -> int:
+    """Delete email codes that expired more than a day ago; returns how many were deleted."""
+    deleted, _ = EmailCode.objects.filter(expires_at__lt=timezone.now() - timedelta(days=1)).delete()
+    return deleted

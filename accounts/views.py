@@ -11,6 +11,7 @@ from rest_framework.views import APIView
 from bidangil.api.throttling import EmailScopedThrottle, ScopedThrottle
 
 from . import selectors, services
+from .models import Address
 from .permissions import BrowserCsrf
 from .serializers import (
     AddressSerializer,
@@ -165,6 +166,7 @@ class MeView(APIView):
 class AddressListView(generics.ListCreateAPIView):
     permission_classes = [IsAuthenticated]
     serializer_class = AddressSerializer
+    queryset = Address.objects.none()  # tells the schema the model; requests use get_queryset
 
     def get_queryset(self):
         return selectors.list_addresses(user=self.request.user)
@@ -177,6 +179,7 @@ class AddressListView(generics.ListCreateAPIView):
 class AddressDetailView(generics.RetrieveUpdateDestroyAPIView):
     permission_classes = [IsAuthenticated]
     serializer_class = AddressSerializer
+    queryset = Address.objects.none()
     http_method_names = ["get", "patch", "delete", "options"]
 
     def get_object(self):

@@ -5,6 +5,7 @@ reachable only through a signed preview token.
 """
 
 from django.contrib.contenttypes.models import ContentType
+from django.core.exceptions import FieldDoesNotExist
 from django.core.signing import BadSignature
 from django.http import Http404
 from django.urls import path
@@ -17,7 +18,7 @@ from wagtail.api.v2.utils import BadRequestError
 from wagtail.api.v2.views import PagesAPIViewSet
 from wagtail.documents.api.v2.views import DocumentsAPIViewSet
 from wagtail.images.api.v2.views import ImagesAPIViewSet
-from wagtail.models import Page, PageViewRestriction
+from wagtail.models import Page, PageViewRestriction, get_page_models
 from wagtail_headless_preview.models import HeadlessPreviewMixin, PagePreview
 
 from bidangil.api.exceptions import error_body
@@ -41,6 +42,19 @@ class PublicReadMixin:
         return super().handle_exception(exc)
 
 
+def _moderation_hidden_models() -> list[type[Page]]:
+    """Page models that declare an `is_hidden` moderation flag themselves (the community's post pages)."""
+    models = []
+    for model in get_page_models():
+        try:
+            field = model._meta.get_field("is_hidden")
+        except FieldDoesNotExist:
+            continue
+        if field.model is model:
+            models.append(model)
+    return models
+
+
 class CmsPagesAPIViewSet(PublicReadMixin, PagesAPIViewSet):
     def get_base_queryset(self):
         # Wagtail lets a request through a restriction it satisfies (e.g. a signed-in member on a
@@ -48,6 +62,9 @@ class CmsPagesAPIViewSet(PublicReadMixin, PagesAPIViewSet):
         queryset = super().get_base_queryset()
         for restriction in PageViewRestriction.objects.select_related("page"):
             queryset = queryset.not_descendant_of(restriction.page, inclusive=True)
+        # Posts hidden by a moderator are shown to their author and editors elsewhere (/api/v1/posts/, admin).
+        for model in _moderation_hidden_models():
+            queryset = queryset.exclude(pk__in=model.objects.filter(is_hidden=True).values("pk"))
         return queryset
 
 

@@ -112,7 +112,11 @@ def _action_view(form_class, title: str, perform, *, success: str, form_kwargs=N
             "form": form,
             **order_context(order),
         }
-        template = "commerce/admin/quote_form.html" if form_class is admin_forms.QuoteForm else "commerce/admin/action_form.html"
+        template = (
+            "commerce/admin/quote_form.html"
+            if form_class is admin_forms.QuoteForm
+            else "commerce/admin/action_form.html"
+        )
         return TemplateResponse(request, template, context)
 
     return view

@@ -178,7 +178,12 @@ class Payment(models.Model):
     paid_at = models.DateTimeField(null=True, blank=True)
     flagged_reason = models.CharField(max_length=300, blank=True)
     refund_of = models.ForeignKey(
-        "self", null=True, blank=True, on_delete=models.PROTECT, related_name="refunds", help_text="The refunded charge."
+        "self",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="refunds",
+        help_text="The refunded charge.",
     )
     reason = models.CharField(max_length=300, blank=True, help_text="Why a refund was made.")
     created_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL)
@@ -298,4 +303,6 @@ class RestrictedItemRule(models.Model):
 
     def __str__(self):
         return self.keyword
+
+
 from .product_models import *  # noqa: E402, F403

@@ -5,6 +5,7 @@ normalised URL (per shop product id for the big Korean shops), so ten members pa
 Coupang link cost one fetch.
 """
 
+import hashlib
 import json
 import logging
 import re
@@ -113,8 +114,6 @@ def cache_key(url: str) -> str:
 
 
 def _cache_name(key: str) -> str:
-    import hashlib
-
     return "product-info:" + hashlib.sha256(key.encode()).hexdigest()
 
 

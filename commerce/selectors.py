@@ -61,7 +61,9 @@ def detail_queryset() -> QuerySet[Order]:
         Prefetch("payments", queryset=Payment.objects.order_by("created_at", "pk")),
         Prefetch("events", queryset=OrderEvent.objects.select_related("actor")),
         Prefetch("parcel", queryset=Parcel.objects.prefetch_related(Prefetch("photos", ParcelPhoto.objects.all()))),
-        Prefetch("shipment", queryset=Shipment.objects.prefetch_related(Prefetch("events", ShipmentEvent.objects.all()))),
+        Prefetch(
+            "shipment", queryset=Shipment.objects.prefetch_related(Prefetch("events", ShipmentEvent.objects.all()))
+        ),
     )
 
 

@@ -353,7 +353,9 @@ def quote_order(*, order_id: int, actor, items: list, domestic_shipping_krw: int
             item.restricted_reason = (flagged.get(item_id) or "Marked by staff") if item.restricted else ""
             if not item.restricted:
                 label = item.name or f"Item {item.position + 1}"
-                priced.append(pricing.PricedItem(item.pk, f"{label} × {item.quantity}", line.unit_price_krw, item.quantity))
+                priced.append(
+                    pricing.PricedItem(item.pk, f"{label} × {item.quantity}", line.unit_price_krw, item.quantity)
+                )
         if not priced:
             raise InvalidInput("Every item is restricted; reject the order instead.")
         quote = pricing.quote_items(
@@ -364,9 +366,7 @@ def quote_order(*, order_id: int, actor, items: list, domestic_shipping_krw: int
                 f"The total {_usd(quote.total_cents)} is outside what a card payment can take "
                 f"({_usd(pricing.MIN_CHARGE_CENTS)} to {_usd(pricing.MAX_CHARGE_CENTS)})."
             )
-        OrderItem.objects.bulk_update(
-            order_items.values(), ["unit_price_krw", "restricted", "restricted_reason"]
-        )
+        OrderItem.objects.bulk_update(order_items.values(), ["unit_price_krw", "restricted", "restricted_reason"])
         order.items_subtotal_krw = quote.items_subtotal_krw
         order.domestic_shipping_krw = quote.domestic_shipping_krw
         order.agency_fee_krw = quote.agency_fee_krw

@@ -6,8 +6,7 @@ import contextlib
 
 import django_filters
 from django.contrib import messages
-from django.db.models import Q
-from django.urls import path, reverse
+from django.urls import path
 from wagtail import hooks
 from wagtail.admin.filters import DateRangePickerWidget, WagtailFilterSet
 from wagtail.permission_policies import ModelPermissionPolicy
@@ -63,8 +62,10 @@ class OrderFilterSet(WagtailFilterSet):
     def filter_waiting(self, queryset, name, value):
         if value is None:
             return queryset
-        return queryset.filter(selectors.waiting_on_staff_q()) if value else queryset.exclude(
-            selectors.waiting_on_staff_q()
+        return (
+            queryset.filter(selectors.waiting_on_staff_q())
+            if value
+            else queryset.exclude(selectors.waiting_on_staff_q())
         )
 
 
@@ -212,7 +213,3 @@ register_snippet(ExchangeRateViewSet)
 register_snippet(PaymentViewSet)
 modeladmin_register(OrderDeskAdmin)
 hooks.register("register_bulk_action", MarkPurchasedBulkAction)
-
-
-def order_screen_url(order: Order) -> str:
-    return reverse("commerce_order_screen", args=[order.pk])

@@ -44,7 +44,12 @@ QUESTIONS = [
         "오랜만에 아무 약속 없는 주말이 생겼다. 당신은?",
         [
             ("Stay home and rest", "집에서 푹 쉰다", "introvert, recharges by resting", "내향·휴식형"),
-            ("Go out and find something to do", "일단 밖으로 나가 할 거리를 찾는다", "spontaneous adventurer", "즉흥·모험형"),
+            (
+                "Go out and find something to do",
+                "일단 밖으로 나가 할 거리를 찾는다",
+                "spontaneous adventurer",
+                "즉흥·모험형",
+            ),
             ("Call friends to hang out", "친구들에게 연락해 같이 논다", "sociable and friendly", "사교·친화형"),
             ("Follow the plan you made", "미리 정리해 둔 계획을 실행한다", "organised planner", "체계·계획형"),
         ],
@@ -76,7 +81,12 @@ QUESTIONS = [
             ("Script every shot first", "장면과 음악을 미리 짜고 촬영한다", "perfectionist", "완벽주의형"),
             ("Film the day as a vlog", "하루를 브이로그처럼 찍어 편집한다", "vlogger", "브이로그러버형"),
             ("Split the day with friends", "친구들과 나눠 찍어 합친다", "team player", "팀플레이어형"),
-            ("Add bold effects at the last minute", "마감 직전 효과로 임팩트 있게 완성한다", "goes for impact", "임팩트속성형"),
+            (
+                "Add bold effects at the last minute",
+                "마감 직전 효과로 임팩트 있게 완성한다",
+                "goes for impact",
+                "임팩트속성형",
+            ),
         ],
     ),
 ]

@@ -99,7 +99,6 @@ class PostPage(Page):
     parent_page_types = ["community.CommunityIndexPage"]
     subpage_types = []
     search_fields = Page.search_fields + [index.SearchField("body"), index.FilterField("is_hidden")]
-    settings_panels = Page.settings_panels + [FieldPanel("author")]
 
     class Meta:
         indexes = [models.Index(fields=["state", "county"])]
@@ -120,7 +119,7 @@ class PostPage(Page):
     # --- values for the Wagtail API v2 (api_fields) -----------------------------------------
     @property
     def author_profile(self):
-        author = self.author
+        author = self.author or self.owner  # posts written in the admin by an editor have no member author
         return getattr(author, "profile", None) if author else None
 
     @property

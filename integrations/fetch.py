@@ -60,6 +60,8 @@ class FetchedPage:
 
 def resolve(host: str, port: int) -> list[str]:
     """The addresses `host` resolves to (the one DNS lookup per request; tests replace this function)."""
+    if getattr(settings, "FETCH_OFFLINE", False):
+        raise FetchError(f"Cannot resolve {host} (offline).")
     try:
         infos = socket.getaddrinfo(host, port, type=socket.SOCK_STREAM)
     except (socket.gaierror, UnicodeError) as exc:

@@ -28,9 +28,7 @@ def deliver(notification_id: int) -> dict:
 
 def _claim(notification_id: int, field: str) -> bool:
     return bool(
-        Notification.objects.filter(pk=notification_id, **{f"{field}__isnull": True}).update(
-            **{field: timezone.now()}
-        )
+        Notification.objects.filter(pk=notification_id, **{f"{field}__isnull": True}).update(**{field: timezone.now()})
     )
 
 

@@ -7,7 +7,9 @@ def inbox(user) -> QuerySet[Notification]:
     """The user's notifications, unread first, newest first within each part."""
     return (
         Notification.objects.filter(user=user)
-        .annotate(read_rank=Case(When(read_at__isnull=True, then=Value(0)), default=Value(1), output_field=IntegerField()))
+        .annotate(
+            read_rank=Case(When(read_at__isnull=True, then=Value(0)), default=Value(1), output_field=IntegerField())
+        )
         .order_by("read_rank", "-created_at", "-pk")
     )
 

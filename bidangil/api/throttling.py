@@ -1,5 +1,7 @@
 """Named throttles: `throttle_scope` rates live in settings.REST_FRAMEWORK["DEFAULT_THROTTLE_RATES"]."""
 
+import hashlib
+
 from rest_framework.throttling import ScopedRateThrottle
 
 
@@ -18,4 +20,6 @@ class EmailScopedThrottle(ScopedRateThrottle):
         email = request.data.get("email") if hasattr(request.data, "get") else None
         if not isinstance(email, str) or not email.strip():
             return None
-        return self.cache_format % {"scope": f"{self.scope}:email", "ident": email.strip().lower()[:254]}
+        # Hashed: any text may arrive here, and cache keys must stay short and plain.
+        ident = hashlib.sha256(email.strip().lower().encode()).hexdigest()
+        return self.cache_format % {"scope": f"{self.scope}:email", "ident": ident}

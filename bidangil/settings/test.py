@@ -9,7 +9,8 @@ PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
 STORAGES["staticfiles"] = {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"}  # noqa: F405
 MEDIA_ROOT = env("TEST_MEDIA_ROOT", default="/tmp/bidangil-test-media")
-HUEY = {**HUEY, "immediate": True}
+# HUEY_IMMEDIATE=0 lets a test start a real `run_huey` worker process on the same settings.
+HUEY = {**HUEY, "immediate": env.bool("HUEY_IMMEDIATE", default=True)}
 HUEY_EMBEDDED = False
 STRIPE_WEBHOOK_SECRET = "whsec_test_secret"
 SITE_URL = "http://testserver"
@@ -17,3 +18,5 @@ WAGTAILADMIN_BASE_URL = SITE_URL
 WAGTAILAPI_BASE_URL = SITE_URL
 LOGGING["root"]["level"] = "WARNING"  # noqa: F405
 WHITENOISE_AUTOREFRESH = True  # no static scan at start-up: tests never collect static files
+# The suite never asks DNS: product pages fail to resolve unless a test replaces integrations.fetch.resolve.
+FETCH_OFFLINE = True

@@ -44,7 +44,9 @@ class OrderListCreateView(APIView):
         data.is_valid(raise_exception=True)
         order = services.create_order(user=request.user, **data.validated_data)
         order = selectors.order_for_customer(request.user, order.number)
-        return Response(s.OrderDetailSerializer(order, context={"request": request}).data, status=status.HTTP_201_CREATED)
+        return Response(
+            s.OrderDetailSerializer(order, context={"request": request}).data, status=status.HTTP_201_CREATED
+        )
 
 
 class OrderDetailView(APIView):

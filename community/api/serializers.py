@@ -41,7 +41,7 @@ def post_payload(request, post, *, detail=False) -> dict:
         "slug": post.slug,
         "title": post.title,
         "category": specific.category if specific else None,
-        "author": author_payload(request, post.author),
+        "author": author_payload(request, post.author or post.owner),
         "created_at": post.first_published_at or post.latest_revision_created_at,
         "like_count": post.like_count,
         "comment_count": post.comment_count,

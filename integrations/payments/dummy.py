@@ -31,7 +31,9 @@ class DummyPaymentBackend:
     def expire_checkout_session(self, session_id: str) -> None:
         """Nothing to tell: the local page checks the Payment row before paying."""
 
-    def refund(self, *, payment_intent_id: str, amount_cents: int, idempotency_key: str, metadata: dict) -> RefundResult:
+    def refund(
+        self, *, payment_intent_id: str, amount_cents: int, idempotency_key: str, metadata: dict
+    ) -> RefundResult:
         # Same key, same refund, like the real provider.
         if idempotency_key not in self._refunds:
             self._refunds[idempotency_key] = RefundResult(

@@ -74,7 +74,9 @@ class StripePaymentBackend:
         except stripe.StripeError as exc:
             raise PaymentProviderError(f"Could not expire the checkout session: {exc}") from exc
 
-    def refund(self, *, payment_intent_id: str, amount_cents: int, idempotency_key: str, metadata: dict) -> RefundResult:
+    def refund(
+        self, *, payment_intent_id: str, amount_cents: int, idempotency_key: str, metadata: dict
+    ) -> RefundResult:
         try:
             refund = self.client.v1.refunds.create(
                 params={

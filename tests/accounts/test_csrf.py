@@ -5,7 +5,7 @@ from django.contrib.auth import SESSION_KEY
 
 from accounts.models import User
 from tests.accounts.conftest import STRONG_PASSWORD
-from tests.accounts.factories import PASSWORD, UserFactory
+from tests.accounts.factories import PASSWORD
 
 pytestmark = pytest.mark.django_db
 
@@ -92,3 +92,18 @@ def test_token_clients_are_exempt(csrf_client, user):
     assert response.status_code == 200
     assert response.json()["last_name"] == "Kim"
 
+
+def test_trusted_frontend_origin_with_the_token_can_log_in(csrf_client, user, settings):
+    token = csrf_token(csrf_client)
+    frontend = settings.CSRF_TRUSTED_ORIGINS[0]
+
+    assert login(csrf_client, user, Origin=frontend, **{"X-CSRFToken": token}).status_code == 200
+
+
+def test_untrusted_origin_is_refused_even_with_the_token(csrf_client, user):
+    token = csrf_token(csrf_client)
+
+    response = login(csrf_client, user, Origin="https://evil.example", **{"X-CSRFToken": token})
+
+    assert response.status_code == 403
+    assert response.json()["error"]["code"] == "csrf_failed"

@@ -67,6 +67,7 @@ def test_content_page_streamfield_json_shape(api_client, home):
 
     assert data["meta"]["type"] == "cms.ContentPage"
     assert data["meta"]["parent"]["id"] == home.pk
+    assert data["meta"]["html_url"] == "http://testserver/guide/"  # the default site follows SITE_URL
     assert data["intro"] == "Read me"
     assert data["feature_image_thumbnail"]["url"].endswith(".fill-480x320.png")
     blocks = {}
@@ -239,3 +240,37 @@ def test_documents_endpoint_is_public_but_hides_private_collections(api_client):
 
     assert response.status_code == 200
     assert [item["id"] for item in response.json()["items"]] == [public.pk]
+
+
+# Committed for real: InnoDB full-text indexes only see committed rows (MariaDB runs of the suite).
+@pytest.mark.django_db(transaction=True, serialized_rollback=True)
+def test_search_finds_pages_by_streamfield_text(api_client, home):
+    body = [
+        {
+            "type": "restricted_items",
+            "value": {"title": "", "rows": [{"item": "Lithium batteries", "reason": "Fire", "allowed": True}]},
+        }
+    ]
+    page = make_content_page(home, title="Shipping rules", body=body)
+    make_content_page(home, title="Unrelated", intro="Nothing here")
+
+    response = api_client.get(PAGES, {"search": "lithium"})
+
+    assert response.status_code == 200
+    assert [item["id"] for item in response.json()["items"]] == [page.pk]
+
+
+def test_posts_hidden_by_a_moderator_leave_the_page_api(api_client, home):
+    from community.models import PostPage
+    from tests.community.factories import make_boards, make_post
+
+    make_boards()
+    visible = make_post(title="Rice cooker to share")
+    hidden = make_post(title="Spam spam spam")
+    PostPage.objects.filter(pk=hidden.pk).update(is_hidden=True)
+
+    ids = {item["id"] for item in api_client.get(PAGES, {"limit": 20}).json()["items"]}
+
+    assert visible.pk in ids
+    assert hidden.pk not in ids
+    assert api_client.get(f"{PAGES}{hidden.pk}/").status_code == 404

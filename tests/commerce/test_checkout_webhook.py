@@ -171,7 +171,9 @@ def test_bad_signature_is_400_and_nothing_is_stored(user_client, api_client, hea
 def test_stale_timestamp_is_rejected(api_client):
     body = json.dumps(event("checkout.session.completed", {"id": "cs_x"}))
     header = signature_header(body, timestamp=int(timezone.now().timestamp()) - 3600)
-    response = api_client.generic("POST", WEBHOOK_URL, body, content_type="application/json", HTTP_STRIPE_SIGNATURE=header)
+    response = api_client.generic(
+        "POST", WEBHOOK_URL, body, content_type="application/json", HTTP_STRIPE_SIGNATURE=header
+    )
     assert response.status_code == 400
 
 

@@ -44,7 +44,9 @@ def test_create_order_with_saved_address(user_client, django_capture_on_commit_c
 
 
 def test_create_order_with_inline_address_snapshots_it(user_client):
-    response = user_client.post(URL, {"address": address_payload(country="us"), "items": [item_payload()]}, format="json")
+    response = user_client.post(
+        URL, {"address": address_payload(country="us"), "items": [item_payload()]}, format="json"
+    )
     assert response.status_code == 201, response.content
     order = Order.objects.get()
     assert order.shipping_address["country"] == "US"

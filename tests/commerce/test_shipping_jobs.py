@@ -15,7 +15,7 @@ from huey.exceptions import TaskException
 from commerce.models import Order, ShipmentEvent
 from tasks import tracking
 from tests.commerce.shipping_factories import ShipmentFactory
-from tests.integrations.fake_fedex import fake_fedex  # noqa: F401
+from tests.integrations.fake_fedex import fake_fedex_fixture  # noqa: F401
 
 pytestmark = pytest.mark.django_db
 

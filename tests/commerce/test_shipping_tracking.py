@@ -9,7 +9,7 @@ from integrations.carriers.dummy import DummyCarrierBackend
 from integrations.carriers.fake_fedex import FakeFedEx
 from notifications.models import Notification
 from tests.commerce.shipping_factories import ShipmentFactory, ShippedOrderFactory
-from tests.integrations.fake_fedex import fake_fedex  # noqa: F401
+from tests.integrations.fake_fedex import fake_fedex_fixture  # noqa: F401
 
 pytestmark = pytest.mark.django_db
 scan = FakeFedEx.scan
@@ -182,7 +182,7 @@ def test_apply_tracking_directly_is_idempotent():
 
 def test_dummy_timeline_reaches_delivered_one_step_per_poll(settings):
     settings.CARRIER_BACKEND = "dummy"
-    [shipment] = shipments(1)
+    shipment = ShipmentFactory(tracking_number="794600000001")
     seen = []
     for _ in range(8):
         shipping.poll_shipments()

@@ -59,7 +59,10 @@ def test_quote_prices_items_and_flags_restricted_ones(staff_client):
     order2.items.update(url="https://shop.example.kr/battery")
     body = quote_body(order2)
     body["items"][0]["restricted"] = False
-    assert staff_client.post(f"{BASE}{order2.number}/quote/", body, format="json").json()["items"][0]["restricted"] is False
+    assert (
+        staff_client.post(f"{BASE}{order2.number}/quote/", body, format="json").json()["items"][0]["restricted"]
+        is False
+    )
 
 
 @pytest.mark.parametrize(
@@ -142,11 +145,16 @@ def test_partial_refund_and_over_refund(staff_client, api_client):
         f"{BASE}{order.number}/refund/", {"reason": "x", "amount_cents": order.total_cents + 1}, format="json"
     )
     assert over.status_code == 409 and "more than" in over.json()["error"]["message"]
-    assert staff_client.post(
-        f"{BASE}{order.number}/refund/", {"reason": "x", "amount_cents": 0}, format="json"
-    ).status_code == 400
+    assert (
+        staff_client.post(
+            f"{BASE}{order.number}/refund/", {"reason": "x", "amount_cents": 0}, format="json"
+        ).status_code
+        == 400
+    )
     assert not Payment.objects.filter(kind=Payment.Kind.REFUND).exists()
-    partial = staff_client.post(f"{BASE}{order.number}/refund/", {"reason": "One item", "amount_cents": 500}, format="json")
+    partial = staff_client.post(
+        f"{BASE}{order.number}/refund/", {"reason": "One item", "amount_cents": 500}, format="json"
+    )
     assert partial.status_code == 200
     event = partial.json()["events"][-1]
     assert event["kind"] == "refunded" and event["data"]["partial"] is True and event["data"]["amount_cents"] == 500

@@ -1,5 +1,7 @@
 import io
 
+import factory
+from django.contrib.auth.models import Group
 from django.core.files.uploadedfile import SimpleUploadedFile
 from PIL import Image
 from wagtail.models import Site
@@ -25,7 +27,9 @@ def make_boards() -> dict[str, CommunityIndexPage]:
     for category in Category.values:
         board = CommunityIndexPage.objects.filter(category=category).first()
         if board is None:
-            board = root.add_child(instance=CommunityIndexPage(title=category.title(), slug=category, category=category))
+            board = root.add_child(
+                instance=CommunityIndexPage(title=category.title(), slug=category, category=category)
+            )
         boards[category] = board
     return boards
 
@@ -38,3 +42,12 @@ def make_post(author=None, category="share", title="Rice cooker to share", **fie
         "fun": {"subcategory": "chat"},
     }[category]
     return services.create_post(author=author, category=category, title=title, **{**defaults, **fields})
+
+
+class ModeratorFactory(EditorFactory):
+    """Wagtail's "Moderators" group: may publish, unpublish and delete pages."""
+
+    @factory.post_generation
+    def groups(obj, create, extracted, **kwargs):
+        if create:
+            obj.groups.add(Group.objects.get(name="Moderators"))

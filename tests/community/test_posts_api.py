@@ -119,10 +119,9 @@ def test_tenth_image_oversized_and_non_image_uploads_are_refused(user_client, bo
     not_image = user_client.post("/api/v1/posts/", {**base, "images": [image_upload(), text]})
     assert not_image.status_code == 400 and "Image 2" in not_image.json()["error"]["message"]
 
-    bmp = image_upload("x.bmp", "PNG")
-    from PIL import Image
-
     import io
+
+    from PIL import Image
 
     buffer = io.BytesIO()
     Image.new("RGB", (4, 4)).save(buffer, format="BMP")
@@ -199,7 +198,10 @@ def test_exif_is_stripped_from_uploads(user_client, boards):
 
 
 def test_anonymous_cannot_post_and_banned_member_is_403(api_client, user_client, boards):
-    assert api_client.post("/api/v1/posts/", {"category": "review", "title": "x", "rating": 5}).status_code in (401, 403)
+    assert api_client.post("/api/v1/posts/", {"category": "review", "title": "x", "rating": 5}).status_code in (
+        401,
+        403,
+    )
     user_client.user.profile.is_banned = True
     user_client.user.profile.save()
     response = user_client.post("/api/v1/posts/", {"category": "review", "title": "x", "rating": 5})
@@ -279,7 +281,9 @@ def test_post_rate_limit_is_429_with_message(user_client, boards, settings):
     ScopedRateThrottle.THROTTLE_RATES = settings.REST_FRAMEWORK["DEFAULT_THROTTLE_RATES"]
     try:
         for _ in range(2):
-            assert user_client.post("/api/v1/posts/", {"category": "review", "title": "x", "rating": 5}).status_code == 201
+            assert (
+                user_client.post("/api/v1/posts/", {"category": "review", "title": "x", "rating": 5}).status_code == 201
+            )
         response = user_client.post("/api/v1/posts/", {"category": "review", "title": "x", "rating": 5})
         assert response.status_code == 429
         assert response.json()["error"]["message"].startswith("Too many requests")

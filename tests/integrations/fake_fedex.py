@@ -1,6 +1,6 @@
 """The `fake_fedex` fixture: a FakeFedEx server on 127.0.0.1 wired into settings (CARRIER_BACKEND=fedex).
 
-Import the fixture into a test module: `from tests.integrations.fake_fedex import fake_fedex  # noqa: F401`.
+Import it into a test module: `from tests.integrations.fake_fedex import fake_fedex_fixture  # noqa: F401`.
 """
 
 import pytest
@@ -11,8 +11,8 @@ CLIENT_ID = "test-client-id"
 CLIENT_SECRET = "test-client-secret"
 
 
-@pytest.fixture
-def fake_fedex(settings):
+@pytest.fixture(name="fake_fedex")
+def fake_fedex_fixture(settings):
     with FakeFedEx(client_id=CLIENT_ID, client_secret=CLIENT_SECRET) as server:
         settings.CARRIER_BACKEND = "fedex"
         settings.FEDEX_API_URL = server.url

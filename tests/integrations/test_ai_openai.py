@@ -19,13 +19,16 @@ IMAGES = "/v1/images/generations"
 
 @pytest.fixture
 def openai_api():
-    with FakeHTTPServer() as server, override_settings(
-        AI_BACKEND="openai",
-        OPENAI_API_KEY="sk-test",
-        OPENAI_BASE_URL=server.url + "/v1",
-        OPENAI_EXTRACTION_MODEL="gpt-test-mini",
-        OPENAI_IMAGE_MODEL="gpt-image-1",
-        OPENAI_IMAGE_SIZE="1024x1024",
+    with (
+        FakeHTTPServer() as server,
+        override_settings(
+            AI_BACKEND="openai",
+            OPENAI_API_KEY="sk-test",
+            OPENAI_BASE_URL=server.url + "/v1",
+            OPENAI_EXTRACTION_MODEL="gpt-test-mini",
+            OPENAI_IMAGE_MODEL="gpt-image-1",
+            OPENAI_IMAGE_SIZE="1024x1024",
+        ),
     ):
         yield server
 

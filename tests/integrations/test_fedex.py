@@ -8,7 +8,7 @@ import pytest
 from integrations.backends import get_backend
 from integrations.carriers import CarrierError, Status
 from integrations.carriers.fedex import FedExCarrierBackend
-from tests.integrations.fake_fedex import fake_fedex  # noqa: F401
+from tests.integrations.fake_fedex import fake_fedex_fixture  # noqa: F401
 
 NUMBERS = [f"{700000000000 + i}" for i in range(65)]
 

@@ -40,9 +40,7 @@ class FakeStripe(BaseHTTPRequestHandler):
                     "object": "checkout.session",
                     "url": f"https://checkout.stripe.com/c/pay/cs_test_{n}",
                     "expires_at": int(params["expires_at"]),
-                    "amount_total": sum(
-                        int(v) for k, v in params.items() if k.endswith("[price_data][unit_amount]")
-                    ),
+                    "amount_total": sum(int(v) for k, v in params.items() if k.endswith("[price_data][unit_amount]")),
                     "currency": "usd",
                 },
             )

@@ -14,12 +14,15 @@ from .realtime_http import FakeHTTPServer, Route
 
 @pytest.fixture
 def twilio():
-    with FakeHTTPServer() as server, override_settings(
-        SMS_BACKEND="twilio",
-        TWILIO_API_URL=server.url,
-        TWILIO_ACCOUNT_SID="AC123",
-        TWILIO_AUTH_TOKEN="secret",
-        SMS_FROM="+15005550006",
+    with (
+        FakeHTTPServer() as server,
+        override_settings(
+            SMS_BACKEND="twilio",
+            TWILIO_API_URL=server.url,
+            TWILIO_ACCOUNT_SID="AC123",
+            TWILIO_AUTH_TOKEN="secret",
+            SMS_FROM="+15005550006",
+        ),
     ):
         yield server
 

@@ -112,7 +112,9 @@ def test_mark_read_bad_input_is_400(user_client, user, body):
     assert Notification.objects.filter(read_at__isnull=True).count() == 1
 
 
-@pytest.mark.parametrize(("method", "path"), [("get", "/api/v1/notifications/"), ("post", "/api/v1/notifications/read/")])
+@pytest.mark.parametrize(
+    ("method", "path"), [("get", "/api/v1/notifications/"), ("post", "/api/v1/notifications/read/")]
+)
 def test_inbox_needs_a_signed_in_user(api_client, method, path):
     response = getattr(api_client, method)(path)
     assert response.status_code in (401, 403)

@@ -30,7 +30,10 @@ class Command(BaseCommand):
         set_push_loop(twisted_loop)
         consumer = None
         if settings.HUEY_EMBEDDED:
+            from django.utils.module_loading import autodiscover_modules
             from huey.contrib.djhuey import HUEY
+
+            autodiscover_modules("tasks")  # registers every job and periodic schedule, as run_huey does
 
             consumer = HUEY.create_consumer(workers=2, worker_type="thread", periodic=True, check_worker_health=False)
             consumer.start()

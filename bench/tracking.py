@@ -1,0 +1,90 @@
+"""Polling 10,000 shipped orders against the local fake FedEx: HTTP calls made (must be ≤ 340) and wall time.
+
+Runs in a throw-away test database (like pytest does), so the development data is never touched.
+"""
+
+import sys
+import time
+
+from django.db import connection
+from django.test import override_settings
+from django.test.utils import setup_test_environment, teardown_test_environment
+from django.utils import timezone
+
+SHIPMENTS = 10_000
+MAX_HTTP_CALLS = 340  # 334 track calls of ≤30 numbers + the OAuth token, with a little room
+
+
+def _seed(fake) -> None:
+    from accounts.models import User
+    from commerce.models import ExchangeRate, Order, Shipment
+
+    user = User.objects.create_user(email="bench@example.com", password="bench-password-1")
+    rate = ExchangeRate.objects.create(krw_per_usd="1380", source="bench", captured_at=timezone.now())
+    address = {"country": "US", "city": "Los Angeles", "line1": "1 Bench St", "postal_code": "90010"}
+    orders = Order.objects.bulk_create(
+        [
+            Order(
+                number=f"BENCH-{i:05d}",
+                user=user,
+                status=Order.Status.SHIPPED,
+                shipping_address=address,
+                exchange_rate=rate,
+                delivery_fee_cents=3200,
+            )
+            for i in range(SHIPMENTS)
+        ],  # fmt: skip
+        batch_size=1000,
+    )
+    if orders[0].pk is None:  # backends that do not return ids from bulk inserts
+        orders = list(Order.objects.filter(number__startswith="BENCH-").order_by("number"))
+    Shipment.objects.bulk_create(
+        [Shipment(order=o, tracking_number=f"{790000000000 + i}") for i, o in enumerate(orders)], batch_size=1000
+    )
+    # Every tenth parcel is delivered, the rest are in transit with three scans.
+    for i in range(0, SHIPMENTS, 10):
+        number = f"{790000000000 + i}"
+        fake.set_result(
+            number,
+            status="DL",
+            description="Delivered",
+            delivered="2025-01-05T14:03:00-05:00",
+            scans=[fake.scan("DL", "Delivered", "2025-01-05T14:03:00-05:00", "Los Angeles", "CA", "US")],
+        )
+
+
+def main() -> None:
+    from integrations.carriers.fake_fedex import FakeFedEx
+    from tasks.tracking import run_tracking_poll
+
+    setup_test_environment()
+    old_name = connection.settings_dict["NAME"]
+    connection.creation.create_test_db(verbosity=0, autoclobber=True)
+    try:
+        with (
+            FakeFedEx(client_id="bench", client_secret="bench") as fake,
+            override_settings(
+                CARRIER_BACKEND="fedex",
+                FEDEX_API_URL=fake.url,
+                FEDEX_CLIENT_ID="bench",
+                FEDEX_CLIENT_SECRET="bench",
+                FEDEX_RETRY_BACKOFF_SECONDS=0,
+            ),
+        ):
+            _seed(fake)
+            started = time.perf_counter()
+            report = run_tracking_poll()
+            elapsed = time.perf_counter() - started
+    finally:
+        connection.creation.destroy_test_db(old_name, verbosity=0)
+        teardown_test_environment()
+
+    calls = fake.token_calls + fake.track_calls
+    print(f"shipped orders polled: {report.polled} of {report.total}")
+    print(f"HTTP calls: {calls} ({fake.token_calls} OAuth + {fake.track_calls} track; limit {MAX_HTTP_CALLS})")
+    print(f"largest track batch: {max(len(r) for r in fake.track_requests)} numbers")
+    print(f"new scans: {report.new_events}, delivered: {report.delivered}, errors: {report.errors}")
+    print(f"wall time: {elapsed:.1f} s ({elapsed / max(report.total, 1) * 1000:.2f} ms per order)")
+    if calls > MAX_HTTP_CALLS or report.polled != SHIPMENTS:
+        print("FAIL: too many HTTP calls or orders left unpolled")
+        sys.exit(1)
