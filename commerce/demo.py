@@ -11,7 +11,7 @@ from bidangil.errors import DomainError
 from integrations.payments.dummy import signature_header
 
 from . import services
-from .models import DeliveryRate, Order, Payment, RestrictedItemRule
+from .models import Order, Payment, RestrictedItemRule
 from .webhooks import process_event
 
 DEMO_TAG = "Demo order"
@@ -95,17 +95,9 @@ def _ship(order: Order, staff, stdout) -> None:
         stdout.write(f"  demo shipping stopped at {Order.objects.get(pk=order.pk).status}: {exc.message}")
 
 
-# A starting price list for the US (staff edit it in the admin); only written when there is none.
-DELIVERY_BANDS_US = [(500, 2_500), (1_000, 3_200), (2_000, 4_500), (5_000, 8_000), (10_000, 13_000), (30_000, 29_000)]
-
-
 def load(stdout) -> None:
     for keyword, reason in RULES:
         RestrictedItemRule.objects.get_or_create(keyword=keyword, defaults={"reason": reason})
-    if not DeliveryRate.objects.filter(country="US").exists():
-        DeliveryRate.objects.bulk_create(
-            DeliveryRate(country="US", max_weight_g=grams, price_cents=cents) for grams, cents in DELIVERY_BANDS_US
-        )
     users = get_user_model().objects
     staff = users.filter(email="staff@bidangil.local").first()
     created = 0

@@ -2,8 +2,6 @@
 a bulk "mark purchased", and the restricted-item rules. Status is never an editable field anywhere:
 the add/edit/delete views are closed and every change goes through an action (a service)."""
 
-import contextlib
-
 import django_filters
 from django.contrib import messages
 from django.urls import path
@@ -20,11 +18,13 @@ from wagtail_modeladmin.views import InspectView as ModelAdminInspectView
 
 from bidangil.errors import DomainError
 
-from . import admin_views, selectors, services
+from . import (
+    admin_shipping,  # noqa: F401  (registers the intake / tracking screens)
+    admin_views,
+    selectors,
+    services,
+)
 from .models import ExchangeRate, Order, Payment, RestrictedItemRule
-
-with contextlib.suppress(ImportError):
-    from . import admin_shipping  # noqa: F401  (registers the intake / tracking screens)
 
 
 @hooks.register("register_admin_urls")

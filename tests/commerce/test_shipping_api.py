@@ -313,3 +313,25 @@ def test_order_staff_group_is_what_grants_access():
     assert _client_for(user).post(intake_url(order), GOOD_INTAKE, format="json").status_code == 403
     user.groups.add(Group.objects.get(name="Order staff"))
     assert _client_for(user).post(intake_url(order), GOOD_INTAKE, format="json").status_code == 200
+
+
+def test_customer_sees_the_parcel_photos_then_the_scans(staff_client, settings):
+    settings.CARRIER_BACKEND = "dummy"
+    from commerce.shipping import poll_shipments
+
+    us_rates()
+    order = PurchasedOrderFactory()
+    staff_client.post(intake_url(order), {**GOOD_INTAKE, "photos": [image_upload()]}, format="multipart")
+    owner = _client_for(order.user)
+    detail = owner.get(f"/api/v1/orders/{order.number}/").json()
+    assert detail["status"] == "delivery_quoted"
+    assert len(detail["parcel"]["photos"]) == 1 and detail["parcel"]["delivery_fee_cents"] == 3200
+
+    Order.objects.filter(pk=order.pk).update(status=Order.Status.DELIVERY_PAID)  # the delivery checkout's job
+    staff_client.post(ship_url(order), {"tracking_number": "794612345678"})
+    poll_shipments()
+    poll_shipments()
+    shipment = owner.get(f"/api/v1/orders/{order.number}/").json()["shipment"]
+    assert shipment["tracking_number"] == "794612345678" and shipment["status"] == "DP"
+    assert shipment["estimated_delivery_at"]
+    assert len(shipment["scans"]) == 2

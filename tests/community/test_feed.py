@@ -60,13 +60,24 @@ def test_feed_is_public_newest_first_with_item_fields(api_client, posts):
         ("author=JIWOO", ["meetup", "share_ny", "review"]),
         ("author=민호&category=fun", ["chat", "food"]),
         ("author=nobody", []),
-        ("q=cooker", ["share"]),
-        ("q=orange county", ["chat"]),
-        ("q=hiking", ["meetup"]),
     ],
 )
-def test_feed_filters_and_search(api_client, posts, query, expected):
+def test_feed_filters(api_client, posts, query, expected):
     assert _slugs(api_client.get(f"/api/v1/posts/?{query}")) == [posts[key].slug for key in expected]
+
+
+# MySQL/MariaDB full-text indexes only see committed rows, so search is tested on committed data.
+@pytest.mark.django_db(transaction=True, serialized_rollback=True)
+def test_feed_search_through_wagtail(api_client, posts):
+    searches = {
+        "cooker": ["share"],
+        "orange county": ["chat"],
+        "hiking": ["meetup"],
+        "cooker&category=fun": [],
+        "nothing-matches-this": [],
+    }
+    for query, expected in searches.items():
+        assert _slugs(api_client.get(f"/api/v1/posts/?q={query}")) == [posts[key].slug for key in expected], query
 
 
 def test_unknown_filter_values_are_400(api_client, posts):

@@ -54,17 +54,22 @@ def test_profile_like(user_client, boards):
 
 
 @pytest.mark.django_db
-def test_like_rate_limit_is_429(user_client, boards, settings):
-    from rest_framework.settings import api_settings
+def test_like_comment_and_report_rate_limits_are_429(user_client, boards, monkeypatch):
     from rest_framework.throttling import ScopedRateThrottle
 
+    rates = {**ScopedRateThrottle.THROTTLE_RATES, "like": "3/min", "comment": "1/min", "report": "1/min"}
+    monkeypatch.setattr(ScopedRateThrottle, "THROTTLE_RATES", rates)
     post = make_post()
-    ScopedRateThrottle.THROTTLE_RATES = {**api_settings.DEFAULT_THROTTLE_RATES, "like": "3/min"}
-    try:
-        codes = [user_client.post(f"/api/v1/posts/{post.slug}/like/").status_code for _ in range(4)]
-    finally:
-        ScopedRateThrottle.THROTTLE_RATES = api_settings.DEFAULT_THROTTLE_RATES
+    codes = [user_client.post(f"/api/v1/posts/{post.slug}/like/").status_code for _ in range(4)]
     assert codes == [200, 200, 200, 429]
+    comments = [user_client.post(f"/api/v1/posts/{post.slug}/comments/", {"body": "hi"}).status_code for _ in range(2)]
+    assert comments == [201, 429]
+    other = make_post(title="Other")
+    reports = [
+        user_client.post(f"/api/v1/posts/{slug}/report/", {"reason": "spam"}).status_code
+        for slug in (post.slug, other.slug)
+    ]
+    assert reports == [201, 429]
 
 
 def _run_in_threads(jobs):
@@ -89,7 +94,7 @@ def _run_in_threads(jobs):
 
 
 @pytest.mark.mysql
-@pytest.mark.django_db(transaction=True)
+@pytest.mark.django_db(transaction=True, serialized_rollback=True)
 def test_concurrent_likes_are_counted_exactly(settings):
     if connection.vendor != "mysql":
         pytest.skip("needs MariaDB/MySQL (DATABASE_URL)")

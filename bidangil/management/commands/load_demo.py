@@ -6,7 +6,7 @@ from django.core.management.base import BaseCommand
 from django.db import transaction
 
 # Each app's demo.load(stdout) is safe to run again; order matters (users first).
-DEMO_MODULES = ["accounts.demo", "cms.demo", "community.demo", "commerce.demo"]
+DEMO_MODULES = ["accounts.demo", "commerce.shipping_demo", "cms.demo", "community.demo", "commerce.demo"]
 
 
 class Command(BaseCommand):
