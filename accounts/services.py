@@ -175,6 +175,72 @@ def resend_verification(*, email: str) -> None:
         logger.warning("verification code resend failed; the user can ask again")
 
 
+# --- Code-first sign-up (the original web client: prove the email, then create the account) ---------
+
+
+def _verified_account_exists(email: str) -> bool:
+    return User.objects.filter(email__iexact=email, email_verified_at__isnull=False).exists()
+
+
+def send_signup_code(*, email: str) -> None:
+    """Email a sign-up code before any account exists; refused when a verified account has the address."""
+    email = normalize_email(email)
+    with transaction.atomic():
+        if _verified_account_exists(email):
+            raise _email_taken()
+        code = _issue_code(email=email, purpose=EmailCode.Purpose.SIGNUP)
+        send_code_email(email=email, code=code, purpose=EmailCode.Purpose.SIGNUP)
+
+
+def confirm_signup_code(*, email: str, code: str) -> None:
+    """Check a code from send_signup_code (same tries and expiry as verify_email); a match proves the address."""
+    email = normalize_email(email)
+    with transaction.atomic():
+        if _verified_account_exists(email):
+            raise _email_taken()
+        row, error = _check_code(email=email, purpose=EmailCode.Purpose.SIGNUP, code=code)
+        if error is None:
+            row.used_at = timezone.now()
+            row.save(update_fields=["used_at"])
+    if error is not None:
+        raise error
+
+
+def sign_up_confirmed(*, email: str, password: str, nickname: str) -> User:
+    """Create an active account for an address proven by confirm_signup_code within the code lifetime.
+
+    Raises Forbidden `email_not_verified` without that proof; the proof is spent by a successful sign-up.
+    An unfinished sign-up of the address (sign_up, never verified) is taken over, as sign_up does.
+    """
+    email = normalize_email(email)
+    now = timezone.now()
+    with transaction.atomic():
+        user = User.objects.select_for_update().filter(email__iexact=email).first()
+        if user is not None and user.email_verified_at is not None:
+            raise _email_taken()
+        proofs = EmailCode.objects.select_for_update().filter(
+            email=email,
+            purpose=EmailCode.Purpose.SIGNUP,
+            used_at__gte=now - timedelta(seconds=settings.VERIFICATION_CODE_TTL_SECONDS),
+        )
+        if not proofs.exists():
+            raise Forbidden("Verify your email address with the emailed code first.", code="email_not_verified")
+        if user is None:
+            try:
+                with transaction.atomic():
+                    user = User.objects.create_user(email, password, is_active=True, email_verified_at=now)
+            except IntegrityError:
+                raise _email_taken() from None
+            create_profile(user=user, nickname=nickname)
+        else:
+            user.set_password(password)
+            user.is_active, user.email_verified_at = True, now
+            user.save(update_fields=["password", "is_active", "email_verified_at"])
+            _rename_unverified_profile(user=user, nickname=nickname)
+        EmailCode.objects.filter(email=email, purpose=EmailCode.Purpose.SIGNUP).delete()
+    return user
+
+
 # --- Sign-in and sign-out -------------------------------------------------------------------
 
 

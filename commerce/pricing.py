@@ -34,6 +34,11 @@ def krw_to_cents(amount_krw: int, krw_per_usd: Decimal) -> int:
     return int((Decimal(amount_krw) * 100 / Decimal(krw_per_usd)).quantize(Decimal(1), rounding=ROUND_HALF_UP))
 
 
+def cents_to_krw(amount_cents: int, krw_per_usd: Decimal) -> int:
+    """Whole US cents -> whole won at the given rate, rounded half-up (for showing USD amounts in KRW)."""
+    return int((Decimal(amount_cents) * Decimal(krw_per_usd) / 100).quantize(Decimal(1), rounding=ROUND_HALF_UP))
+
+
 @dataclass(frozen=True)
 class QuoteLine:
     """One line of a quote: what it is, its KRW amount and its USD cents."""

@@ -110,7 +110,9 @@ def _field_error(field: str, message: str, code: str = "invalid"):
     raise InvalidInput(message, code=code, fields={field: [message]})
 
 
-def _category_values(page_class, *, subcategory, fields: dict, author, current=None) -> dict:
+def _category_values(
+    page_class, *, subcategory, fields: dict, author, current=None, meetup_at_required: bool = True
+) -> dict:
     """Validate the fields of one category; `current` holds the stored values when editing."""
 
     def value(name, default=""):
@@ -149,7 +151,7 @@ def _category_values(page_class, *, subcategory, fields: dict, author, current=N
             if meetup_type not in MeetupType.values:
                 _field_error("meetup_type", f"Choose a meetup type: {', '.join(MeetupType.values)}.")
             meetup_at = value("meetup_at", None)
-            if meetup_at is None:
+            if meetup_at is None and meetup_at_required:
                 _field_error("meetup_at", "Give the date and time of the meetup.")
             values.update(meetup_type=meetup_type, meetup_at=meetup_at, restaurant_address="")
             values.update(_region(value("state"), value("county")))
@@ -197,8 +199,12 @@ def _clean_title(title) -> str:
     return title
 
 
-def create_post(*, author, category, title, body="", subcategory="", images=(), **fields) -> PostPage:
+def create_post(
+    *, author, category, title, body="", subcategory="", images=(), meetup_at_required=True, **fields
+) -> PostPage:
     """Create a member post as a Wagtail page under its category index, owned by the author.
+
+    `meetup_at_required=False` accepts a meetup without a date (the original web client never sends one).
 
     Every image is checked before anything is written; the page, its images and the published
     revision are written in one transaction and stored files are removed if it fails. With
@@ -211,7 +217,9 @@ def create_post(*, author, category, title, body="", subcategory="", images=(), 
     if subcategory and page_class is not FunPostPage:
         _field_error("subcategory", "Only fun posts have a subcategory.", "invalid_subcategory")
     title = _clean_title(title)
-    values = _category_values(page_class, subcategory=subcategory, fields=fields, author=author)
+    values = _category_values(
+        page_class, subcategory=subcategory, fields=fields, author=author, meetup_at_required=meetup_at_required
+    )
     prepared = uploads.prepare_images(images)
     index = CommunityIndexPage.objects.filter(category=category).first()
     if index is None:

@@ -45,3 +45,177 @@ def test_account_views_generate_without_warnings(schema):
     messages = list(GENERATOR_STATS._warn_cache) + list(GENERATOR_STATS._error_cache)
     ours = [m for m in messages if "accounts/" in m or "bidangil/api/" in m]
     assert ours == []
+
+
+# --- Orders, staff orders, payments -----------------------------------------------------------------------
+
+ORDER_PATH_PREFIXES = ("/api/v1/orders/", "/api/v1/staff/orders/", "/api/v1/payments/")
+# Intake and ship are documented by the warehouse module (commerce/shipping_api.py).
+ORDER_PATHS_OWNED_ELSEWHERE = ("/intake/", "/ship/")
+
+
+def _order_paths(schema):
+    return [
+        path
+        for path in schema["paths"]
+        if path.startswith(ORDER_PATH_PREFIXES) and not path.endswith(ORDER_PATHS_OWNED_ELSEWHERE)
+    ]
+
+
+def test_order_views_generate_without_warnings(schema):
+    messages = list(GENERATOR_STATS._warn_cache) + list(GENERATOR_STATS._error_cache)
+    # Warnings name the view's source file, or (operationId collisions) the paths involved.
+    markers = ("commerce/api/", "integrations/payments/", *(f"'{prefix}" for prefix in ORDER_PATH_PREFIXES))
+    ours = [m for m in messages if any(marker in m for marker in markers)]
+    assert ours == []
+    # The views are documented, not skipped ("unable to guess serializer" drops a view from the schema).
+    assert {
+        "/api/v1/orders/",
+        "/api/v1/orders/{number}/",
+        "/api/v1/orders/{number}/cancel/",
+        "/api/v1/orders/{number}/checkout/",
+        "/api/v1/staff/orders/",
+        "/api/v1/staff/orders/{number}/",
+        *(
+            f"/api/v1/staff/orders/{{number}}/{action}/"
+            for action in ("quote", "reject", "purchase", "cancel", "refund")
+        ),
+    } <= set(_order_paths(schema))
+
+
+def test_order_operation_ids_are_plain(schema):
+    ids = {
+        (path, method): operation["operationId"]
+        for path in _order_paths(schema)
+        for method, operation in schema["paths"][path].items()
+    }
+    assert ids[("/api/v1/orders/", "get")] == "orders_list"
+    assert ids[("/api/v1/orders/{number}/", "get")] == "orders_retrieve"
+    assert ids[("/api/v1/staff/orders/", "get")] == "staff_orders_list"
+    assert ids[("/api/v1/staff/orders/{number}/", "get")] == "staff_orders_retrieve"
+    # Numeral suffixes are how the generator resolves collisions.
+    assert not any(operation_id[-1].isdigit() for operation_id in ids.values())
+
+
+def _ref(schema, node):
+    return schema["components"]["schemas"][node["$ref"].rsplit("/", 1)[-1]]
+
+
+def _body(schema, operation):
+    return _ref(schema, operation["requestBody"]["content"]["application/json"]["schema"])
+
+
+def _response(schema, operation, code):
+    return _ref(schema, operation["responses"][code]["content"]["application/json"]["schema"])
+
+
+def test_order_endpoints_describe_their_bodies(schema):
+    orders = schema["paths"]["/api/v1/orders/"]
+    assert set(_body(schema, orders["post"])["required"]) == {"items"}
+    assert {"address_id", "address", "items", "note"} == set(_body(schema, orders["post"])["properties"])
+    assert {"201", "400", "429"} <= set(orders["post"]["responses"])
+    assert {"id", "number", "status", "steps", "items", "exchange_rate", "payments"} <= set(
+        _response(schema, orders["post"], "201")["properties"]
+    )
+    page = _response(schema, orders["get"], "200")
+    assert {"count", "next", "previous", "results"} == set(page["properties"])
+    assert {name["name"] for name in orders["get"]["parameters"]} == {"page", "page_size", "status"}
+
+    checkout = schema["paths"]["/api/v1/orders/{number}/checkout/"]["post"]
+    assert _body(schema, checkout)["required"] == ["stage"]
+    assert {"checkout_url", "expires_at"} <= set(_response(schema, checkout, "200")["properties"])
+    assert {"404", "409"} <= set(checkout["responses"])
+    error = _response(schema, checkout, "409")
+    assert set(_ref(schema, error["properties"]["error"])["properties"]) == {"code", "message", "fields"}
+
+    quote = schema["paths"]["/api/v1/staff/orders/{number}/quote/"]["post"]
+    assert set(_body(schema, quote)["required"]) == {"items", "domestic_shipping_krw"}
+    assert "email" in _response(schema, quote, "200")["properties"]
+    refund = schema["paths"]["/api/v1/staff/orders/{number}/refund/"]["post"]
+    assert set(_body(schema, refund)["properties"]) == {"amount_cents", "reason"}
+    staff_list = schema["paths"]["/api/v1/staff/orders/"]["get"]
+    assert {"status", "q", "waiting"} <= {name["name"] for name in staff_list["parameters"]}
+
+
+def _assert_matches(schema, node, value, where="$"):
+    """`value` (a real response) has exactly the keys and JSON types the schema node describes."""
+    if "$ref" in node:
+        node = _ref(schema, node)
+    if "allOf" in node:
+        return _assert_matches(schema, {**node["allOf"][0], "nullable": node.get("nullable", False)}, value, where)
+    if value is None:
+        assert node.get("nullable"), f"{where} is null but not nullable"
+        return
+    if "enum" in node:
+        assert value in node["enum"], f"{where}: {value!r} not in enum"
+        return
+    expected = {"object": dict, "array": list, "string": str, "integer": int, "boolean": bool}.get(node.get("type"))
+    if expected:
+        assert isinstance(value, expected), f"{where}: {value!r} is not {node['type']}"
+    if "properties" in node:
+        assert set(value) == set(node["properties"]), f"{where}: keys differ"
+        for key, child in node["properties"].items():
+            _assert_matches(schema, child, value[key], f"{where}.{key}")
+    if node.get("type") == "array":
+        for index, item in enumerate(value):
+            _assert_matches(schema, node["items"], item, f"{where}[{index}]")
+
+
+@pytest.fixture
+def full_order(client):
+    """An order that went through quote and payment, then got a parcel and a shipment with a scan."""
+    from django.utils import timezone
+
+    from commerce.models import Order, Parcel, Shipment, ShipmentEvent
+    from tests.commerce.factories import paid_order
+
+    order = paid_order(client)
+    Parcel.objects.create(
+        order=order,
+        weight_g=1200,
+        length_cm=30,
+        width_cm=20,
+        height_cm=10,
+        billable_weight_g=1200,
+        delivery_fee_cents=3200,
+    )
+    shipment = Shipment.objects.create(order=order, tracking_number="794600000001")
+    ShipmentEvent.objects.create(shipment=shipment, occurred_at=timezone.now(), code="PU", description="Picked up")
+    Order.objects.filter(pk=order.pk).update(status=Order.Status.SHIPPED, delivery_fee_cents=3200)
+    return order
+
+
+def test_order_responses_match_the_schema(schema, full_order, staff_client):
+    from rest_framework.test import APIClient
+
+    customer = APIClient()
+    customer.force_authenticate(full_order.user)
+    cases = [
+        (customer, "/api/v1/orders/", "/api/v1/orders/"),
+        (customer, f"/api/v1/orders/{full_order.number}/", "/api/v1/orders/{number}/"),
+        (staff_client, "/api/v1/staff/orders/", "/api/v1/staff/orders/"),
+        (staff_client, f"/api/v1/staff/orders/{full_order.number}/", "/api/v1/staff/orders/{number}/"),
+    ]
+    for api_client, url, path in cases:
+        response = api_client.get(url)
+        assert response.status_code == 200
+        node = schema["paths"][path]["get"]["responses"]["200"]["content"]["application/json"]["schema"]
+        _assert_matches(schema, node, response.json(), path)
+    detail = customer.get(f"/api/v1/orders/{full_order.number}/").json()
+    # Everything optional is filled in, so the nested shapes were really compared.
+    assert all(detail[key] for key in ("quote", "delivery_quote", "payments", "parcel", "shipment", "events"))
+    assert detail["shipment"]["scans"]
+
+    checkout = APIClient()
+    checkout.force_authenticate(full_order.user)
+    from tests.commerce.factories import quoted_order
+
+    quoted = quoted_order(full_order.user)
+    response = checkout.post(f"/api/v1/orders/{quoted.number}/checkout/", {"stage": "items"}, format="json")
+    assert response.status_code == 200
+    node = schema["paths"]["/api/v1/orders/{number}/checkout/"]["post"]["responses"]["200"]["content"]
+    _assert_matches(schema, node["application/json"]["schema"], response.json())
+    response = checkout.post(f"/api/v1/orders/{quoted.number}/checkout/", {"stage": "delivery"}, format="json")
+    assert response.status_code == 409
+    node = schema["paths"]["/api/v1/orders/{number}/checkout/"]["post"]["responses"]["409"]["content"]
+    _assert_matches(schema, node["application/json"]["schema"], response.json())

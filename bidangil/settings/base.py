@@ -246,6 +246,13 @@ SPECTACULAR_SETTINGS = {
     "SERVE_INCLUDE_SCHEMA": False,
     "COMPONENT_SPLIT_REQUEST": True,
     "PREPROCESSING_HOOKS": ["bidangil.api.schema.only_public_api"],
+    # Several models have a `status`/`kind` field with different choices; name each enum after its model.
+    "ENUM_NAME_OVERRIDES": {
+        "OrderStatusEnum": "commerce.models.Order.Status",
+        "PaymentStatusEnum": "commerce.models.Payment.Status",
+        "PaymentKindEnum": "commerce.models.Payment.Kind",
+        "OrderEventKindEnum": "commerce.models.OrderEvent.Kind",
+    },
 }
 
 # --- Wagtail ----------------------------------------------------------------

@@ -1,8 +1,9 @@
 from django.core.validators import URLValidator
+from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
 from commerce import pricing
-from commerce.models import Order
+from commerce.models import Order, OrderEvent, OrderItem, Payment, Shipment
 from commerce.selectors import related_or_none
 from commerce.steps import current_step, order_steps
 
@@ -47,7 +48,7 @@ class OrderCreateInput(serializers.Serializer):
 
 
 class CheckoutInput(serializers.Serializer):
-    stage = serializers.ChoiceField(choices=["items", "delivery"])
+    stage = serializers.ChoiceField(choices=Payment.Stage.choices)
 
 
 class CancelInput(serializers.Serializer):
@@ -79,6 +80,168 @@ class RefundInput(serializers.Serializer):
     reason = serializers.CharField(max_length=300)
 
 
+# --- Nested shapes -----------------------------------------------------------------------------------
+# The output below builds plain dicts; these serializers describe those dicts in the OpenAPI schema.
+
+
+class OrderErrorDetail(serializers.Serializer):
+    code = serializers.CharField()
+    message = serializers.CharField()
+    fields = serializers.DictField(help_text="Messages per input field (nested like the input).")
+
+
+class OrderError(serializers.Serializer):
+    """Every 4xx body, as rendered by bidangil.api.exceptions."""
+
+    error = OrderErrorDetail()
+
+
+class CheckoutOutput(serializers.Serializer):
+    checkout_url = serializers.URLField()
+    expires_at = serializers.DateTimeField(allow_null=True)
+    session_id = serializers.CharField()
+    stage = serializers.ChoiceField(choices=Payment.Stage.choices)
+    amount_cents = serializers.IntegerField()
+    currency = serializers.CharField()
+
+
+class AddressSnapshotOutput(serializers.Serializer):
+    """The shipping address frozen onto the order when it was requested."""
+
+    name = serializers.CharField()
+    phone = serializers.CharField()
+    country = serializers.CharField()
+    state = serializers.CharField()
+    city = serializers.CharField()
+    line1 = serializers.CharField()
+    line2 = serializers.CharField()
+    postal_code = serializers.CharField()
+
+
+@extend_schema_field(AddressSnapshotOutput)
+class AddressSnapshotField(serializers.JSONField):
+    pass
+
+
+class StepOutput(serializers.Serializer):
+    number = serializers.IntegerField()
+    key = serializers.CharField()
+    label = serializers.CharField()
+    done = serializers.BooleanField()
+    at = serializers.DateTimeField(allow_null=True, help_text="When the step was first completed.")
+
+
+class ExchangeRateOutput(serializers.Serializer):
+    krw_per_usd = serializers.DecimalField(max_digits=12, decimal_places=4)
+    source = serializers.CharField()
+    captured_at = serializers.DateTimeField()
+
+
+class OrderItemOutput(serializers.Serializer):
+    id = serializers.IntegerField()
+    position = serializers.IntegerField()
+    url = serializers.URLField()
+    quantity = serializers.IntegerField()
+    options = serializers.CharField()
+    note = serializers.CharField()
+    name = serializers.CharField(help_text="Filled in by the product extraction job.")
+    name_status = serializers.ChoiceField(choices=OrderItem.NameStatus.choices)
+    unit_price_krw = serializers.IntegerField(allow_null=True)
+    line_total_krw = serializers.IntegerField(allow_null=True)
+    restricted = serializers.BooleanField()
+    restricted_reason = serializers.CharField()
+
+
+class QuoteLineOutput(serializers.Serializer):
+    kind = serializers.CharField(help_text="item, domestic_shipping, agency_fee, card_fee or delivery_fee.")
+    label = serializers.CharField()
+    amount_krw = serializers.IntegerField(allow_null=True)
+    amount_cents = serializers.IntegerField()
+    item_id = serializers.IntegerField(allow_null=True)
+
+
+class QuoteOutput(serializers.Serializer):
+    version = serializers.IntegerField()
+    quoted_at = serializers.DateTimeField()
+    lines = QuoteLineOutput(many=True)
+    items_subtotal_krw = serializers.IntegerField()
+    domestic_shipping_krw = serializers.IntegerField()
+    agency_fee_krw = serializers.IntegerField()
+    card_fee_krw = serializers.IntegerField()
+    total_krw = serializers.IntegerField()
+    total_cents = serializers.IntegerField()
+    note = serializers.CharField()
+
+
+class DeliveryQuoteOutput(serializers.Serializer):
+    lines = QuoteLineOutput(many=True)
+    total_cents = serializers.IntegerField()
+
+
+class PaymentOutput(serializers.Serializer):
+    id = serializers.IntegerField()
+    stage = serializers.ChoiceField(choices=Payment.Stage.choices)
+    kind = serializers.ChoiceField(choices=Payment.Kind.choices)
+    status = serializers.ChoiceField(choices=Payment.Status.choices)
+    amount_cents = serializers.IntegerField()
+    currency = serializers.CharField()
+    session_id = serializers.CharField(allow_null=True)
+    checkout_url = serializers.URLField(allow_null=True, help_text="Only while the session is open.")
+    expires_at = serializers.DateTimeField(allow_null=True)
+    paid_at = serializers.DateTimeField(allow_null=True)
+    created_at = serializers.DateTimeField()
+
+
+class StaffPaymentOutput(PaymentOutput):
+    provider = serializers.CharField()
+    payment_intent_id = serializers.CharField()
+    refund_id = serializers.CharField(allow_null=True)
+    flagged_reason = serializers.CharField()
+    reason = serializers.CharField()
+
+
+class ParcelOutput(serializers.Serializer):
+    weight_g = serializers.IntegerField()
+    billable_weight_g = serializers.IntegerField()
+    length_cm = serializers.DecimalField(max_digits=6, decimal_places=1)
+    width_cm = serializers.DecimalField(max_digits=6, decimal_places=1)
+    height_cm = serializers.DecimalField(max_digits=6, decimal_places=1)
+    delivery_fee_cents = serializers.IntegerField()
+    notes = serializers.CharField()
+    received_at = serializers.DateTimeField()
+    photos = serializers.ListField(child=serializers.URLField())
+
+
+class ScanOutput(serializers.Serializer):
+    occurred_at = serializers.DateTimeField()
+    code = serializers.CharField()
+    description = serializers.CharField()
+    location = serializers.CharField()
+
+
+class ShipmentOutput(serializers.Serializer):
+    carrier = serializers.ChoiceField(choices=Shipment.Carrier.choices)
+    carrier_label = serializers.CharField()
+    tracking_number = serializers.CharField()
+    status = serializers.CharField(help_text="The carrier's latest status code.")
+    status_description = serializers.CharField()
+    estimated_delivery_at = serializers.DateTimeField(allow_null=True)
+    shipped_at = serializers.DateTimeField()
+    delivered_at = serializers.DateTimeField(allow_null=True)
+    scans = ScanOutput(many=True)
+
+
+class EventOutput(serializers.Serializer):
+    kind = serializers.ChoiceField(choices=OrderEvent.Kind.choices)
+    label = serializers.CharField()
+    at = serializers.DateTimeField()
+
+
+class StaffEventOutput(EventOutput):
+    actor = serializers.EmailField(allow_null=True)
+    data = serializers.DictField()
+
+
 # --- Output -----------------------------------------------------------------------------------------
 
 
@@ -92,7 +255,7 @@ def _absolute(request, url):
 
 
 class OrderListSerializer(serializers.ModelSerializer):
-    status_label = serializers.CharField(source="get_status_display")
+    status_label = serializers.CharField(source="get_status_display", read_only=True)
     step = serializers.SerializerMethodField()
     steps = serializers.SerializerMethodField()
     item_count = serializers.IntegerField(read_only=True)
@@ -112,22 +275,25 @@ class OrderListSerializer(serializers.ModelSerializer):
             "delivery_fee_cents",
             "created_at",
         ]
+        read_only_fields = fields  # output only: every key is always present
 
-    def get_step(self, order):
+    def get_step(self, order) -> int:
         return current_step(order.status)
 
+    @extend_schema_field(StepOutput(many=True))
     def get_steps(self, order):
         return order_steps(order, order.events.all())
 
 
 class StaffOrderListSerializer(OrderListSerializer):
-    email = serializers.EmailField(source="user.email")
+    email = serializers.EmailField(source="user.email", read_only=True)
     tracking_number = serializers.SerializerMethodField()
 
     class Meta(OrderListSerializer.Meta):
         fields = [*OrderListSerializer.Meta.fields, "email", "tracking_number", "updated_at"]
+        read_only_fields = fields
 
-    def get_tracking_number(self, order):
+    def get_tracking_number(self, order) -> str | None:
         shipment = related_or_none(order, "shipment")
         return shipment.tracking_number if shipment else None
 
@@ -146,6 +312,7 @@ class OrderDetailSerializer(OrderListSerializer):
     shipment = serializers.SerializerMethodField()
     events = serializers.SerializerMethodField()
     item_count = serializers.SerializerMethodField()
+    shipping_address = AddressSnapshotField(read_only=True)
 
     class Meta(OrderListSerializer.Meta):
         fields = [
@@ -163,13 +330,16 @@ class OrderDetailSerializer(OrderListSerializer):
             "events",
             "updated_at",
         ]
+        read_only_fields = fields  # output only: every key is always present
 
-    def get_item_count(self, order):
+    def get_item_count(self, order) -> int:
         return len(order.items.all())
 
+    @extend_schema_field(ExchangeRateOutput)
     def get_exchange_rate(self, order):
         return _exchange_rate(order)
 
+    @extend_schema_field(OrderItemOutput(many=True))
     def get_items(self, order):
         return [
             {
@@ -189,6 +359,7 @@ class OrderDetailSerializer(OrderListSerializer):
             for item in order.items.all()
         ]
 
+    @extend_schema_field(QuoteOutput(allow_null=True))
     def get_quote(self, order):
         if not order.quote_version:
             return None
@@ -205,12 +376,14 @@ class OrderDetailSerializer(OrderListSerializer):
             "note": order.quote_note,
         }
 
+    @extend_schema_field(DeliveryQuoteOutput(allow_null=True))
     def get_delivery_quote(self, order):
         if order.delivery_fee_cents is None:
             return None
         quote = pricing.quote_delivery(order.delivery_fee_cents)
         return {"lines": [line.__dict__ for line in quote.lines], "total_cents": quote.total_cents}
 
+    @extend_schema_field(PaymentOutput(many=True))
     def get_payments(self, order):
         rows = []
         for payment in order.payments.all():
@@ -238,6 +411,7 @@ class OrderDetailSerializer(OrderListSerializer):
             rows.append(row)
         return rows
 
+    @extend_schema_field(ParcelOutput(allow_null=True))
     def get_parcel(self, order):
         parcel = related_or_none(order, "parcel")
         if parcel is None:
@@ -255,6 +429,7 @@ class OrderDetailSerializer(OrderListSerializer):
             "photos": [_absolute(request, photo.image.url) for photo in parcel.photos.all()],
         }
 
+    @extend_schema_field(ShipmentOutput(allow_null=True))
     def get_shipment(self, order):
         shipment = related_or_none(order, "shipment")
         if shipment is None:
@@ -279,6 +454,7 @@ class OrderDetailSerializer(OrderListSerializer):
             ],
         }
 
+    @extend_schema_field(EventOutput(many=True))
     def get_events(self, order):
         rows = []
         for event in order.events.all():
@@ -292,8 +468,20 @@ class OrderDetailSerializer(OrderListSerializer):
 
 
 class StaffOrderDetailSerializer(OrderDetailSerializer):
+    """The order page plus what only staff see: the customer, payment provider details, event actors and data."""
+
     staff = True
-    email = serializers.EmailField(source="user.email")
+    email = serializers.EmailField(source="user.email", read_only=True)
 
     class Meta(OrderDetailSerializer.Meta):
         fields = [*OrderDetailSerializer.Meta.fields, "email", "quote_note"]
+        read_only_fields = fields
+
+    # The rows gain staff-only keys (see `staff` above); overridden only to describe them.
+    @extend_schema_field(StaffPaymentOutput(many=True))
+    def get_payments(self, order):
+        return super().get_payments(order)
+
+    @extend_schema_field(StaffEventOutput(many=True))
+    def get_events(self, order):
+        return super().get_events(order)

@@ -1,3 +1,4 @@
+from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_schema
 from rest_framework import permissions, status
 from rest_framework.exceptions import ValidationError
 from rest_framework.response import Response
@@ -9,6 +10,20 @@ from commerce import selectors, services
 from commerce.models import Order
 
 from . import serializers as s
+
+STATUS_PARAM = OpenApiParameter("status", enum=Order.Status.values, description="Only orders in this status.")
+
+
+def _errors(*codes: int) -> dict:
+    descriptions = {
+        400: "Invalid input.",
+        401: "Not signed in.",
+        403: "Not allowed.",
+        404: "No such order (or not yours).",
+        409: "Not possible in the order's current status.",
+        429: "Too many requests.",
+    }
+    return {code: OpenApiResponse(s.OrderError, description=descriptions[code]) for code in codes}
 
 
 def _status_filter(request) -> str | None:
@@ -29,16 +44,27 @@ class OrderListCreateView(APIView):
     """GET my orders (newest first, `status` filter); POST a new order request."""
 
     throttle_scope = "order"
+    pagination_class = PagePagination
 
     def get_throttles(self):
         return [ScopedThrottle()] if self.request.method == "POST" else []
 
+    @extend_schema(
+        tags=["orders"],
+        parameters=[STATUS_PARAM],
+        responses={200: s.OrderListSerializer(many=True), **_errors(400, 401)},
+    )
     def get(self, request):
         orders = selectors.customer_orders(request.user, status=_status_filter(request))
-        paginator = PagePagination()
+        paginator = self.pagination_class()
         page = paginator.paginate_queryset(orders, request, view=self)
         return paginator.get_paginated_response(s.OrderListSerializer(page, many=True).data)
 
+    @extend_schema(
+        tags=["orders"],
+        request=s.OrderCreateInput,
+        responses={201: s.OrderDetailSerializer, **_errors(400, 401, 429)},
+    )
     def post(self, request):
         data = s.OrderCreateInput(data=request.data)
         data.is_valid(raise_exception=True)
@@ -50,12 +76,18 @@ class OrderListCreateView(APIView):
 
 
 class OrderDetailView(APIView):
+    @extend_schema(tags=["orders"], responses={200: s.OrderDetailSerializer, **_errors(401, 404)})
     def get(self, request, number):
         order = selectors.order_for_customer(request.user, number)
         return Response(s.OrderDetailSerializer(order, context={"request": request}).data)
 
 
 class OrderCancelView(APIView):
+    @extend_schema(
+        tags=["orders"],
+        request=s.CancelInput,
+        responses={200: s.OrderDetailSerializer, **_errors(400, 401, 404, 409)},
+    )
     def post(self, request, number):
         order = selectors.order_for_customer(request.user, number)
         data = s.CancelInput(data=request.data)
@@ -68,21 +100,20 @@ class OrderCancelView(APIView):
 class OrderCheckoutView(APIView):
     """The open Checkout session for a stage (created on first call, the same one on repeats)."""
 
+    @extend_schema(
+        tags=["orders"],
+        request=s.CheckoutInput,
+        responses={
+            200: OpenApiResponse(s.CheckoutOutput, description="Redirect the customer to `checkout_url`."),
+            **_errors(400, 401, 404, 409),
+        },
+    )
     def post(self, request, number):
         order = selectors.order_for_customer(request.user, number)
         data = s.CheckoutInput(data=request.data)
         data.is_valid(raise_exception=True)
         payment = services.start_checkout(order_id=order.pk, stage=data.validated_data["stage"])
-        return Response(
-            {
-                "checkout_url": payment.checkout_url,
-                "expires_at": payment.expires_at,
-                "session_id": payment.session_id,
-                "stage": payment.stage,
-                "amount_cents": payment.amount_cents,
-                "currency": payment.currency,
-            }
-        )
+        return Response(s.CheckoutOutput(payment).data)
 
 
 # --- Staff ----------------------------------------------------------------------------------------------
@@ -90,14 +121,24 @@ class OrderCheckoutView(APIView):
 
 class StaffOrderListView(APIView):
     permission_classes = [IsOrderStaff]
+    pagination_class = PagePagination
 
+    @extend_schema(
+        tags=["staff orders"],
+        parameters=[
+            STATUS_PARAM,
+            OpenApiParameter("q", description="Part of the order number, customer email or tracking number."),
+            OpenApiParameter("waiting", bool, description="Only orders waiting on staff (`1` or `true`)."),
+        ],
+        responses={200: s.StaffOrderListSerializer(many=True), **_errors(400, 401, 403)},
+    )
     def get(self, request):
         orders = selectors.staff_orders(
             status=_status_filter(request),
             q=request.query_params.get("q"),
             waiting=request.query_params.get("waiting") in ("1", "true"),
         )
-        paginator = PagePagination()
+        paginator = self.pagination_class()
         page = paginator.paginate_queryset(orders, request, view=self)
         return paginator.get_paginated_response(s.StaffOrderListSerializer(page, many=True).data)
 
@@ -105,6 +146,7 @@ class StaffOrderListView(APIView):
 class StaffOrderDetailView(APIView):
     permission_classes = [IsOrderStaff]
 
+    @extend_schema(tags=["staff orders"], responses={200: s.StaffOrderDetailSerializer, **_errors(401, 403, 404)})
     def get(self, request, number):
         order = selectors.order_for_staff(number)
         return Response(s.StaffOrderDetailSerializer(order, context={"request": request}).data)
@@ -119,9 +161,17 @@ class StaffOrderActionView(APIView):
     def perform(self, order, actor, data):
         raise NotImplementedError
 
+    def get_serializer_class(self):
+        # Also how the API schema learns each action's request body.
+        return self.input_serializer
+
+    @extend_schema(
+        tags=["staff orders"],
+        responses={200: s.StaffOrderDetailSerializer, **_errors(400, 401, 403, 404, 409)},
+    )
     def post(self, request, number):
         order = selectors.order_for_staff(number)
-        data = self.input_serializer(data=request.data)
+        data = self.get_serializer_class()(data=request.data)
         data.is_valid(raise_exception=True)
         self.perform(order, request.user, data.validated_data)
         order = selectors.order_for_staff(number)

@@ -1,5 +1,6 @@
 """Input parsing and JSON shapes of the community API (image URLs are absolute, as the client needs)."""
 
+from drf_spectacular.utils import inline_serializer
 from rest_framework import serializers
 from wagtail.images.models import SourceImageIOError
 
@@ -154,6 +155,15 @@ class CommentUpdateInput(serializers.Serializer):
     body = serializers.CharField(max_length=2000)
 
 
+# drf-spectacular documents every PATCH body as partial (all fields optional), but editing a comment
+# validates the whole body, so its request schema is spelled out to keep `body` required.
+COMMENT_UPDATE_SCHEMA = {
+    "type": "object",
+    "properties": {"body": {"type": "string", "minLength": 1, "maxLength": 2000}},
+    "required": ["body"],
+}
+
+
 class ReportInput(serializers.Serializer):
     reason = serializers.CharField(max_length=500)
 
@@ -163,3 +173,172 @@ class ProfileUpdateInput(serializers.Serializer):
     state = serializers.CharField(required=False, allow_blank=True, max_length=2)
     county = serializers.CharField(required=False, allow_blank=True, max_length=60)
     bio = serializers.CharField(required=False, allow_blank=True, max_length=300)
+
+
+# --- Documented shapes ----------------------------------------------------------------------------
+# The payload functions above render the responses (they read annotated querysets without extra
+# queries); these serializers describe the same shapes for the OpenAPI schema and must follow them.
+
+
+class PostForm(PostInput):
+    """A new post as a multipart form, with its images as the repeated `images` file field."""
+
+    images = serializers.ListField(
+        child=serializers.ImageField(), required=False, max_length=9, help_text="PNG, JPEG, WebP or GIF; at most 9."
+    )
+
+
+class PostUpdateForm(PostUpdateInput):
+    """Changed fields as a multipart form; sending `images` replaces all images of the post."""
+
+    images = serializers.ListField(
+        child=serializers.ImageField(),
+        required=False,
+        max_length=9,
+        help_text="When sent, replaces all images of the post.",
+    )
+
+
+class AuthorOutput(serializers.Serializer):
+    nickname = serializers.CharField()
+    avatar = serializers.URLField(allow_null=True)
+    region = serializers.CharField(help_text='"County, ST", or empty.')
+
+
+class PostImageOutput(serializers.Serializer):
+    id = serializers.IntegerField(help_text="The Wagtail image id.")
+    url = serializers.URLField(help_text="The original file.")
+    thumbnail = serializers.URLField(allow_null=True)
+
+
+class PostOutput(serializers.Serializer):
+    """Fields of every post, then the category fields (present only on posts of that category)."""
+
+    id = serializers.IntegerField()
+    slug = serializers.CharField()
+    title = serializers.CharField()
+    category = serializers.ChoiceField(choices=Category.choices)
+    author = AuthorOutput(allow_null=True, help_text="null when the author has no community profile.")
+    created_at = serializers.DateTimeField()
+    like_count = serializers.IntegerField()
+    comment_count = serializers.IntegerField()
+    liked_by_me = serializers.BooleanField()
+    thumbnail = serializers.URLField(allow_null=True, help_text="Thumbnail of the first image.")
+    image_count = serializers.IntegerField()
+    is_hidden = serializers.BooleanField()
+    live = serializers.BooleanField(help_text="false while the post waits for moderation (seen by its author only).")
+    rating = serializers.IntegerField(required=False, min_value=1, max_value=5, help_text="Reviews only.")
+    verified_purchase = serializers.BooleanField(required=False, help_text="Reviews only.")
+    state = serializers.CharField(required=False, help_text="Share and fun posts; may be empty.")
+    county = serializers.CharField(required=False, help_text="Share and fun posts; may be empty.")
+    region = serializers.CharField(required=False, help_text='Share and fun posts: "County, ST", or empty.')
+    subcategory = serializers.ChoiceField(choices=Subcategory.choices, required=False, help_text="Fun posts only.")
+    restaurant_address = serializers.CharField(required=False, help_text="Fun posts only; may be empty.")
+    meetup_type = serializers.ChoiceField(
+        choices=MeetupType.choices, allow_blank=True, required=False, help_text="Fun posts only; may be empty."
+    )
+    meetup_at = serializers.DateTimeField(allow_null=True, required=False, help_text="Fun posts only.")
+
+
+class PostListItem(PostOutput):
+    excerpt = serializers.CharField(help_text="The body as plain text, at most 160 characters.")
+
+
+class PostDetail(PostOutput):
+    body = serializers.CharField(help_text="Sanitised HTML.")
+    images = PostImageOutput(many=True)
+
+
+class PostCreated(serializers.Serializer):
+    slug = serializers.CharField()
+    id = serializers.IntegerField()
+    live = serializers.BooleanField(help_text="false when the post waits for moderation.")
+
+
+class CommentOutput(serializers.Serializer):
+    id = serializers.IntegerField()
+    parent = serializers.IntegerField(allow_null=True)
+    depth = serializers.IntegerField(min_value=1, max_value=3, help_text="1 for a root comment.")
+    author = AuthorOutput(allow_null=True, help_text="null on a deleted comment or when the author has no profile.")
+    body = serializers.CharField(help_text="Plain text; empty on a deleted comment.")
+    deleted = serializers.BooleanField(help_text="A deleted comment kept because it has replies.")
+    is_hidden = serializers.BooleanField()
+    created_at = serializers.DateTimeField()
+    edited_at = serializers.DateTimeField(allow_null=True)
+    like_count = serializers.IntegerField()
+    liked_by_me = serializers.BooleanField()
+
+
+# Declared after the class because the replies have the comment's own shape.
+CommentOutput._declared_fields["children"] = CommentOutput(many=True, help_text="Replies, in conversation order.")
+
+
+class CommentThread(serializers.Serializer):
+    results = CommentOutput(many=True, help_text="Root comments, newest first.")
+
+
+class CommentEdited(serializers.Serializer):
+    id = serializers.IntegerField()
+    body = serializers.CharField()
+    edited_at = serializers.DateTimeField()
+
+
+class ReportCreated(serializers.Serializer):
+    id = serializers.IntegerField()
+    status = serializers.CharField(help_text='"open" for a new report.')
+
+
+class ProfileOutput(serializers.Serializer):
+    nickname = serializers.CharField()
+    avatar = serializers.URLField(allow_null=True)
+    region = serializers.CharField(help_text='"County, ST", or empty.')
+    bio = serializers.CharField()
+    post_count = serializers.IntegerField(help_text="Visible posts.")
+    like_count = serializers.IntegerField(help_text="Likes on the profile.")
+    likes_received = serializers.IntegerField(help_text="Likes on the member's visible posts.")
+    liked_by_me = serializers.BooleanField()
+
+
+class MyProfileOutput(ProfileOutput):
+    state = serializers.CharField(help_text="May be empty.")
+    county = serializers.CharField(help_text="May be empty.")
+    is_banned = serializers.BooleanField()
+
+
+class RegionOutput(serializers.Serializer):
+    code = serializers.CharField(help_text="Two-letter state code.")
+    name = serializers.CharField()
+    counties = serializers.ListField(child=serializers.CharField())
+
+
+class RegionList(serializers.Serializer):
+    results = RegionOutput(many=True)
+
+
+class ReviewStats(serializers.Serializer):
+    count = serializers.IntegerField()
+    average = serializers.FloatField(allow_null=True, help_text="Rounded to 2 decimals; null without reviews.")
+    distribution = inline_serializer(
+        "ReviewRatingDistribution", {str(n): serializers.IntegerField() for n in range(1, 6)}
+    )
+
+
+class CommunityErrorDetail(serializers.Serializer):
+    code = serializers.CharField()
+    message = serializers.CharField()
+    fields = serializers.DictField(help_text="Messages per input field.")
+
+
+class CommunityError(serializers.Serializer):
+    """Every 4xx body, as rendered by bidangil.api.exceptions."""
+
+    error = CommunityErrorDetail()
+
+
+LikeState = inline_serializer(
+    "LikeState", {"liked": serializers.BooleanField(), "like_count": serializers.IntegerField()}
+)
+NicknameCheck = inline_serializer(
+    "NicknameCheck",
+    {"available": serializers.BooleanField(), "reason": serializers.CharField(help_text="Empty when available.")},
+)

@@ -1,5 +1,6 @@
 """Community API views: parse input, call one service or selector, render JSON."""
 
+from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_schema
 from rest_framework import status
 from rest_framework.permissions import SAFE_METHODS, AllowAny, IsAuthenticated, IsAuthenticatedOrReadOnly
 from rest_framework.response import Response
@@ -12,6 +13,26 @@ from .. import regions, selectors, services
 from ..models import CommunityProfile
 from ..nicknames import nickname_problem
 from . import serializers as s
+
+TAGS = ["community"]
+ERROR_DESCRIPTIONS = {
+    400: "Invalid input; `fields` names the bad ones.",
+    401: "Not signed in.",
+    403: "Not allowed: no community profile yet, a suspended member, or not the author (or a moderator).",
+    404: "Not found, or not visible to you.",
+    409: "Not possible in the current state.",
+    413: "An image is too large.",
+    429: "Too many requests.",
+}
+DELETED = OpenApiResponse(description="Deleted.")
+
+
+def _errors(*codes: int, **descriptions: str) -> dict:
+    """Error responses for the schema; `e409="..."` says what a code means for this operation."""
+    return {
+        code: OpenApiResponse(s.CommunityError, description=descriptions.get(f"e{code}", ERROR_DESCRIPTIONS[code]))
+        for code in codes
+    }
 
 
 class FeedPagination(NewestFirstCursorPagination):
@@ -42,15 +63,31 @@ def _post_fields(data: dict) -> dict:
 
 class PostListView(WriteThrottled, APIView):
     permission_classes = [IsAuthenticatedOrReadOnly]
+    pagination_class = FeedPagination
     write_scope = "post"
 
+    @extend_schema(
+        tags=TAGS,
+        summary="The feed, newest first",
+        parameters=[s.FeedQuery],
+        responses={200: s.PostListItem(many=True), **_errors(400, e404="Invalid cursor.")},
+    )
     def get(self, request):
         filters = _input(s.FeedQuery, request.query_params)
         posts = selectors.feed(request.user, **filters)
-        paginator = FeedPagination()
+        paginator = self.pagination_class()
         page = paginator.paginate_queryset(posts, request, view=self)
         return paginator.get_paginated_response([s.post_payload(request, post) for post in page])
 
+    @extend_schema(
+        tags=TAGS,
+        summary="Write a post",
+        request={"multipart/form-data": s.PostForm, "application/json": s.PostInput},
+        responses={
+            201: s.PostCreated,
+            **_errors(400, 401, 403, 409, 413, 429, e409="The category's board does not exist yet."),
+        },
+    )
     def post(self, request):
         data = _input(s.PostInput, request.data)
         post = services.create_post(
@@ -68,10 +105,17 @@ class PostListView(WriteThrottled, APIView):
 class PostDetailView(APIView):
     permission_classes = [IsAuthenticatedOrReadOnly]
 
+    @extend_schema(tags=TAGS, responses={200: s.PostDetail, **_errors(404)})
     def get(self, request, slug):
         post = selectors.get_post(request.user, slug)
         return Response(s.post_payload(request, post, detail=True))
 
+    @extend_schema(
+        tags=TAGS,
+        summary="Edit a post (author or moderator)",
+        request={"multipart/form-data": s.PostUpdateForm, "application/json": s.PostUpdateInput},
+        responses={200: s.PostDetail, **_errors(400, 401, 403, 404, 413)},
+    )
     def patch(self, request, slug):
         post = selectors.get_post(request.user, slug)
         data = _input(s.PostUpdateInput, request.data, partial=True)
@@ -87,6 +131,9 @@ class PostDetailView(APIView):
         )
         return Response(s.post_payload(request, selectors.get_post(request.user, slug), detail=True))
 
+    @extend_schema(
+        tags=TAGS, summary="Delete a post (author or moderator)", responses={204: DELETED, **_errors(401, 403, 404)}
+    )
     def delete(self, request, slug):
         post = selectors.get_post(request.user, slug)
         services.delete_post(actor=request.user, post=post)
@@ -102,9 +149,20 @@ class PostLikeView(WriteThrottled, APIView):
         liked, count = services.set_post_like(user=request.user, post=post, liked=liked)
         return Response({"liked": liked, "like_count": count})
 
+    @extend_schema(
+        tags=TAGS,
+        summary="Like the post (idempotent)",
+        request=None,
+        responses={200: s.LikeState, **_errors(401, 403, 404, 429)},
+    )
     def post(self, request, slug):
         return self._set(request, slug, True)
 
+    @extend_schema(
+        tags=TAGS,
+        summary="Take back a like on the post (idempotent)",
+        responses={200: s.LikeState, **_errors(401, 403, 404, 429)},
+    )
     def delete(self, request, slug):
         return self._set(request, slug, False)
 
@@ -113,11 +171,18 @@ class PostCommentsView(WriteThrottled, APIView):
     permission_classes = [IsAuthenticatedOrReadOnly]
     write_scope = "comment"
 
+    @extend_schema(tags=TAGS, summary="The comment threads of a post", responses={200: s.CommentThread, **_errors(404)})
     def get(self, request, slug):
         post = selectors.get_post(request.user, slug)
         tree = selectors.comments_for(request.user, post)
         return Response({"results": [s.comment_payload(request, comment) for comment in tree]})
 
+    @extend_schema(
+        tags=TAGS,
+        summary="Comment on a post, or reply with `parent`",
+        request=s.CommentInput,
+        responses={201: s.CommentOutput, **_errors(400, 401, 403, 404, 429)},
+    )
     def post(self, request, slug):
         post = selectors.interactable_post(request.user, slug)
         data = _input(s.CommentInput, request.data)
@@ -129,12 +194,27 @@ class PostCommentsView(WriteThrottled, APIView):
 class CommentDetailView(APIView):
     permission_classes = [IsAuthenticated]
 
+    @extend_schema(
+        tags=TAGS,
+        summary="Edit your comment",
+        request={
+            media_type: s.COMMENT_UPDATE_SCHEMA
+            for media_type in ("application/json", "application/x-www-form-urlencoded", "multipart/form-data")
+        },
+        responses={
+            200: s.CommentEdited,
+            **_errors(400, 401, 403, 404, 409, e409="The comment was deleted."),
+        },
+    )
     def patch(self, request, comment_id):
         comment = selectors.comment_for_action(request.user, comment_id)
         data = _input(s.CommentUpdateInput, request.data)
         comment = services.edit_comment(actor=request.user, comment=comment, body=data["body"])
         return Response({"id": comment.pk, "body": comment.body, "edited_at": comment.edited_at})
 
+    @extend_schema(
+        tags=TAGS, summary="Delete a comment (author or moderator)", responses={204: DELETED, **_errors(401, 403, 404)}
+    )
     def delete(self, request, comment_id):
         comment = selectors.comment_for_action(request.user, comment_id)
         services.delete_comment(actor=request.user, comment=comment)
@@ -152,9 +232,20 @@ class CommentLikeView(WriteThrottled, APIView):
         liked, count = services.set_comment_like(user=request.user, comment=comment, liked=liked)
         return Response({"liked": liked, "like_count": count})
 
+    @extend_schema(
+        tags=TAGS,
+        summary="Like the comment (idempotent)",
+        request=None,
+        responses={200: s.LikeState, **_errors(401, 403, 404, 429)},
+    )
     def post(self, request, comment_id):
         return self._set(request, comment_id, True)
 
+    @extend_schema(
+        tags=TAGS,
+        summary="Take back a like on the comment (idempotent)",
+        responses={200: s.LikeState, **_errors(401, 403, 404, 429)},
+    )
     def delete(self, request, comment_id):
         return self._set(request, comment_id, False)
 
@@ -163,6 +254,15 @@ class PostReportView(WriteThrottled, APIView):
     permission_classes = [IsAuthenticated]
     write_scope = "report"
 
+    @extend_schema(
+        tags=TAGS,
+        summary="Report the post to the moderators",
+        request=s.ReportInput,
+        responses={
+            201: s.ReportCreated,
+            **_errors(400, 401, 403, 404, 409, 429, e409="You already reported this post."),
+        },
+    )
     def post(self, request, slug):
         post = selectors.interactable_post(request.user, slug)
         data = _input(s.ReportInput, request.data)
@@ -174,6 +274,15 @@ class CommentReportView(WriteThrottled, APIView):
     permission_classes = [IsAuthenticated]
     write_scope = "report"
 
+    @extend_schema(
+        tags=TAGS,
+        summary="Report the comment to the moderators",
+        request=s.ReportInput,
+        responses={
+            201: s.ReportCreated,
+            **_errors(400, 401, 403, 404, 409, 429, e409="You already reported this comment."),
+        },
+    )
     def post(self, request, comment_id):
         comment = selectors.comment_for_action(request.user, comment_id)
         data = _input(s.ReportInput, request.data)
@@ -184,6 +293,7 @@ class CommentReportView(WriteThrottled, APIView):
 class ProfileView(APIView):
     permission_classes = [AllowAny]
 
+    @extend_schema(tags=TAGS, summary="A member's public profile", responses={200: s.ProfileOutput, **_errors(404)})
     def get(self, request, nickname):
         return Response(s.profile_payload(request, selectors.get_profile(request.user, nickname)))
 
@@ -197,9 +307,20 @@ class ProfileLikeView(WriteThrottled, APIView):
         liked, count = services.set_profile_like(user=request.user, profile=profile, liked=liked)
         return Response({"liked": liked, "like_count": count})
 
+    @extend_schema(
+        tags=TAGS,
+        summary="Like the profile (idempotent)",
+        request=None,
+        responses={200: s.LikeState, **_errors(400, 401, 403, 404, 429, e400="Members cannot like their own profile.")},
+    )
     def post(self, request, nickname):
         return self._set(request, nickname, True)
 
+    @extend_schema(
+        tags=TAGS,
+        summary="Take back a like on the profile (idempotent)",
+        responses={200: s.LikeState, **_errors(400, 401, 403, 404, 429, e400="Members cannot like their own profile.")},
+    )
     def delete(self, request, nickname):
         return self._set(request, nickname, False)
 
@@ -216,9 +337,20 @@ class MyProfileView(APIView):
         data.update(state=profile.region_state, county=profile.region_county, is_banned=profile.is_banned)
         return Response(data)
 
+    @extend_schema(
+        tags=TAGS,
+        summary="Your own profile",
+        responses={200: s.MyProfileOutput, **_errors(401, 404, e404="You have no community profile yet.")},
+    )
     def get(self, request):
         return self._render(request)
 
+    @extend_schema(
+        tags=TAGS,
+        summary="Change your nickname, region or bio",
+        request=s.ProfileUpdateInput,
+        responses={200: s.MyProfileOutput, **_errors(400, 401, 404, e404="You have no community profile yet.")},
+    )
     def patch(self, request):
         data = _input(s.ProfileUpdateInput, request.data)
         if not CommunityProfile.objects.filter(user=request.user).exists():
@@ -230,6 +362,12 @@ class MyProfileView(APIView):
 class NicknameCheckView(APIView):
     permission_classes = [AllowAny]
 
+    @extend_schema(
+        tags=TAGS,
+        summary="Whether a nickname is free and allowed",
+        parameters=[OpenApiParameter("nickname", str, description="An empty nickname is reported as not available.")],
+        responses={200: s.NicknameCheck},
+    )
     def get(self, request):
         nickname = request.query_params.get("nickname", "")
         exclude = request.user.pk if request.user.is_authenticated else None
@@ -240,6 +378,9 @@ class NicknameCheckView(APIView):
 class ReviewStatsView(APIView):
     permission_classes = [AllowAny]
 
+    @extend_schema(
+        tags=TAGS, summary="Count, average and distribution of review ratings", responses={200: s.ReviewStats}
+    )
     def get(self, request):
         return Response(selectors.review_stats())
 
@@ -247,5 +388,6 @@ class ReviewStatsView(APIView):
 class RegionsView(APIView):
     permission_classes = [AllowAny]
 
+    @extend_schema(tags=TAGS, summary="States and their counties, for region pickers", responses={200: s.RegionList})
     def get(self, request):
         return Response({"results": regions.as_payload()})

@@ -134,3 +134,15 @@ def test_editor_explorer_lists_member_posts(moderator_browser, boards):
     response = moderator_browser.get(reverse("wagtailadmin_explore", args=[boards["share"].pk]))
     assert response.status_code == 200 and "Listed post" in response.content.decode()
     assert PostPage.objects.get(pk=post.pk).live
+
+
+def test_editor_forms_render_for_every_post_type(moderator_browser, boards):
+    posts = [
+        make_post(category="review", title="r", rating=2),
+        make_post(category="share", title="s"),
+        make_post(category="fun", title="f", subcategory="food", restaurant_address="1 Main St"),
+    ]
+    for post in posts:
+        assert moderator_browser.get(reverse("wagtailadmin_pages:edit", args=[post.pk])).status_code == 200
+    add = reverse("wagtailadmin_pages:add", args=["community", "funpostpage", boards["fun"].pk])
+    assert moderator_browser.get(add).status_code == 200

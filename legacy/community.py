@@ -1,0 +1,314 @@
+"""Legacy community endpoints over community.services / selectors / nicknames / avatars."""
+
+import re
+
+from rest_framework.permissions import AllowAny
+from rest_framework.response import Response
+
+from community import avatars, selectors, services
+from community.api.serializers import PostInput
+from community.models import Category, CommentLike, MeetupType, PostLike
+from community.nicknames import nickname_problem
+from community.regions import STATES
+
+from . import payloads
+from . import selectors as legacy_selectors
+from .api import LegacyView, PublicLegacyView, bad_request
+
+DEFAULT_PAGE_SIZE = 10
+MAX_PAGE_SIZE = 50
+IMAGE_FIELD = re.compile(r"^image_(\d+)$")
+STATE_CODES = {name.lower(): code for code, (name, _) in STATES.items()}
+MEETUP_TYPES = {label: value for value, label in MeetupType.choices}
+SPECIES = {ko: key for key, _, ko in avatars.SPECIES}
+# Korean personality tag → answer index, per question.
+TAGS = [{answer[3]: index for index, answer in enumerate(answers)} for _, _, answers in avatars.QUESTIONS]
+
+
+def _int_param(request, name: str, default: int, maximum: int | None = None) -> int:
+    raw = request.query_params.get(name)
+    if raw in (None, ""):
+        return default
+    try:
+        value = int(raw)
+    except ValueError:
+        raise bad_request(f"{name} must be a whole number.", name) from None
+    if value < 1 or (maximum is not None and value > maximum):
+        limit = f" and at most {maximum}" if maximum else ""
+        raise bad_request(f"{name} must be at least 1{limit}.", name)
+    return value
+
+
+def _page(request, queryset, render) -> dict:
+    page = _int_param(request, "page", 1)
+    size = _int_param(request, "size", DEFAULT_PAGE_SIZE, MAX_PAGE_SIZE)
+    total = queryset.count()
+    rows = list(queryset[(page - 1) * size : page * size])
+    return payloads.page_payload([render(request, row) for row in rows], page=page, size=size, total=total)
+
+
+def _field(data, name: str) -> str:
+    value = data.get(name) if hasattr(data, "get") else None
+    return value.strip() if isinstance(value, str) else ""
+
+
+def _state_code(value: str) -> str:
+    """The client sends full state names ("California"); profiles and v1 use codes ("CA")."""
+    return STATE_CODES.get(value.lower(), value.upper() if len(value) == 2 else value)
+
+
+def _county(value: str) -> str:
+    return value[: -len(" County")] if value.endswith(" County") else value
+
+
+# --- Profiles -----------------------------------------------------------------------------------
+
+
+class CommunityProfileView(LegacyView):
+    """GET → {avatar, nickname, address, likes, liked_users_nickname[], liked_users_avatars[]}."""
+
+    def get(self, request):
+        profile = services.require_member(request.user)
+        likers = legacy_selectors.profile_likers(profile)
+        return Response(
+            {
+                "avatar": payloads.avatar_url(request, profile),
+                "nickname": profile.nickname,
+                "address": profile.region,
+                "likes": len(likers),
+                "liked_users_nickname": [liker.nickname for liker in likers],
+                "liked_users_avatars": [payloads.avatar_url(request, liker) for liker in likers],
+            }
+        )
+
+
+class ProfileLikeView(LegacyView):
+    """POST {nickname} → {result: "liked" | "unliked"} (a toggle over set_profile_like)."""
+
+    throttle_scope = "like"
+
+    def post(self, request):
+        profile = selectors.get_profile(request.user, _field(request.data, "nickname"))
+        liked, _count = services.set_profile_like(user=request.user, profile=profile, liked=not profile.liked_by_me)
+        return Response({"result": "liked" if liked else "unliked"})
+
+
+class OthersProfileView(LegacyView):
+    """GET ?usr=NICK → {result: {nickname, community_address, avatar, likes, liked_posts[], target_posts[]}}."""
+
+    def get(self, request):
+        profile = selectors.get_profile(request.user, request.query_params.get("usr", ""))
+        liked = legacy_selectors.posts_liked_by(request.user, profile.user)
+        written = legacy_selectors.posts_by(request.user, profile.user)
+        return Response(
+            {
+                "result": {
+                    "nickname": profile.nickname,
+                    "community_address": profile.region,
+                    "avatar": payloads.avatar_url(request, profile),
+                    "likes": profile.like_count,
+                    "liked_posts": [payloads.post_payload(request, post) for post in liked],
+                    "target_posts": [payloads.post_payload(request, post) for post in written],
+                }
+            }
+        )
+
+
+class ValidateNicknameView(LegacyView):
+    """POST {nickname} → {result: true} when the member may take it (same rules as v1), else false."""
+
+    def post(self, request):
+        problem = nickname_problem(_field(request.data, "nickname"), exclude_user_id=request.user.pk)
+        return Response({"result": problem is None})
+
+
+class UpdateProfileView(LegacyView):
+    """POST {nickname, address: "County, ST"} → {results: "updated"}."""
+
+    def post(self, request):
+        changes = {}
+        nickname = _field(request.data, "nickname")
+        if nickname:
+            changes["nickname"] = nickname
+        address = _field(request.data, "address")
+        if address:
+            county, _, state = address.rpartition(",")
+            if not county.strip() or not state.strip():
+                raise bad_request('Give the region as "County, ST", e.g. "Los Angeles, CA".', "address")
+            changes.update(state=state.strip().upper(), county=_county(county.strip()))
+        services.update_profile(user=request.user, **changes)
+        return Response({"results": "updated"})
+
+
+class CreateAvatarView(LegacyView):
+    """POST {species (Korean), personality: [4 Korean tags]} → 200 {msg: "success"}; the image comes by socket."""
+
+    throttle_scope = "post"
+
+    def post(self, request):
+        species = SPECIES.get(_field(request.data, "species"))
+        if species is None:
+            raise bad_request(f"Choose one of: {', '.join(SPECIES)}.", "species")
+        tags = request.data.get("personality")
+        if not isinstance(tags, list) or len(tags) != len(TAGS) or not all(isinstance(t, str) for t in tags):
+            raise bad_request("Answer the four questions.", "personality")
+        answers = [TAGS[index].get(tag) for index, tag in enumerate(tags)]
+        if None in answers:
+            raise bad_request("Unknown personality answer.", "personality")
+        avatars.request_avatar(user=request.user, species=species, answers=answers)
+        return Response({"msg": "success"})
+
+
+# --- Posts --------------------------------------------------------------------------------------
+
+
+def _post_input(data) -> tuple[dict, str]:
+    """The original form fields → v1 PostInput fields (validated by the v1 serializer)."""
+    category = _field(data, "category")
+    title = _field(data, "title")
+    body = data.get("content") if isinstance(data.get("content"), str) else ""
+    mapped = {"category": category, "body": body}
+    if category == Category.REVIEW:
+        # The original's review title *is* the rating; the page gets a title from the text.
+        mapped["rating"] = title
+        mapped["title"] = (body.strip().splitlines() or [""])[0][:50].strip() or "Review"
+        return mapped, title
+    mapped["title"] = title
+    if category == Category.SHARE:
+        mapped.update(state=_state_code(_field(data, "state")), county=_county(_field(data, "county")))
+    elif category == Category.FUN:
+        subcategory = _field(data, "funcategory")
+        mapped["subcategory"] = subcategory
+        if subcategory == "food":
+            mapped["restaurant_address"] = _field(data, "restaurantaddress")
+        elif subcategory == "meetup":
+            meetup = _field(data, "meetupcategory")
+            mapped.update(
+                state=_state_code(_field(data, "state")),
+                county=_county(_field(data, "county")),
+                meetup_type=MEETUP_TYPES.get(meetup, meetup),
+            )
+    return mapped, title
+
+
+def _images(files) -> list:
+    numbered = sorted((int(match.group(1)), key) for key in files if (match := IMAGE_FIELD.match(key)))
+    return [files[key] for _, key in numbered]
+
+
+class CreatePostView(LegacyView):
+    """POST multipart (category, title, content, image_0..8, category fields) → 200 {msg}; 400 {err}."""
+
+    throttle_scope = "post"
+
+    def post(self, request):
+        mapped, _ = _post_input(request.data)
+        serializer = PostInput(data=mapped)
+        serializer.is_valid(raise_exception=True)
+        data = dict(serializer.validated_data)
+        services.create_post(
+            author=request.user,
+            category=data.pop("category"),
+            subcategory=data.pop("subcategory", ""),
+            title=data.pop("title"),
+            body=data.pop("body", ""),
+            images=_images(request.FILES),
+            meetup_at_required=False,
+            **data,
+        )
+        return Response({"msg": "new post created!"})
+
+
+class ReviewListView(PublicLegacyView):
+    """GET ?page&size → {results: [Review], page, page_size, has_next, total_pages}."""
+
+    def get(self, request):
+        return Response(_page(request, legacy_selectors.reviews(request.user), payloads.review_payload))
+
+
+class PostListView(PublicLegacyView):
+    """GET ?page&size&filter ("" | share | food | meetup | chat) → the same envelope of [Post]."""
+
+    def get(self, request):
+        value = request.query_params.get("filter", "").strip()
+        if value not in legacy_selectors.POST_FILTERS:
+            raise bad_request("filter must be empty or one of share, food, meetup, chat.", "filter")
+        return Response(_page(request, legacy_selectors.post_list(request.user, value), payloads.post_payload))
+
+
+class MyPostsView(LegacyView):
+    """GET → {results: [Post]} with `post_like` listing who liked each."""
+
+    def get(self, request):
+        posts = legacy_selectors.my_posts(request.user)
+        return Response({"results": [payloads.post_payload(request, post, with_likes=True) for post in posts]})
+
+
+class PostDetailView(PublicLegacyView):
+    """GET /api/post/{slug}/ → {results: Post, did_like}."""
+
+    def get(self, request, slug):
+        post = legacy_selectors.post_with_likers(request.user, slug)
+        return Response(
+            {
+                "results": payloads.post_payload(request, post, with_likes=True),
+                "did_like": bool(post.liked_by_me),
+            }
+        )
+
+
+class PostLikeView(LegacyView):
+    """POST {slug} → {result: "liked" | "unliked"} (a toggle over set_post_like)."""
+
+    throttle_scope = "like"
+
+    def post(self, request):
+        post = selectors.interactable_post(request.user, _field(request.data, "slug"))
+        liked_now = PostLike.objects.filter(user=request.user, post=post).exists()
+        liked, _count = services.set_post_like(user=request.user, post=post, liked=not liked_now)
+        return Response({"result": "liked" if liked else "unliked"})
+
+
+class CommentListView(PublicLegacyView):
+    """GET ?slug= → {results: [Comment]} (roots newest first, `children` nested)."""
+
+    def get(self, request):
+        post = selectors.get_post(request.user, request.query_params.get("slug", ""))
+        tree = selectors.comments_for(request.user, post)
+        return Response({"results": [payloads.comment_payload(request, comment) for comment in tree]})
+
+
+class WriteCommentView(LegacyView):
+    """POST ?slug= {content, parent_id | null} → {result: "created"}."""
+
+    throttle_scope = "comment"
+
+    def post(self, request):
+        post = selectors.interactable_post(request.user, request.query_params.get("slug", ""))
+        content = request.data.get("content") if hasattr(request.data, "get") else None
+        if not isinstance(content, str) or len(content) > 2000:
+            raise bad_request("Write a comment of at most 2000 characters.", "content")
+        services.add_comment(author=request.user, post=post, body=content, parent_id=request.data.get("parent_id"))
+        return Response({"result": "created"})
+
+
+class CommentLikeView(LegacyView):
+    """POST {id} → {msg: "liked" | "unliked"} (a toggle over set_comment_like)."""
+
+    throttle_scope = "like"
+
+    def post(self, request):
+        comment = selectors.comment_for_action(request.user, request.data.get("id"))
+        liked_now = CommentLike.objects.filter(user=request.user, comment=comment).exists()
+        liked, _count = services.set_comment_like(user=request.user, comment=comment, liked=not liked_now)
+        return Response({"msg": "liked" if liked else "unliked"})
+
+
+class SummaryView(PublicLegacyView):
+    """GET → {results: {reviews, usrs}}: what the Restrictions component reads (it meant these counts)."""
+
+    permission_classes = [AllowAny]
+
+    def get(self, request):
+        stats = selectors.review_stats()
+        return Response({"results": {"reviews": stats["count"], "usrs": legacy_selectors.active_member_count()}})
