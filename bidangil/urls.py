@@ -1,7 +1,6 @@
 from django.conf import settings
-from django.conf.urls.static import static
 from django.contrib import admin
-from django.urls import include, path
+from django.urls import include, path, re_path
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
 from wagtail import urls as wagtail_urls
 from wagtail.admin import urls as wagtailadmin_urls
@@ -31,8 +30,9 @@ urlpatterns = [
 if settings.LEGACY_API:
     urlpatterns.append(path("", include("legacy.urls")))
 
-if settings.DEBUG or not settings.AWS_STORAGE_BUCKET_NAME:
-    urlpatterns += static(settings.MEDIA_URL, document_root=settings.MEDIA_ROOT)
+if not settings.AWS_STORAGE_BUCKET_NAME:
+    # Local media (the embedded default, single-server installs); with a bucket, S3 serves media itself.
+    urlpatterns.append(re_path(r"^media/(?P<path>.*)$", views.media, name="media"))
 
 urlpatterns.append(path("", include(wagtail_urls)))
 

@@ -4,6 +4,7 @@ from django.db import connection
 from django.http import JsonResponse
 from django.views.defaults import page_not_found
 from django.views.defaults import server_error as html_server_error
+from django.views.static import serve
 
 from bidangil.api.exceptions import error_body
 
@@ -24,6 +25,11 @@ def healthz(request):
             checks["redis"] = f"error: {exc.__class__.__name__}"
     healthy = all(value == "ok" for value in checks.values())
     return JsonResponse({"status": "ok" if healthy else "error", "checks": checks}, status=200 if healthy else 503)
+
+
+def media(request, path):
+    """Local media files, for installs without an S3 bucket."""
+    return serve(request, path, document_root=settings.MEDIA_ROOT)
 
 
 def _wants_json(request) -> bool:

@@ -141,9 +141,10 @@ class UpdateProfileView(LegacyView):
 
 
 class CreateAvatarView(LegacyView):
-    """POST {species (Korean), personality: [4 Korean tags]} → 200 {msg: "success"}; the image comes by socket."""
+    """POST {species (Korean), personality: [4 Korean tags]} → 200 {msg: "success"}; the image comes by socket.
 
-    throttle_scope = "post"
+    Limits are the service's, as in v1: one drawing at a time (409) and a few a day (429).
+    """
 
     def post(self, request):
         species = SPECIES.get(_field(request.data, "species"))
@@ -202,6 +203,9 @@ class CreatePostView(LegacyView):
     throttle_scope = "post"
 
     def post(self, request):
+        not_files = [key for key in request.POST if IMAGE_FIELD.match(key)]
+        if not_files:
+            raise bad_request(f"{not_files[0]} must be an image file.", "images")
         mapped, _ = _post_input(request.data)
         serializer = PostInput(data=mapped)
         serializer.is_valid(raise_exception=True)

@@ -9,16 +9,30 @@ class NotificationSerializer(serializers.ModelSerializer):
     class Meta:
         model = Notification
         fields = ["id", "type", "payload", "created_at", "read_at", "read"]
+        extra_kwargs = {
+            "type": {"help_text": "e.g. `order.status`, `avatar.ready`; the same as the WebSocket message's type."},
+            "payload": {"help_text": "The rest of the pushed message; its keys depend on `type`."},
+        }
 
     def get_read(self, obj) -> bool:
         return obj.read_at is not None
 
 
 class MarkReadInput(serializers.Serializer):
-    ids = serializers.ListField(child=serializers.IntegerField(min_value=1), required=False, max_length=500)
-    all = serializers.BooleanField(required=False, default=False)
+    ids = serializers.ListField(
+        child=serializers.IntegerField(min_value=1),
+        required=False,
+        max_length=500,
+        help_text="Notifications to mark read (others' ids are ignored).",
+    )
+    all = serializers.BooleanField(required=False, default=False, help_text="Mark every unread notification read.")
 
     def validate(self, attrs):
         if not attrs.get("all") and not attrs.get("ids"):
             raise serializers.ValidationError("Send `ids` (a list of notification ids) or `all: true`.")
         return attrs
+
+
+class MarkReadOutput(serializers.Serializer):
+    updated = serializers.IntegerField(help_text="How many notifications changed from unread to read.")
+    unread = serializers.IntegerField(help_text="Unread notifications left.")

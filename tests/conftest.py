@@ -39,6 +39,19 @@ socket.socket.connect = _guarded_connect
 socket.socket.connect_ex = _guarded_connect_ex
 
 
+def pytest_collection_modifyitems(items):
+    """Transactional tests must restore the migration data (groups, site root, content types) they flush.
+
+    pytest-django runs them after the others; mixing serialized and plain flushes would re-create content
+    types under new ids and break the next restore, so every `transaction=True` test also asks for
+    `serialized_rollback=True`.
+    """
+    for item in items:
+        marker = item.get_closest_marker("django_db")
+        if marker and marker.kwargs.get("transaction") and not marker.kwargs.get("serialized_rollback"):
+            raise pytest.UsageError(f"{item.nodeid}: use django_db(transaction=True, serialized_rollback=True)")
+
+
 @pytest.fixture(autouse=True)
 def _isolated_state(settings, tmp_path):
     """Each test starts with an empty cache (throttles, tokens) and its own media folder."""

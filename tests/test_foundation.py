@@ -41,3 +41,12 @@ def test_outside_connections_are_refused_in_tests():
 
     with pytest.raises(OSError, match="non-loopback"), socket.socket() as sock:
         sock.connect(("10.0.0.1", 80))
+
+
+def test_local_media_is_served_without_a_bucket(client, db, tmp_path):
+    (tmp_path / "media" / "profiles").mkdir(parents=True)
+    (tmp_path / "media" / "profiles" / "a.png").write_bytes(b"\x89PNG\r\n\x1a\n")
+    response = client.get("/media/profiles/a.png")
+    assert response.status_code == 200
+    assert b"".join(response.streaming_content).startswith(b"\x89PNG")
+    assert client.get("/media/../bidangil/settings/base.py").status_code in (400, 404)

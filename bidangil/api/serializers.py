@@ -1,5 +1,6 @@
 """Strict input serializers: unknown keys, read-only keys and non-string text are 400s, not silently dropped."""
 
+from drf_spectacular.utils import OpenApiResponse
 from rest_framework import serializers
 
 # Form posts from Django templates carry the CSRF token as a field; it is never data.
@@ -60,4 +61,26 @@ class StrictModelSerializer(StrictFieldsMixin, serializers.ModelSerializer):
             for model_field, field in serializers.ModelSerializer.serializer_field_mapping.items()
             if field is serializers.EmailField
         },
+    }
+
+
+# --- Error bodies, for the OpenAPI schema -------------------------------------------------------------------
+
+
+class ApiErrorDetail(serializers.Serializer):
+    code = serializers.CharField(help_text="Machine-readable: `invalid`, `not_found`, `throttled`, or a domain code.")
+    message = serializers.CharField(help_text="One human-readable sentence.")
+    fields = serializers.DictField(help_text="Messages per input field (nested like the input); empty otherwise.")
+
+
+class ApiError(serializers.Serializer):
+    """Every 4xx body, as rendered by bidangil.api.exceptions."""
+
+    error = ApiErrorDetail()
+
+
+def error_responses(**descriptions: str) -> dict:
+    """`@extend_schema` responses for error codes, all with the ApiError body: error_responses(e404="No such …")."""
+    return {
+        int(code.removeprefix("e")): OpenApiResponse(ApiError, description=text) for code, text in descriptions.items()
     }

@@ -252,6 +252,8 @@ SPECTACULAR_SETTINGS = {
         "PaymentStatusEnum": "commerce.models.Payment.Status",
         "PaymentKindEnum": "commerce.models.Payment.Kind",
         "OrderEventKindEnum": "commerce.models.OrderEvent.Kind",
+        # pending/ready/failed of a background job: product lookups, item names, avatars.
+        "JobStatusEnum": "commerce.product_models.ProductLookup.Status",
     },
 }
 

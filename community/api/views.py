@@ -70,7 +70,7 @@ class PostListView(WriteThrottled, APIView):
         tags=TAGS,
         summary="The feed, newest first",
         parameters=[s.FeedQuery],
-        responses={200: s.PostListItem(many=True), **_errors(400, e404="Invalid cursor.")},
+        responses={200: s.PostListItem(many=True), **_errors(400, 404, e404="Invalid cursor.")},
     )
     def get(self, request):
         filters = _input(s.FeedQuery, request.query_params)
@@ -99,6 +99,8 @@ class PostListView(WriteThrottled, APIView):
             images=request.FILES.getlist("images"),
             **_post_fields(data),
         )
+        # Publishing a revision updates the stored page, not this instance: read `live` back.
+        post.refresh_from_db(fields=["live"])
         return Response({"slug": post.slug, "id": post.pk, "live": post.live}, status=status.HTTP_201_CREATED)
 
 

@@ -14,7 +14,7 @@ from .factories import quoted_order, requested_order
 
 pytestmark = [
     pytest.mark.mysql,
-    pytest.mark.django_db(transaction=True),
+    pytest.mark.django_db(transaction=True, serialized_rollback=True),
     pytest.mark.skipif(
         settings.DATABASES["default"]["ENGINE"] != "django.db.backends.mysql", reason="needs MariaDB row locks"
     ),

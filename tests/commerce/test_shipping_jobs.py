@@ -121,7 +121,7 @@ def test_command_prints_progress(fake_fedex):
 
 
 @pytest.mark.redis
-@pytest.mark.django_db(transaction=True)
+@pytest.mark.django_db(transaction=True, serialized_rollback=True)
 def test_poll_runs_on_a_real_huey_consumer(fake_fedex, settings):
     if not os.environ.get("REDIS_URL"):
         pytest.skip("needs REDIS_URL")

@@ -235,3 +235,13 @@ def test_anonymous_logout_is_403_not_500(browser):
 
     assert response.status_code == 403
     assert_error_body(response.json())
+
+
+def test_code_guessing_is_throttled(browser):
+    browser.post("/api/send_code/", {"email": EMAIL})
+    statuses = [
+        browser.post("/api/verify_code/", {"email": EMAIL, "code": "000000"}, token=False).status_code for _ in range(6)
+    ]
+
+    assert statuses[-1] == 429
+    assert set(statuses[:-1]) <= {400, 429}

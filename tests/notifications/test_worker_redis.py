@@ -70,7 +70,7 @@ def worker(queued_jobs, tmp_path):
     print(output.decode(errors="replace")[-3000:])
 
 
-@pytest.mark.django_db(transaction=True)
+@pytest.mark.django_db(transaction=True, serialized_rollback=True)
 def test_avatar_job_in_a_worker_process_pushes_to_the_socket(user, worker):
     session = session_cookie(user)
     client = APIClient()
