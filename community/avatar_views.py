@@ -64,7 +64,8 @@ class AvatarQueuedOutput(serializers.Serializer):
 
 class MyAvatarOutput(serializers.Serializer):
     status = serializers.ChoiceField(
-        ["none", *AvatarRequest.Status.values], help_text="Of the latest request; `none` before the first one."
+        [("none", "No request yet"), *AvatarRequest.Status.choices],
+        help_text="Of the latest request; `none` before the first one.",
     )
     job = serializers.IntegerField(allow_null=True)
     reason = serializers.CharField(help_text="Why the latest request failed; empty otherwise.")

@@ -37,7 +37,10 @@ class NotificationListView(generics.ListAPIView):
     @extend_schema(
         tags=TAGS,
         summary="My notifications, unread first",
-        responses={200: NotificationSerializer(many=True), **error_responses(e401="Not signed in.", e404="No such page.")},
+        responses={
+            200: NotificationSerializer(many=True),
+            **error_responses(e401="Not signed in.", e404="No such page."),
+        },
     )
     def get(self, request, *args, **kwargs):
         return super().get(request, *args, **kwargs)

@@ -219,3 +219,114 @@ def test_order_responses_match_the_schema(schema, full_order, staff_client):
     assert response.status_code == 409
     node = schema["paths"]["/api/v1/orders/{number}/checkout/"]["post"]["responses"]["409"]["content"]
     _assert_matches(schema, node["application/json"]["schema"], response.json())
+
+
+# --- The whole schema ---------------------------------------------------------------------------------------
+
+
+def test_schema_generation_has_no_warnings_or_errors(schema):
+    """Every view is documented: a warning or error anywhere (not only in one app) fails here."""
+    from drf_spectacular.validation import validate_schema
+
+    assert dict(GENERATOR_STATS._warn_cache) == {}
+    assert dict(GENERATOR_STATS._error_cache) == {}
+    validate_schema(schema)  # raises if the document is not valid OpenAPI 3
+
+
+def _operation(schema, path, method):
+    return schema["paths"][path][method]
+
+
+def _assert_response(schema, path, method, response):
+    """`response` is documented for its status code, and its body matches the documented shape."""
+    documented = _operation(schema, path, method)["responses"]
+    assert str(response.status_code) in documented, f"{method} {path}: {response.status_code} not documented"
+    node = documented[str(response.status_code)]["content"]["application/json"]["schema"]
+    _assert_matches(schema, node, response.json(), f"{method} {path} {response.status_code}")
+
+
+def test_product_info_responses_match_the_schema(schema, user_client, api_client):
+    from django.utils import timezone
+
+    from commerce.models import ProductLookup
+
+    queued = user_client.post("/api/v1/product-info/", {"url": "https://shop.example/p/1"}, format="json")
+    assert queued.status_code == 202
+    _assert_response(schema, "/api/v1/product-info/", "post", queued)
+    for bad in ({"url": 5}, {"url": "ftp://shop.example/p/1"}):
+        _assert_response(schema, "/api/v1/product-info/", "post", user_client.post("/api/v1/product-info/", bad))
+    _assert_response(schema, "/api/v1/product-info/", "post", api_client.post("/api/v1/product-info/", {}))
+
+    detail = "/api/v1/product-info/{lookup_id}/"
+    ready = ProductLookup.objects.create(
+        user=user_client.user,
+        url="https://shop.example/p/2",
+        cache_key="k",
+        status=ProductLookup.Status.READY,
+        name="Stoneware mug",
+        price_krw=12000,
+        image="https://cdn.example/mug.png",
+        finished_at=timezone.now(),
+    )
+    for lookup_id in (queued.json()["id"], ready.pk):
+        response = user_client.get(f"/api/v1/product-info/{lookup_id}/")
+        assert response.status_code == 200
+        _assert_response(schema, detail, "get", response)
+    _assert_response(schema, detail, "get", user_client.get(f"/api/v1/product-info/{ready.pk + 100}/"))
+    assert _operation(schema, detail, "get")["parameters"][0]["schema"]["type"] == "integer"
+
+
+def test_avatar_responses_match_the_schema(schema, user_client, api_client, django_capture_on_commit_callbacks):
+    choices = api_client.get("/api/v1/avatar/choices/")
+    assert choices.status_code == 200
+    _assert_response(schema, "/api/v1/avatar/choices/", "get", choices)
+    assert _operation(schema, "/api/v1/avatar/choices/", "get")["security"] == [{}]  # public
+
+    mine = "/api/v1/me/avatar/"
+    before = user_client.get(mine)
+    assert before.json()["status"] == "none"
+    _assert_response(schema, mine, "get", before)
+    body = {"species": "panda", "answers": [0, 1, 2, 3]}
+    request_schema = _body(schema, _operation(schema, mine, "post"))
+    assert set(request_schema["properties"]) == set(body)
+    queued = user_client.post(mine, body, format="json")
+    assert queued.status_code == 202
+    _assert_response(schema, mine, "post", queued)
+    _assert_response(schema, mine, "get", user_client.get(mine))  # pending
+    in_progress = user_client.post(mine, body, format="json")
+    assert in_progress.status_code == 409
+    _assert_response(schema, mine, "post", in_progress)
+    _assert_response(schema, mine, "post", user_client.post(mine, {"species": "cat"}, format="json"))
+    _assert_response(schema, mine, "get", api_client.get(mine))
+
+    from community import avatars
+
+    with django_capture_on_commit_callbacks(execute=True):
+        avatars.generate(queued.json()["job"])
+    ready = user_client.get(mine)
+    assert ready.json()["status"] == "ready" and ready.json()["url"]
+    _assert_response(schema, mine, "get", ready)
+
+
+def test_notification_responses_match_the_schema(schema, user_client, api_client):
+    from notifications.services import notify
+
+    for number in range(3):
+        notify(user_client.user.pk, "order.status", {"order": f"B-{number}", "status": "quoted"})
+    inbox = user_client.get("/api/v1/notifications/")
+    assert inbox.status_code == 200 and inbox.json()["unread"] == 3
+    _assert_response(schema, "/api/v1/notifications/", "get", inbox)
+    _assert_response(schema, "/api/v1/notifications/", "get", user_client.get("/api/v1/notifications/?page=9"))
+    _assert_response(schema, "/api/v1/notifications/", "get", api_client.get("/api/v1/notifications/"))
+
+    read = "/api/v1/notifications/read/"
+    first = inbox.json()["results"][0]["id"]
+    marked = user_client.post(read, {"ids": [first]}, format="json")
+    assert marked.json() == {"updated": 1, "unread": 2}
+    _assert_response(schema, read, "post", marked)
+    _assert_response(schema, read, "post", user_client.post(read, {"all": True}, format="json"))
+    _assert_response(schema, read, "post", user_client.post(read, {}, format="json"))
+    assert set(_body(schema, _operation(schema, read, "post"))["properties"]) == {"ids", "all"}
+    after = user_client.get("/api/v1/notifications/")
+    assert after.json()["results"][0]["read"] is True
+    _assert_response(schema, "/api/v1/notifications/", "get", after)
