@@ -81,14 +81,22 @@ class VerifyView(PublicAuthView):
         return Response({"user": _me(user.pk)})
 
 
-class ResendView(PublicAuthView):
+class EmailCodeView(PublicAuthView):
+    # Emails a code to an address; the answer is the same whether or not an account has it, so
+    # the endpoint cannot be used to find out who has an account. `service` sends, `detail` says so.
     throttle_scope = "code"
+    service = None
+    detail = ""
 
     @extend_schema(tags=["auth"], request=EmailInput, responses={202: DetailOutput, 400: ERROR, 429: ERROR})
     def post(self, request):
-        services.resend_verification(**_valid(EmailInput, request))
-        detail = "If this email belongs to an account waiting for verification, a new code is on its way."
-        return Response({"detail": detail}, status=status.HTTP_202_ACCEPTED)
+        self.service(**_valid(EmailInput, request))
+        return Response({"detail": self.detail}, status=status.HTTP_202_ACCEPTED)
+
+
+class ResendView(EmailCodeView):
+    service = staticmethod(services.resend_verification)
+    detail = "If this email belongs to an account waiting for verification, a new code is on its way."
 
 
 class LoginView(PublicAuthView):
@@ -112,14 +120,9 @@ class LogoutView(APIView):
         return Response(status=status.HTTP_204_NO_CONTENT)
 
 
-class PasswordResetView(PublicAuthView):
-    throttle_scope = "code"
-
-    @extend_schema(tags=["auth"], request=EmailInput, responses={202: DetailOutput, 400: ERROR, 429: ERROR})
-    def post(self, request):
-        services.request_password_reset(**_valid(EmailInput, request))
-        detail = "If this email belongs to an account, a password reset code is on its way."
-        return Response({"detail": detail}, status=status.HTTP_202_ACCEPTED)
+class PasswordResetView(EmailCodeView):
+    service = staticmethod(services.request_password_reset)
+    detail = "If this email belongs to an account, a password reset code is on its way."
 
 
 class PasswordResetConfirmView(PublicAuthView):

@@ -8,6 +8,9 @@ from wagtail.documents import urls as wagtaildocs_urls
 
 from bidangil import views
 
+# Django's own admin is a superuser's tool; staff and editors work in the Wagtail admin at /admin/.
+admin.site.has_permission = lambda request: request.user.is_active and request.user.is_superuser
+
 api_v1 = [
     path("", include("accounts.urls")),
     path("", include("commerce.urls")),

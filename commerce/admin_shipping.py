@@ -4,11 +4,8 @@ Imported by commerce.wagtail_hooks; registers its own admin URLs (`commerce_orde
 `commerce_order_ship`) and the DeliveryRate snippet. Both forms call the same services as the staff API.
 """
 
-from functools import wraps
-
 from django import forms
 from django.contrib import messages
-from django.core.exceptions import PermissionDenied
 from django.shortcuts import get_object_or_404, redirect
 from django.template.response import TemplateResponse
 from django.urls import NoReverseMatch, path, reverse
@@ -20,7 +17,8 @@ from wagtail.snippets.views.snippets import SnippetViewSet
 
 from bidangil.errors import DomainError
 
-from . import selectors, shipping
+from . import shipping
+from .admin_views import order_staff_required
 from .models import DeliveryRate, Order, Shipment
 
 # --- Forms ----------------------------------------------------------------------------------------
@@ -65,16 +63,6 @@ class ShipForm(forms.Form):
 
 
 # --- Views ----------------------------------------------------------------------------------------
-
-
-def order_staff_required(view):
-    @wraps(view)
-    def wrapped(request, *args, **kwargs):
-        if not selectors.is_order_staff(request.user):
-            raise PermissionDenied
-        return view(request, *args, **kwargs)
-
-    return wrapped
 
 
 def order_admin_url(order: Order) -> str:

@@ -122,6 +122,11 @@ def _action_view(form_class, title: str, perform, *, success: str, form_kwargs=N
     return view
 
 
+def _with_cleaned_data(service):
+    """The action for forms whose cleaned data are exactly the service's keyword arguments."""
+    return lambda order, user, form: service(order_id=order.pk, actor=user, **form.cleaned_data)
+
+
 quote_view = _action_view(
     admin_forms.QuoteForm,
     "Approve quote",
@@ -132,24 +137,24 @@ quote_view = _action_view(
 reject_view = _action_view(
     admin_forms.RejectForm,
     "Reject order",
-    lambda order, user, form: services.reject_order(order_id=order.pk, actor=user, **form.cleaned_data),
+    _with_cleaned_data(services.reject_order),
     success="Order {number} rejected.",
 )
 purchase_view = _action_view(
     admin_forms.PurchaseForm,
     "Mark purchased",
-    lambda order, user, form: services.mark_purchased(order_id=order.pk, actor=user, **form.cleaned_data),
+    _with_cleaned_data(services.mark_purchased),
     success="Order {number} marked purchased.",
 )
 cancel_view = _action_view(
     admin_forms.CancelForm,
     "Cancel order",
-    lambda order, user, form: services.cancel_order(order_id=order.pk, actor=user, **form.cleaned_data),
+    _with_cleaned_data(services.cancel_order),
     success="Order {number} cancelled.",
 )
 refund_view = _action_view(
     admin_forms.RefundForm,
     "Refund",
-    lambda order, user, form: services.refund_order(order_id=order.pk, actor=user, **form.cleaned_data),
+    _with_cleaned_data(services.refund_order),
     success="Order {number} refunded.",
 )

@@ -7,17 +7,17 @@ from commerce.api.views import StaffOrderActionView
 from commerce.models import Shipment
 
 
+def _side_field():
+    return serializers.DecimalField(
+        max_digits=5, decimal_places=1, min_value=shipping.MIN_SIDE_CM, max_value=shipping.MAX_SIDE_CM
+    )
+
+
 class IntakeInput(serializers.Serializer):
     weight_g = serializers.IntegerField(min_value=1, max_value=shipping.MAX_WEIGHT_G)
-    length_cm = serializers.DecimalField(
-        max_digits=5, decimal_places=1, min_value=shipping.MIN_SIDE_CM, max_value=shipping.MAX_SIDE_CM
-    )
-    width_cm = serializers.DecimalField(
-        max_digits=5, decimal_places=1, min_value=shipping.MIN_SIDE_CM, max_value=shipping.MAX_SIDE_CM
-    )
-    height_cm = serializers.DecimalField(
-        max_digits=5, decimal_places=1, min_value=shipping.MIN_SIDE_CM, max_value=shipping.MAX_SIDE_CM
-    )
+    length_cm = _side_field()
+    width_cm = _side_field()
+    height_cm = _side_field()
     notes = serializers.CharField(max_length=shipping.MAX_NOTES, required=False, allow_blank=True, default="")
     # Count, type and size are checked by the service, the same way for the API and the admin form.
     photos = serializers.ListField(child=serializers.FileField(allow_empty_file=False), required=False, default=list)
@@ -32,15 +32,11 @@ class StaffIntakeView(StaffOrderActionView):
     """POST (multipart or JSON) weight, dimensions, notes and up to 10 photos → delivery_quoted."""
 
     input_serializer = IntakeInput
-
-    def perform(self, order, actor, data):
-        shipping.record_intake(order_id=order.pk, actor=actor, **data)
+    service = staticmethod(shipping.record_intake)
 
 
 class StaffShipView(StaffOrderActionView):
     """POST carrier and tracking number → shipped."""
 
     input_serializer = ShipInput
-
-    def perform(self, order, actor, data):
-        shipping.ship_order(order_id=order.pk, actor=actor, **data)
+    service = staticmethod(shipping.ship_order)

@@ -46,9 +46,10 @@ def is_moderator(user) -> bool:
     return cached
 
 
-def _count(model, field: str, **extra):
-    """A correlated COUNT subquery: no row multiplication when several counts are annotated."""
-    rows = model.objects.filter(**{field: OuterRef("pk")}, **extra).order_by().values(field)
+def _count(model, field: str, *, outer: str = "pk", **extra):
+    """A correlated COUNT subquery (rows whose `field` is the outer row's `outer`): no row multiplication
+    when several counts are annotated."""
+    rows = model.objects.filter(**{field: OuterRef(outer)}, **extra).order_by().values(field)
     return Coalesce(Subquery(rows.annotate(n=Count("pk")).values("n")[:1], output_field=IntegerField()), Value(0))
 
 
@@ -202,28 +203,8 @@ def get_profile(user, nickname: str) -> CommunityProfile:
     """A public profile with post count, likes and likes received on posts."""
     qs = CommunityProfile.objects.filter(nickname_key=nickname_key(nickname or "")).annotate(
         like_count=_count(ProfileLike, "profile"),
-        post_count=Coalesce(
-            Subquery(
-                PostPage.objects.filter(author=OuterRef("user"), live=True, is_hidden=False)
-                .order_by()
-                .values("author")
-                .annotate(n=Count("pk"))
-                .values("n")[:1],
-                output_field=IntegerField(),
-            ),
-            Value(0),
-        ),
-        likes_received=Coalesce(
-            Subquery(
-                PostLike.objects.filter(post__author=OuterRef("user"), post__live=True, post__is_hidden=False)
-                .order_by()
-                .values("post__author")
-                .annotate(n=Count("pk"))
-                .values("n")[:1],
-                output_field=IntegerField(),
-            ),
-            Value(0),
-        ),
+        post_count=_count(PostPage, "author", outer="user", live=True, is_hidden=False),
+        likes_received=_count(PostLike, "post__author", outer="user", post__live=True, post__is_hidden=False),
     )
     if user and user.is_authenticated:
         qs = qs.annotate(liked_by_me=Exists(ProfileLike.objects.filter(profile=OuterRef("pk"), user=user)))

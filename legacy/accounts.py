@@ -1,5 +1,7 @@
 """Legacy sign-up, sign-in and session endpoints over accounts.services."""
 
+from contextlib import contextmanager
+
 from django.contrib.auth import login
 from rest_framework.response import Response
 
@@ -36,41 +38,43 @@ def _with_status(exc: DomainError, status: int, msg: str | None = None) -> Domai
     return error
 
 
-class SendCodeView(TokenCheckedPublicView):
-    """POST {email} → 200 {msg: "success"}; 400 {msg: "existing_email"} for a registered address."""
+@contextmanager
+def _legacy_refusals(statuses: dict[str, tuple]):
+    """Re-raise the service refusals named by code as (status,) or (status, msg) for the original client."""
+    try:
+        yield
+    except DomainError as exc:
+        if exc.code in statuses:
+            raise _with_status(exc, *statuses[exc.code]) from None
+        raise
+
+
+class EmailThrottled:
+    """Throttled per client IP and per email, like the v1 code endpoints."""
 
     throttle_scope = "code"
 
     def get_throttles(self):
         return [ScopedThrottle(), EmailScopedThrottle()]
+
+
+class SendCodeView(EmailThrottled, TokenCheckedPublicView):
+    """POST {email} → 200 {msg: "success"}; 400 {msg: "existing_email"} for a registered address."""
 
     def post(self, request):
         data = _valid(EmailInput, {"email": _text(request, "email")}, request)
-        try:
+        with _legacy_refusals({"email_taken": (400, "existing_email")}):
             services.send_signup_code(**data)
-        except DomainError as exc:
-            if exc.code == "email_taken":
-                raise _with_status(exc, 400, "existing_email") from None
-            raise
         return Response({"msg": "success"})
 
 
-class VerifyCodeView(OriginCheckedPublicView):
+class VerifyCodeView(EmailThrottled, OriginCheckedPublicView):
     """POST {email, code} → 200 {msg: "success"}; a wrong code 400; an expired one 401 {msg: "expired"}."""
-
-    throttle_scope = "code"
-
-    def get_throttles(self):
-        return [ScopedThrottle(), EmailScopedThrottle()]
 
     def post(self, request):
         data = _valid(VerifyInput, {"email": _text(request, "email"), "code": _text(request, "code")}, request)
-        try:
+        with _legacy_refusals({"code_expired": (401, "expired")}):
             services.confirm_signup_code(**data)
-        except DomainError as exc:
-            if exc.code == "code_expired":
-                raise _with_status(exc, 401, "expired") from None
-            raise
         return Response({"msg": "success"})
 
 
@@ -86,14 +90,8 @@ class SignUpView(OriginCheckedPublicView):
             "nickname": _text(request, "username"),
         }
         data = _valid(SignupInput, body, request)
-        try:
+        with _legacy_refusals({"email_taken": (401,), "email_not_verified": (402,)}):
             user = services.sign_up_confirmed(**data)
-        except DomainError as exc:
-            if exc.code == "email_taken":
-                raise _with_status(exc, 401) from None
-            if exc.code == "email_not_verified":
-                raise _with_status(exc, 402) from None
-            raise
         secret = csrf_secret(request._request)
         login(request._request, user)
         keep_csrf_secret(request._request, secret)
@@ -111,12 +109,8 @@ class LoginView(TokenCheckedPublicView):
             LoginInput, {"email": _text(request, "useremail"), "password": _text(request, "userpassword")}, request
         )
         secret = csrf_secret(request._request)
-        try:
+        with _legacy_refusals({"invalid_credentials": (404,)}):
             user, _token = services.log_in(request=request._request, **data)
-        except DomainError as exc:
-            if exc.code == "invalid_credentials":
-                raise _with_status(exc, 404) from None
-            raise
         keep_csrf_secret(request._request, secret)
         profile = getattr(user, "profile", None)
         return Response(

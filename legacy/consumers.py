@@ -6,12 +6,11 @@ READY_TEXT = "Avatar is ready!"  # the client compares this text exactly
 
 
 class AvatarConsumer(NotificationConsumer):
-    """Same auth and group as NotificationConsumer; forwards only avatar.ready, in the original's words."""
+    """Same auth (accept, then 4401 for anonymous and banned) and group as NotificationConsumer; forwards only
+    avatar.ready, in the original's words."""
 
     async def receive(self, text_data=None, bytes_data=None):
-        """The original client never sends anything; frames are ignored (oversized ones still close)."""
-        if len(text_data.encode() if text_data is not None else bytes_data or b"") > 4096:
-            await self.close(code=1009)
+        """The original client never sends anything: every frame is ignored (the server caps their size)."""
 
     async def push_message(self, event):
         message = event["message"]

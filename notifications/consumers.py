@@ -8,8 +8,8 @@ from channels.generic.websocket import AsyncJsonWebsocketConsumer
 from .push import user_group
 
 UNAUTHORISED = 4401
-MESSAGE_TOO_BIG = 1009
-# Clients only listen (and may send a small ping); anything larger is abuse.
+# Clients only listen (and may send a small ping). The server (`manage.py serve`) refuses bigger messages
+# itself with close code 1009; applications may only close with 1000 or 3000-4999.
 MAX_CLIENT_MESSAGE_BYTES = 4096
 
 
@@ -28,6 +28,9 @@ class NotificationConsumer(AsyncJsonWebsocketConsumer):
     async def connect(self):
         user = self.scope.get("user")
         if user is None or not user.is_authenticated or not user.is_active or await _is_banned(user):
+            # Accept first: a close before the handshake completes is an HTTP 403, which browsers report
+            # as 1006 and the client could not tell from a network failure.
+            await self.accept()
             await self.close(code=UNAUTHORISED)
             return
         self.group = user_group(user.pk)
@@ -39,12 +42,11 @@ class NotificationConsumer(AsyncJsonWebsocketConsumer):
             await self.channel_layer.group_discard(self.group, self.channel_name)
 
     async def receive(self, text_data=None, bytes_data=None):
-        """Clients have nothing to say: oversized frames close the socket, a `ping` gets a `pong`, the rest is
-        ignored (malformed JSON included) so a bad client only ever affects itself."""
+        """Clients have nothing to say: a `ping` gets a `pong`, the rest is ignored (malformed JSON and
+        oversized frames included) so a bad client only ever affects itself."""
         size = len(text_data.encode()) if text_data is not None else len(bytes_data or b"")
         if size > MAX_CLIENT_MESSAGE_BYTES:
-            await self.close(code=MESSAGE_TOO_BIG)
-            return
+            return  # never parsed; behind `serve` such a message never gets here (closed with 1009)
         try:
             message = json.loads(text_data) if text_data else None
         except ValueError:

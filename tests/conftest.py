@@ -75,11 +75,21 @@ def user(db):
 
 
 @pytest.fixture
-def user_client(user):
-    client = APIClient()
-    client.force_authenticate(user)
-    client.user = user
-    return client
+def client_for():
+    """Makes an API client signed in as the given user: client_for(user)."""
+
+    def make(user):
+        client = APIClient()
+        client.force_authenticate(user)
+        client.user = user
+        return client
+
+    return make
+
+
+@pytest.fixture
+def user_client(client_for, user):
+    return client_for(user)
 
 
 @pytest.fixture
@@ -90,11 +100,8 @@ def staff_user(db):
 
 
 @pytest.fixture
-def staff_client(staff_user):
-    client = APIClient()
-    client.force_authenticate(staff_user)
-    client.user = staff_user
-    return client
+def staff_client(client_for, staff_user):
+    return client_for(staff_user)
 
 
 def pytest_report_header(config):

@@ -50,3 +50,13 @@ def test_local_media_is_served_without_a_bucket(client, db, tmp_path):
     assert response.status_code == 200
     assert b"".join(response.streaming_content).startswith(b"\x89PNG")
     assert client.get("/media/../bidangil/settings/base.py").status_code in (400, 404)
+
+
+@pytest.mark.django_db
+def test_django_admin_is_for_superusers_only(client):
+    from tests.accounts.factories import OrderStaffFactory, UserFactory
+
+    client.force_login(OrderStaffFactory())
+    assert client.get("/django-admin/").status_code == 302
+    client.force_login(UserFactory(is_staff=True, is_superuser=True))
+    assert client.get("/django-admin/").status_code == 200

@@ -233,6 +233,20 @@ def test_schema_generation_has_no_warnings_or_errors(schema):
     validate_schema(schema)  # raises if the document is not valid OpenAPI 3
 
 
+def test_error_bodies_share_one_component(schema):
+    """Every documented 4xx body is the one ApiError shape, whichever app documents it."""
+    refs = {
+        response["content"]["application/json"]["schema"]["$ref"]
+        for operations in schema["paths"].values()
+        for operation in operations.values()
+        for code, response in operation.get("responses", {}).items()
+        if code.startswith("4") and "content" in response
+    }
+    assert refs == {"#/components/schemas/ApiError"}
+    assert set(_ref(schema, {"$ref": "#/components/schemas/ApiError"})["properties"]) == {"error"}
+    assert {name for name in schema["components"]["schemas"] if "Error" in name} == {"ApiError", "ApiErrorDetail"}
+
+
 def _operation(schema, path, method):
     return schema["paths"][path][method]
 

@@ -84,18 +84,6 @@ class RefundInput(serializers.Serializer):
 # The output below builds plain dicts; these serializers describe those dicts in the OpenAPI schema.
 
 
-class OrderErrorDetail(serializers.Serializer):
-    code = serializers.CharField()
-    message = serializers.CharField()
-    fields = serializers.DictField(help_text="Messages per input field (nested like the input).")
-
-
-class OrderError(serializers.Serializer):
-    """Every 4xx body, as rendered by bidangil.api.exceptions."""
-
-    error = OrderErrorDetail()
-
-
 class CheckoutOutput(serializers.Serializer):
     checkout_url = serializers.URLField()
     expires_at = serializers.DateTimeField(allow_null=True)

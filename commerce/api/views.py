@@ -5,6 +5,7 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from bidangil.api.pagination import PagePagination
+from bidangil.api.serializers import ApiError
 from bidangil.api.throttling import ScopedThrottle
 from commerce import selectors, services
 from commerce.models import Order
@@ -23,7 +24,7 @@ def _errors(*codes: int) -> dict:
         409: "Not possible in the order's current status.",
         429: "Too many requests.",
     }
-    return {code: OpenApiResponse(s.OrderError, description=descriptions[code]) for code in codes}
+    return {code: OpenApiResponse(ApiError, description=descriptions[code]) for code in codes}
 
 
 def _status_filter(request) -> str | None:
@@ -157,9 +158,11 @@ class StaffOrderActionView(APIView):
 
     permission_classes = [IsOrderStaff]
     input_serializer = None
+    # The service doing the action, called as service(order_id=..., actor=..., **validated input).
+    service = None
 
     def perform(self, order, actor, data):
-        raise NotImplementedError
+        self.service(order_id=order.pk, actor=actor, **data)
 
     def get_serializer_class(self):
         # Also how the API schema learns each action's request body.
@@ -180,34 +183,24 @@ class StaffOrderActionView(APIView):
 
 class StaffQuoteView(StaffOrderActionView):
     input_serializer = s.QuoteInput
-
-    def perform(self, order, actor, data):
-        services.quote_order(order_id=order.pk, actor=actor, **data)
+    service = staticmethod(services.quote_order)
 
 
 class StaffRejectView(StaffOrderActionView):
     input_serializer = s.RejectInput
-
-    def perform(self, order, actor, data):
-        services.reject_order(order_id=order.pk, actor=actor, **data)
+    service = staticmethod(services.reject_order)
 
 
 class StaffPurchaseView(StaffOrderActionView):
     input_serializer = s.PurchaseInput
-
-    def perform(self, order, actor, data):
-        services.mark_purchased(order_id=order.pk, actor=actor, **data)
+    service = staticmethod(services.mark_purchased)
 
 
 class StaffCancelView(StaffOrderActionView):
     input_serializer = s.CancelInput
-
-    def perform(self, order, actor, data):
-        services.cancel_order(order_id=order.pk, actor=actor, **data)
+    service = staticmethod(services.cancel_order)
 
 
 class StaffRefundView(StaffOrderActionView):
     input_serializer = s.RefundInput
-
-    def perform(self, order, actor, data):
-        services.refund_order(order_id=order.pk, actor=actor, **data)
+    service = staticmethod(services.refund_order)

@@ -323,18 +323,6 @@ class ReviewStats(serializers.Serializer):
     )
 
 
-class CommunityErrorDetail(serializers.Serializer):
-    code = serializers.CharField()
-    message = serializers.CharField()
-    fields = serializers.DictField(help_text="Messages per input field.")
-
-
-class CommunityError(serializers.Serializer):
-    """Every 4xx body, as rendered by bidangil.api.exceptions."""
-
-    error = CommunityErrorDetail()
-
-
 LikeState = inline_serializer(
     "LikeState", {"liked": serializers.BooleanField(), "like_count": serializers.IntegerField()}
 )

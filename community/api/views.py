@@ -1,12 +1,13 @@
 """Community API views: parse input, call one service or selector, render JSON."""
 
-from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_schema
+from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_schema, extend_schema_view
 from rest_framework import status
 from rest_framework.permissions import SAFE_METHODS, AllowAny, IsAuthenticated, IsAuthenticatedOrReadOnly
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from bidangil.api.pagination import NewestFirstCursorPagination
+from bidangil.api.serializers import ApiError
 from bidangil.api.throttling import ScopedThrottle
 
 from .. import regions, selectors, services
@@ -30,7 +31,7 @@ DELETED = OpenApiResponse(description="Deleted.")
 def _errors(*codes: int, **descriptions: str) -> dict:
     """Error responses for the schema; `e409="..."` says what a code means for this operation."""
     return {
-        code: OpenApiResponse(s.CommunityError, description=descriptions.get(f"e{code}", ERROR_DESCRIPTIONS[code]))
+        code: OpenApiResponse(ApiError, description=descriptions.get(f"e{code}", ERROR_DESCRIPTIONS[code]))
         for code in codes
     }
 
@@ -142,31 +143,41 @@ class PostDetailView(APIView):
         return Response(status=status.HTTP_204_NO_CONTENT)
 
 
-class PostLikeView(WriteThrottled, APIView):
+class LikeView(WriteThrottled, APIView):
+    """POST likes, DELETE takes the like back; both are idempotent and answer with the new like count."""
+
+    # Subclasses implement set_like: find the target from the URL and call its like service.
+
     permission_classes = [IsAuthenticated]
     write_scope = "like"
 
-    def _set(self, request, slug, liked):
-        post = selectors.interactable_post(request.user, slug)
-        liked, count = services.set_post_like(user=request.user, post=post, liked=liked)
+    def set_like(self, request, liked: bool, **url_kwargs) -> tuple[bool, int]:
+        raise NotImplementedError
+
+    def post(self, request, **url_kwargs):
+        return self._answer(*self.set_like(request, True, **url_kwargs))
+
+    def delete(self, request, **url_kwargs):
+        return self._answer(*self.set_like(request, False, **url_kwargs))
+
+    @staticmethod
+    def _answer(liked: bool, count: int):
         return Response({"liked": liked, "like_count": count})
 
-    @extend_schema(
-        tags=TAGS,
-        summary="Like the post (idempotent)",
-        request=None,
-        responses={200: s.LikeState, **_errors(401, 403, 404, 429)},
-    )
-    def post(self, request, slug):
-        return self._set(request, slug, True)
 
-    @extend_schema(
-        tags=TAGS,
-        summary="Take back a like on the post (idempotent)",
-        responses={200: s.LikeState, **_errors(401, 403, 404, 429)},
+def _like_schema(target: str, *codes: int, **descriptions: str):
+    responses = {200: s.LikeState, **_errors(*codes, **descriptions)}
+    return extend_schema_view(
+        post=extend_schema(tags=TAGS, summary=f"Like the {target} (idempotent)", request=None, responses=responses),
+        delete=extend_schema(tags=TAGS, summary=f"Take back a like on the {target} (idempotent)", responses=responses),
     )
-    def delete(self, request, slug):
-        return self._set(request, slug, False)
+
+
+@_like_schema("post", 401, 403, 404, 429)
+class PostLikeView(LikeView):
+    def set_like(self, request, liked, slug):
+        post = selectors.interactable_post(request.user, slug)
+        return services.set_post_like(user=request.user, post=post, liked=liked)
 
 
 class PostCommentsView(WriteThrottled, APIView):
@@ -223,73 +234,57 @@ class CommentDetailView(APIView):
         return Response(status=status.HTTP_204_NO_CONTENT)
 
 
-class CommentLikeView(WriteThrottled, APIView):
-    permission_classes = [IsAuthenticated]
-    write_scope = "like"
-
-    def _set(self, request, comment_id, liked):
+@_like_schema("comment", 401, 403, 404, 429)
+class CommentLikeView(LikeView):
+    def set_like(self, request, liked, comment_id):
         comment = selectors.comment_for_action(request.user, comment_id)
         if comment.is_deleted:
             raise selectors.NotFound("No such comment.")
-        liked, count = services.set_comment_like(user=request.user, comment=comment, liked=liked)
-        return Response({"liked": liked, "like_count": count})
-
-    @extend_schema(
-        tags=TAGS,
-        summary="Like the comment (idempotent)",
-        request=None,
-        responses={200: s.LikeState, **_errors(401, 403, 404, 429)},
-    )
-    def post(self, request, comment_id):
-        return self._set(request, comment_id, True)
-
-    @extend_schema(
-        tags=TAGS,
-        summary="Take back a like on the comment (idempotent)",
-        responses={200: s.LikeState, **_errors(401, 403, 404, 429)},
-    )
-    def delete(self, request, comment_id):
-        return self._set(request, comment_id, False)
+        return services.set_comment_like(user=request.user, comment=comment, liked=liked)
 
 
-class PostReportView(WriteThrottled, APIView):
+class ReportView(WriteThrottled, APIView):
+    """Report to the moderators, with a reason; a member reports the same thing once."""
+
+    # Subclasses implement reported: find the target from the URL, as the keyword services.report takes.
+
     permission_classes = [IsAuthenticated]
     write_scope = "report"
 
-    @extend_schema(
-        tags=TAGS,
-        summary="Report the post to the moderators",
-        request=s.ReportInput,
-        responses={
-            201: s.ReportCreated,
-            **_errors(400, 401, 403, 404, 409, 429, e409="You already reported this post."),
-        },
-    )
-    def post(self, request, slug):
-        post = selectors.interactable_post(request.user, slug)
+    def reported(self, request, **url_kwargs) -> dict:
+        raise NotImplementedError
+
+    def post(self, request, **url_kwargs):
+        target = self.reported(request, **url_kwargs)
         data = _input(s.ReportInput, request.data)
-        report = services.report(reporter=request.user, post=post, reason=data["reason"])
+        report = services.report(reporter=request.user, reason=data["reason"], **target)
         return Response({"id": report.pk, "status": report.status}, status=status.HTTP_201_CREATED)
 
 
-class CommentReportView(WriteThrottled, APIView):
-    permission_classes = [IsAuthenticated]
-    write_scope = "report"
-
-    @extend_schema(
-        tags=TAGS,
-        summary="Report the comment to the moderators",
-        request=s.ReportInput,
-        responses={
-            201: s.ReportCreated,
-            **_errors(400, 401, 403, 404, 409, 429, e409="You already reported this comment."),
-        },
+def _report_schema(target: str):
+    return extend_schema_view(
+        post=extend_schema(
+            tags=TAGS,
+            summary=f"Report the {target} to the moderators",
+            request=s.ReportInput,
+            responses={
+                201: s.ReportCreated,
+                **_errors(400, 401, 403, 404, 409, 429, e409=f"You already reported this {target}."),
+            },
+        )
     )
-    def post(self, request, comment_id):
-        comment = selectors.comment_for_action(request.user, comment_id)
-        data = _input(s.ReportInput, request.data)
-        report = services.report(reporter=request.user, comment=comment, reason=data["reason"])
-        return Response({"id": report.pk, "status": report.status}, status=status.HTTP_201_CREATED)
+
+
+@_report_schema("post")
+class PostReportView(ReportView):
+    def reported(self, request, slug):
+        return {"post": selectors.interactable_post(request.user, slug)}
+
+
+@_report_schema("comment")
+class CommentReportView(ReportView):
+    def reported(self, request, comment_id):
+        return {"comment": selectors.comment_for_action(request.user, comment_id)}
 
 
 class ProfileView(APIView):
@@ -300,31 +295,11 @@ class ProfileView(APIView):
         return Response(s.profile_payload(request, selectors.get_profile(request.user, nickname)))
 
 
-class ProfileLikeView(WriteThrottled, APIView):
-    permission_classes = [IsAuthenticated]
-    write_scope = "like"
-
-    def _set(self, request, nickname, liked):
+@_like_schema("profile", 400, 401, 403, 404, 429, e400="Members cannot like their own profile.")
+class ProfileLikeView(LikeView):
+    def set_like(self, request, liked, nickname):
         profile = selectors.get_profile(request.user, nickname)
-        liked, count = services.set_profile_like(user=request.user, profile=profile, liked=liked)
-        return Response({"liked": liked, "like_count": count})
-
-    @extend_schema(
-        tags=TAGS,
-        summary="Like the profile (idempotent)",
-        request=None,
-        responses={200: s.LikeState, **_errors(400, 401, 403, 404, 429, e400="Members cannot like their own profile.")},
-    )
-    def post(self, request, nickname):
-        return self._set(request, nickname, True)
-
-    @extend_schema(
-        tags=TAGS,
-        summary="Take back a like on the profile (idempotent)",
-        responses={200: s.LikeState, **_errors(400, 401, 403, 404, 429, e400="Members cannot like their own profile.")},
-    )
-    def delete(self, request, nickname):
-        return self._set(request, nickname, False)
+        return services.set_profile_like(user=request.user, profile=profile, liked=liked)
 
 
 class MyProfileView(APIView):

@@ -35,22 +35,24 @@ class ProfileFactory(factory.django.DjangoModelFactory):
     nickname_key = factory.LazyAttribute(lambda o: o.nickname.casefold())
 
 
+def in_group(name: str) -> factory.PostGeneration:
+    """A `groups` hook that puts the created user in the named group."""
+
+    def add(obj, create, extracted, **kwargs):
+        if create:
+            obj.groups.add(Group.objects.get(name=name))
+
+    return factory.PostGeneration(add)
+
+
 class OrderStaffFactory(UserFactory):
     is_staff = True
-
-    @factory.post_generation
-    def groups(obj, create, extracted, **kwargs):
-        if create:
-            obj.groups.add(Group.objects.get(name="Order staff"))
+    groups = in_group("Order staff")
 
 
 class EditorFactory(UserFactory):
     is_staff = True
-
-    @factory.post_generation
-    def groups(obj, create, extracted, **kwargs):
-        if create:
-            obj.groups.add(Group.objects.get(name="Editors"))
+    groups = in_group("Editors")
 
 
 class AddressFactory(factory.django.DjangoModelFactory):

@@ -1,14 +1,12 @@
 import io
 
-import factory
-from django.contrib.auth.models import Group
 from django.core.files.uploadedfile import SimpleUploadedFile
 from PIL import Image
 from wagtail.models import Site
 
 from community import services
 from community.models import Category, CommunityIndexPage
-from tests.accounts.factories import EditorFactory, UserFactory  # noqa: F401  (re-exported for tests)
+from tests.accounts.factories import EditorFactory, UserFactory, in_group  # noqa: F401  (re-exported for tests)
 
 
 def image_upload(name="photo.png", fmt="PNG", size=(32, 24), color=(200, 40, 40), exif=None) -> SimpleUploadedFile:
@@ -47,7 +45,4 @@ def make_post(author=None, category="share", title="Rice cooker to share", **fie
 class ModeratorFactory(EditorFactory):
     """Wagtail's "Moderators" group: may publish, unpublish and delete pages."""
 
-    @factory.post_generation
-    def groups(obj, create, extracted, **kwargs):
-        if create:
-            obj.groups.add(Group.objects.get(name="Moderators"))
+    groups = in_group("Moderators")

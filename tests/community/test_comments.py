@@ -9,17 +9,6 @@ from tests.community.factories import make_post
 pytestmark = pytest.mark.django_db
 
 
-def client_for(user):
-    client = APIClient()
-    client.force_authenticate(user)
-    return client
-
-
-@pytest.fixture
-def post(boards):
-    return make_post(UserFactory(profile__nickname="owner"), "fun", "Chat time", subcategory="chat")
-
-
 def comment(client, post, body, parent=None):
     data = {"body": body} if parent is None else {"body": body, "parent": parent}
     response = client.post(f"/api/v1/posts/{post.slug}/comments/", data)
@@ -62,7 +51,7 @@ def test_empty_and_script_comment_bodies(user_client, post):
     assert created["body"] == "hi a < b"
 
 
-def test_edit_and_delete_own_comment_with_tombstone(user_client, post):
+def test_edit_and_delete_own_comment_with_tombstone(client_for, user_client, post):
     root = comment(user_client, post, "root")
     other = client_for(UserFactory())
     reply = comment(other, post, "reply", root["id"])
@@ -83,7 +72,7 @@ def test_edit_and_delete_own_comment_with_tombstone(user_client, post):
     assert not Comment.objects.filter(post=post).exists()
 
 
-def test_comment_count_and_notifications(user_client, post):
+def test_comment_count_and_notifications(client_for, user_client, post):
     owner = client_for(post.author)
     root = comment(user_client, post, "first")
     assert Notification.objects.filter(user=post.author, type="comment.created").count() == 1
@@ -98,7 +87,7 @@ def test_comment_count_and_notifications(user_client, post):
     assert Notification.objects.filter(user=user_client.user).count() == 1
 
 
-def test_comment_like_is_idempotent(user_client, post):
+def test_comment_like_is_idempotent(client_for, user_client, post):
     root = comment(client_for(post.author), post, "like me")
     url = f"/api/v1/comments/{root['id']}/like/"
     assert user_client.post(url).json() == {"liked": True, "like_count": 1}
@@ -109,6 +98,6 @@ def test_comment_like_is_idempotent(user_client, post):
     assert user_client.delete(url).json() == {"liked": False, "like_count": 0}
 
 
-def test_moderator_can_delete_any_comment(user_client, post):
+def test_moderator_can_delete_any_comment(client_for, user_client, post):
     root = comment(user_client, post, "rude")
     assert client_for(EditorFactory()).delete(f"/api/v1/comments/{root['id']}/").status_code == 204

@@ -5,20 +5,8 @@ from rest_framework.test import APIClient
 from community import services
 from community.models import Comment, PostPage, Report
 from tests.accounts.factories import EditorFactory, UserFactory
-from tests.community.factories import make_post
 
 pytestmark = pytest.mark.django_db
-
-
-def client_for(user):
-    client = APIClient()
-    client.force_authenticate(user)
-    return client
-
-
-@pytest.fixture
-def post(boards):
-    return make_post(UserFactory(profile__nickname="author1"), "share", "Free desk")
 
 
 def test_report_once_per_member_and_target(user_client, post):
@@ -34,7 +22,7 @@ def test_report_once_per_member_and_target(user_client, post):
     assert Report.objects.count() == 2
 
 
-def test_hidden_post_disappears_except_for_author_and_moderators(user_client, post):
+def test_hidden_post_disappears_except_for_author_and_moderators(client_for, user_client, post):
     editor = EditorFactory()
     services.set_post_hidden(actor=editor, post=post, hidden=True)
     assert APIClient().get(f"/api/v1/posts/{post.slug}/").status_code == 404
@@ -54,7 +42,7 @@ def test_hidden_post_disappears_except_for_author_and_moderators(user_client, po
     assert APIClient().get(f"/api/v1/posts/{post.slug}/").status_code == 200
 
 
-def test_hidden_comment_is_removed_or_tombstoned(user_client, post):
+def test_hidden_comment_is_removed_or_tombstoned(client_for, user_client, post):
     editor = EditorFactory()
     rude = services.add_comment(author=user_client.user, post=post, body="rude")
     services.add_comment(author=post.author, post=post, body="please be nice", parent_id=rude.pk)

@@ -159,6 +159,20 @@ def test_update_profile_changes_nickname_and_region(member_browser):
 
 
 @pytest.mark.parametrize(
+    ("address", "state", "county"),
+    [("Alexandria, VA", "VA", "Alexandria"), ("Kings (Brooklyn), NY", "NY", "Kings"), ("Erie, NY", "NY", "Erie")],
+)
+def test_update_profile_accepts_every_region_the_client_offers(member_browser, address, state, county):
+    profile = CommunityProfile.objects.get(user=member_browser.user)
+
+    response = member_browser.post("/api/community/update_profile/", {"nickname": profile.nickname, "address": address})
+
+    assert response.status_code == 200
+    profile.refresh_from_db()
+    assert (profile.region_state, profile.region_county) == (state, county)
+
+
+@pytest.mark.parametrize(
     "body",
     [{"nickname": "Taken"}, {"nickname": "no spaces!"}, {"address": "Atlantis, ZZ"}, {"address": "CA"}],
 )

@@ -7,9 +7,34 @@ from django.core.management.base import BaseCommand
 
 logger = logging.getLogger(__name__)
 
-# Frames from clients are tiny (they only listen); the consumer closes bigger ones with 1009 itself,
-# this stops a huge frame from being buffered at all.
-WEBSOCKET_MAX_MESSAGE_BYTES = 64 * 1024
+
+
+def websocket_server_class():
+    """daphne's Server with the WebSocket limits of this site.
+
+    Clients only listen, so any message over `MAX_CLIENT_MESSAGE_BYTES` is abuse. autobahn (daphne's WebSocket
+    library) enforces the limit before buffering the message; with `failByDrop` off it answers with a 1009
+    close frame instead of dropping the TCP connection (an application cannot send 1009 itself: autobahn
+    only lets it close with 1000 or 3000-4999).
+    """
+    from daphne.server import Server
+
+    from notifications.consumers import MAX_CLIENT_MESSAGE_BYTES
+
+    class BidangilServer(Server):
+        def __init__(self, *args, **kwargs):
+            kwargs.update(
+                websocket_max_message_size=MAX_CLIENT_MESSAGE_BYTES,
+                websocket_max_frame_size=MAX_CLIENT_MESSAGE_BYTES,
+                ready_callable=self._tune_websocket_factory,
+            )
+            super().__init__(*args, **kwargs)
+
+        def _tune_websocket_factory(self):
+            # run() calls this after building ws_factory (with the limits above) and before the reactor starts.
+            self.ws_factory.setProtocolOptions(failByDrop=False)
+
+    return BidangilServer
 
 
 class Command(BaseCommand):
@@ -42,17 +67,9 @@ class Command(BaseCommand):
         self.stdout.flush()
         try:
             app = settings.ASGI_APPLICATION.rsplit(".", 1)
-            CommandLineInterface().run(
-                [
-                    "-b",
-                    host,
-                    "-p",
-                    str(port),
-                    "--websocket-max-message-size",
-                    str(WEBSOCKET_MAX_MESSAGE_BYTES),
-                    ":".join(app),
-                ]
-            )
+            cli = CommandLineInterface()
+            cli.server_class = websocket_server_class()
+            cli.run(["-b", host, "-p", str(port), ":".join(app)])
         finally:
             set_push_loop(None)
             if consumer is not None:
