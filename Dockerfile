@@ -12,4 +12,4 @@ RUN SECRET_KEY=collectstatic ALLOWED_HOSTS=localhost python manage.py collectsta
 RUN useradd --create-home bidangil && mkdir -p var && chown bidangil var
 USER bidangil
 EXPOSE 8000
-CMD ["daphne", "-b", "0.0.0.0", "-p", "8000", "bidangil.asgi:application"]
+CMD ["python", "manage.py", "serve", "--host", "0.0.0.0", "--port", "8000"]

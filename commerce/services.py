@@ -597,7 +597,8 @@ def _mark_closed(order: Order, payment: Payment, status: str) -> None:
 
 
 def record_payment_failure(*, payment_id, payment_intent_id: str, message: str) -> str:
-    """A card attempt failed inside a still-open session: log it; the customer may retry in the session."""
+    """A card attempt failed inside a still-open session: log it and tell the customer, who may retry in the
+    session (the webhook stores each event id once, so a redelivery does not notify twice)."""
     if not str(payment_id or "").isdigit():
         return "unknown payment"
     with transaction.atomic():
@@ -610,6 +611,15 @@ def record_payment_failure(*, payment_id, payment_intent_id: str, message: str) 
             OrderEvent.Kind.PAYMENT_FAILED,
             data={"payment": payment.pk, "payment_intent": payment_intent_id, "message": message[:200]},
         )
+        if payment.status == Payment.Status.OPEN and order.status == PAYABLE_STATUS[payment.stage]:
+            reason = message.strip()[:200].rstrip(".")
+            notify_payment_problem(
+                order,
+                payment,
+                title="Payment failed",
+                message=f"Your card payment did not go through{f' ({reason})' if reason else ''}. "
+                "You can try again on the same checkout page.",
+            )
     return "failure recorded"
 
 

@@ -7,7 +7,16 @@ STATES: dict[str, tuple[str, tuple[str, ...]]] = {
     "AZ": ("Arizona", ("Maricopa", "Pima", "Pinal", "Yavapai", "Coconino")),
     "CA": (
         "California",
-        ("Los Angeles", "Orange", "Santa Clara", "San Diego", "San Francisco", "Alameda", "Riverside", "San Bernardino"),
+        (
+            "Los Angeles",
+            "Orange",
+            "Santa Clara",
+            "San Diego",
+            "San Francisco",
+            "Alameda",
+            "Riverside",
+            "San Bernardino",
+        ),
     ),
     "CO": ("Colorado", ("Denver", "Arapahoe", "Jefferson", "Adams", "Douglas")),
     "FL": ("Florida", ("Broward", "Miami-Dade", "Orange", "Hillsborough", "Palm Beach")),

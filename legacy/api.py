@@ -5,7 +5,7 @@ from urllib.parse import urlsplit
 from django.conf import settings
 from rest_framework import exceptions
 from rest_framework.authentication import SessionAuthentication
-from rest_framework.permissions import AllowAny, BasePermission, IsAuthenticated
+from rest_framework.permissions import SAFE_METHODS, AllowAny, IsAuthenticated
 from rest_framework.views import APIView
 
 from accounts.permissions import BrowserCsrf
@@ -37,25 +37,42 @@ def trusted_origins() -> set[str]:
     return {origin.rstrip("/").lower() for origin in origins}
 
 
-class TrustedOrigin(BasePermission):
-    """Anonymous writes the original client sends without a CSRF token (verify_code, sign_up).
+def _request_origin(request) -> str | None:
+    """The `Origin` header, else the scheme://host of the `Referer` (browsers send one or the other on POSTs)."""
+    origin = request.headers.get("Origin")
+    if origin is None and request.headers.get("Referer"):
+        parts = urlsplit(request.headers["Referer"])
+        origin = f"{parts.scheme}://{parts.netloc}" if parts.scheme and parts.netloc else None
+    return origin
 
-    Browsers send `Origin` on every cross-site POST, so a page elsewhere cannot make them; API
-    clients without an Origin header are not browsers and carry no ambient credentials to abuse.
+
+class TrustedOrigin(BrowserCsrf):
+    """The anonymous writes before sign-in (send_code, verify_code, sign_up, login).
+
+    A request from one of our origins (`Origin`, or failing that `Referer`: this site, CORS_ALLOWED_ORIGINS,
+    CSRF_TRUSTED_ORIGINS, SITE_URL) passes without a CSRF token. Browsers set these headers themselves, so a
+    page elsewhere cannot claim our origin, and login-CSRF is still impossible. The original client needs this:
+    it sends no token on verify_code and sign_up, and at mount it fetches /api/csrf_token/ twice at once
+    without a cookie, so the token it keeps may not match the cookie it ends up with (docs/legacy.md, "CSRF").
+    A foreign origin is refused; without either header the CSRF token is required as in v1 (`BrowserCsrf`:
+    a request with cookies needs the token, one without cookies carries no ambient credentials to abuse).
     Signed-in requests are CSRF-checked by SessionAuthentication instead.
     """
 
     message = "This request did not come from the Bidangil site."
 
     def has_permission(self, request, view):
-        origin = request.headers.get("Origin")
-        if origin is None:
+        if request.method in SAFE_METHODS:
             return True
-        parts = urlsplit(origin)
-        own = f"{request.scheme}://{request.get_host()}".lower()
-        if origin.lower() == own or origin.rstrip("/").lower() in trusted_origins():
-            return True
-        raise exceptions.PermissionDenied(f"{self.message} ({parts.netloc or origin})", code="csrf_failed")
+        origin = _request_origin(request)
+        if origin is not None:
+            own = f"{request.scheme}://{request.get_host()}".lower()
+            if origin.lower() == own or origin.rstrip("/").lower() in trusted_origins():
+                return True
+            if "HTTP_ORIGIN" in request.META:
+                netloc = urlsplit(origin).netloc or origin
+                raise exceptions.PermissionDenied(f"{self.message} ({netloc})", code="csrf_failed")
+        return super().has_permission(request, view)
 
 
 class LegacyView(APIView):
@@ -84,16 +101,14 @@ class PublicLegacyView(LegacyView):
     permission_classes = [AllowAny]
 
 
-class TokenCheckedPublicView(LegacyView):
-    """Open before sign-in; the client sends its CSRF token here, so browsers must (as in v1)."""
-
-    permission_classes = [BrowserCsrf]
-
-
-class OriginCheckedPublicView(LegacyView):
-    """Open before sign-in; the client sends no CSRF token here, so the Origin must be ours."""
+class PreLoginView(LegacyView):
+    """Open before sign-in: our Origin/Referer or a valid CSRF token (`TrustedOrigin`)."""
 
     permission_classes = [TrustedOrigin]
+
+
+# send_code and login get the client's token, verify_code and sign_up none; both pass the same check.
+TokenCheckedPublicView = OriginCheckedPublicView = PreLoginView
 
 
 def keep_csrf_secret(request, secret: str | None) -> None:

@@ -4,6 +4,11 @@ Field names, nesting and types follow the original exactly; values come from the
 API serializes. Image URLs are absolute.
 """
 
+import html
+import re
+
+import nh3
+from django.templatetags.static import static
 from django.urls import reverse
 
 from commerce import pricing
@@ -22,6 +27,9 @@ STEPS = [
     ("배송 완료", OrderEvent.Kind.DELIVERED),  # delivery_completed
 ]
 MEETUP_LABELS = {value: label for value, label in MeetupType.choices}
+# The original served `profiles/basic_avatar.png` to members without an avatar; its client reads a null
+# avatar as "not signed in", so every avatar field here falls back to this image.
+DEFAULT_AVATAR = "community/basic_avatar.png"
 
 
 def _iso(value) -> str | None:
@@ -115,8 +123,33 @@ def _profile(user):
     return getattr(user, "profile", None) if user else None
 
 
-def avatar_url(request, profile) -> str | None:
-    return _absolute(request, profile.avatar.url) if profile and profile.avatar else None
+def avatar_url(request, profile) -> str:
+    """The member's avatar, or the default image (never null: the client would take it for "signed out")."""
+    url = profile.avatar.url if profile and profile.avatar else static(DEFAULT_AVATAR)
+    return _absolute(request, url)
+
+
+_LINK = re.compile(r'<a\b[^>]*\bhref="([^"]*)"[^>]*>(.*?)</a>', re.IGNORECASE | re.DOTALL)
+_LINE_BREAK = re.compile(r"<br\s*/?>|</li>", re.IGNORECASE)
+_BLOCK_END = re.compile(r"</(?:p|blockquote|ul|ol)>", re.IGNORECASE)
+_LIST_ITEM = re.compile(r"<li\b[^>]*>", re.IGNORECASE)
+
+
+def _link_text(match: re.Match) -> str:
+    href, text = html.unescape(match.group(1)), match.group(2)
+    return text if html.unescape(nh3.clean(text, tags=set())).strip() == href else f"{text} ({match.group(1)})"
+
+
+def plain_text(body: str) -> str:
+    """A post body (sanitised limited HTML) as the plain text the client shows inside <pre>.
+
+    Paragraphs and lists become blank-line separated blocks, <br> a newline, list items "- " lines, links
+    "text (url)"; every other tag is dropped and entities are decoded. Plain-text bodies come back unchanged.
+    """
+    text = _LINK.sub(_link_text, body or "")
+    text = _LIST_ITEM.sub("- ", _BLOCK_END.sub("\n\n", _LINE_BREAK.sub("\n", text)))
+    text = html.unescape(nh3.clean(text, tags=set()))
+    return re.sub(r"\n{3,}", "\n\n", text).strip()
 
 
 def state_name(code: str) -> str:
@@ -152,7 +185,7 @@ def post_payload(request, post, *, with_likes: bool = False) -> dict:
         "id": post.pk,
         "user": author.pk if author else None,
         "title": post.title,
-        "content": post.body,
+        "content": plain_text(post.body),
         "created_at": _iso(post.first_published_at or post.latest_revision_created_at),
         "images": _images(request, post),
         "avatar": avatar_url(request, profile),
@@ -178,7 +211,7 @@ def review_payload(request, post) -> dict:
         "id": post.pk,
         "user": author.pk if author else None,
         "title": str(specific.rating) if specific else "",
-        "content": post.body,
+        "content": plain_text(post.body),
         "created_at": _iso(post.first_published_at or post.latest_revision_created_at),
         "images": _images(request, post),
         "avatar": avatar_url(request, profile),

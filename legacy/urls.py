@@ -33,6 +33,6 @@ urlpatterns = [
     path("api/post/get_comments/", community.CommentListView.as_view(), name="legacy-comments"),
     path("api/post/write_comments/", community.WriteCommentView.as_view(), name="legacy-write-comment"),
     path("api/post/like_comment/", community.CommentLikeView.as_view(), name="legacy-comment-like"),
-    path("api/post/<slug:slug>/", community.PostDetailView.as_view(), name="legacy-post-detail"),
+    path("api/post/<str:slug>/", community.PostDetailView.as_view(), name="legacy-post-detail"),
     path("api/summarize_reliable/", community.SummaryView.as_view(), name="legacy-summary"),
 ]

@@ -8,8 +8,10 @@ from bidangil.errors import InvalidInput
 from .models import Notification
 from .push import push_to_user
 
-# Types that are steps of an order: these may also go out by SMS when the member opted in.
-ORDER_TYPES = ("order.status", "order.payment_failed", "order.payment_expired", "order.scan")
+# Order notifications that may also go out by SMS when the member opted in: status changes
+# (commerce.services.notify_order_status) and payment problems (notify_payment_problem). Carrier scans
+# (`order.tracking`, commerce.shipping) are inbox + push only: there can be a dozen per parcel.
+ORDER_TYPES = ("order.status", "order.payment")
 
 
 def notify(user_id: int, type: str, payload: dict, *, email: bool = False) -> Notification:

@@ -137,7 +137,7 @@ else:
     HUEY = {
         "huey_class": "huey.SqliteHuey",
         "name": "bidangil",
-        "filename": str(VAR_DIR / "huey.sqlite3"),
+        "filename": env("HUEY_SQLITE_PATH", default=str(VAR_DIR / "huey.sqlite3")),
         "immediate": False,
         "consumer": {"workers": 2, "worker_type": "thread"},
     }

@@ -220,6 +220,45 @@ def test_payment_intent_failure_is_logged(user_client, api_client):
     assert payment.status == Payment.Status.OPEN  # the customer may retry within the session
 
 
+def test_a_declined_card_tells_the_customer_once(user_client, api_client, django_capture_on_commit_callbacks):
+    from django.core import mail
+
+    from integrations.sms.console import ConsoleSMSBackend
+
+    user = user_client.user
+    user.phone, user.notify_by_sms = "+12135550100", True
+    user.save()
+    order = quoted_order(user)
+    checkout(user_client, order)
+    payment = Payment.objects.get()
+    body = event(
+        "payment_intent.payment_failed",
+        {"id": "pi_1", "metadata": {"payment_id": str(payment.pk)}, "last_payment_error": {"message": "declined."}},
+    )
+    ConsoleSMSBackend.sent.clear()
+    with django_capture_on_commit_callbacks(execute=True):
+        assert post_event(api_client, body).json()["result"] == "failure recorded"
+        assert post_event(api_client, body).json()["result"] == "duplicate"  # Stripe redelivers
+    note = Notification.objects.get(user=user, type="order.payment")
+    assert note.payload["payment_status"] == Payment.Status.OPEN
+    assert note.payload["message"] == (
+        "Your card payment did not go through (declined). You can try again on the same checkout page."
+    )
+    assert len(mail.outbox) == 1 and order.number in mail.outbox[0].subject
+    assert ConsoleSMSBackend.sent == [("+12135550100", f"Bidangil: {note.payload['message']}")]
+    ConsoleSMSBackend.sent.clear()
+
+
+def test_a_card_failure_after_the_order_moved_on_notifies_nobody(user_client, api_client):
+    order = quoted_order(user_client.user)
+    checkout(user_client, order)
+    payment = Payment.objects.get()
+    services.cancel_order(order_id=order.pk, actor=user_client.user)
+    body = event("payment_intent.payment_failed", {"id": "pi_1", "metadata": {"payment_id": str(payment.pk)}})
+    assert post_event(api_client, body).json()["result"] == "failure recorded"
+    assert not Notification.objects.filter(type="order.payment").exists()
+
+
 def test_charge_refunded_in_the_dashboard_is_recorded_once(user_client, api_client):
     order = paid_order(api_client, user_client.user)
     charge = order.payments.get()

@@ -73,7 +73,7 @@ def test_community_profile_without_likes_is_200_with_empty_lists(member_browser)
 
     assert response.status_code == 200
     assert response.json() == {
-        "avatar": None,
+        "avatar": "http://testserver/static/community/basic_avatar.png",  # never null: the client reads "signed out"
         "nickname": member_browser.user.profile.nickname,
         "address": "",
         "likes": 0,
@@ -95,7 +95,7 @@ def test_profile_like_is_a_toggle_and_shows_on_the_liked_profile(member_browser)
     body = target_browser.get("/api/community_profile/").json()
     assert body["likes"] == 1
     assert body["liked_users_nickname"] == [member_browser.user.profile.nickname]
-    assert body["liked_users_avatars"] == [None]
+    assert body["liked_users_avatars"] == ["http://testserver/static/community/basic_avatar.png"]
 
     second = member_browser.post("/api/community_profile/like/", {"nickname": nickname})
     assert second.json() == {"result": "unliked"}

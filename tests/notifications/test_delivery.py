@@ -46,6 +46,16 @@ def test_order_steps_go_by_sms_when_opted_in_with_a_phone(user, sms_outbox, djan
     assert len(mail.outbox) == 2
 
 
+@pytest.mark.parametrize(("type", "texted"), [("order.payment", True), ("order.tracking", False)])
+def test_payment_problems_go_by_sms_and_carrier_scans_do_not(user, sms_outbox, type, texted):
+    """The types commerce emits: notify_payment_problem (`order.payment`), shipping scans (`order.tracking`)."""
+    user.phone, user.notify_by_sms = "+12135550100", True
+    user.save()
+    notification = Notification.objects.create(user=user, type=type, payload={"order": "B-1", "message": "Hi."})
+    send_notification.call_local(notification.pk)
+    assert sms_outbox == ([("+12135550100", "Bidangil: Hi.")] if texted else [])
+
+
 @pytest.mark.parametrize(("phone", "opted_in"), [("", True), ("+12135550100", False)])
 def test_no_sms_without_phone_or_opt_in(user, sms_outbox, phone, opted_in, django_capture_on_commit_callbacks):
     user.phone, user.notify_by_sms = phone, opted_in
