@@ -4,6 +4,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed-$(shell cat requirements.txt requirements-dev.txt | cksum | cut -d' ' -f1)
 PORT ?= 8000
+export PORT
 HOST ?= 127.0.0.1
 MYSQL_HEADERS := default-libmysqlclient-dev pkg-config
 

@@ -51,6 +51,7 @@ def order_actions(order: Order) -> list[dict]:
             "button-secondary no",
         ),
         ("Refund", "commerce_order_refund", status in services.REFUNDABLE_STATUSES, "button-secondary no"),
+        ("Add staff note", "commerce_order_note", True, "button-secondary"),
     ]
     actions = []
     for label, name, applies, classes in candidates:
@@ -71,6 +72,7 @@ def order_context(order: Order) -> dict:
         "items": list(order.items.all()),
         "payments": payments,
         "flagged_payments": [p for p in payments if p.status == Payment.Status.FLAGGED],
+        "carrier_exception": selectors.has_open_carrier_exception(order, events),
         "events": events,
         "steps": order_steps(order, events),
         "parcel": related_or_none(order, "parcel"),
@@ -91,10 +93,19 @@ def order_screen(request, pk: int):
     return TemplateResponse(request, "commerce/admin/order_detail.html", context)
 
 
-def _action_view(form_class, title: str, perform, *, success: str, form_kwargs=None):
+def _action_view(form_class, title: str, perform, *, success: str, form_kwargs=None, statuses=None):
+    """An action screen; with `statuses`, the form only opens for orders in one of them."""
+
     @order_staff_required
     def view(request, pk: int):
         order = _load(pk)
+        if statuses and order.status not in statuses:
+            # Items are only editable while quoting: a stale link must not show an editable form.
+            messages.error(
+                request,
+                f"Order {order.number} is {order.get_status_display().lower()}: {title.lower()} is not possible.",
+            )
+            return redirect("commerce_order_screen", pk=order.pk)
         extra = form_kwargs(order) if form_kwargs else {}
         form = form_class(request.POST if request.method == "POST" else None, **extra)
         if request.method == "POST" and form.is_valid():
@@ -133,6 +144,7 @@ quote_view = _action_view(
     lambda order, user, form: services.quote_order(order_id=order.pk, actor=user, **form.service_kwargs()),
     success="Quote sent for {number}.",
     form_kwargs=lambda order: {"order": order},
+    statuses=(Order.Status.REQUESTED,),
 )
 reject_view = _action_view(
     admin_forms.RejectForm,
@@ -157,4 +169,10 @@ refund_view = _action_view(
     "Refund",
     _with_cleaned_data(services.refund_order),
     success="Order {number} refunded.",
+)
+note_view = _action_view(
+    admin_forms.NoteForm,
+    "Add staff note",
+    _with_cleaned_data(services.add_staff_note),
+    success="Note added to {number}.",
 )

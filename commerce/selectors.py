@@ -4,6 +4,7 @@ from django.db.models import Count, Exists, OuterRef, Prefetch, Q, QuerySet
 from django.http import Http404
 
 from .models import Order, OrderEvent, Parcel, ParcelPhoto, Payment, Shipment, ShipmentEvent
+from .steps import STATUS_STEP
 
 ORDER_STAFF_GROUP = "Order staff"
 
@@ -36,9 +37,40 @@ def customer_orders(user, *, status: str | None = None) -> QuerySet[Order]:
     return orders.filter(status=status) if status else orders
 
 
+def open_carrier_exception_q() -> Q:
+    """Orders with a carrier exception that no staff action has followed yet.
+
+    A staff action is any event by someone other than the customer (the carrier poll has no actor),
+    so quoting, refunding or adding a note after the exception clears it.
+    """
+    staff_after = OrderEvent.objects.filter(
+        order=OuterRef("order_id"), actor__isnull=False, created_at__gte=OuterRef("created_at")
+    ).exclude(actor=OuterRef("order__user_id"))
+    open_exceptions = OrderEvent.objects.filter(order=OuterRef("pk"), kind=OrderEvent.Kind.CARRIER_EXCEPTION).filter(
+        ~Exists(staff_after)
+    )
+    return Q(Exists(open_exceptions))
+
+
+def has_open_carrier_exception(order: Order, events) -> bool:
+    """The same rule as open_carrier_exception_q for one order whose events are loaded (oldest first)."""
+    last_exception = last_staff = None
+    for event in events:
+        if event.kind == OrderEvent.Kind.CARRIER_EXCEPTION:
+            last_exception = event.created_at
+        elif event.actor_id is not None and event.actor_id != order.user_id:
+            last_staff = event.created_at
+    return last_exception is not None and (last_staff is None or last_staff < last_exception)
+
+
 def waiting_on_staff_q() -> Q:
     flagged = Payment.objects.filter(order=OuterRef("pk"), status=Payment.Status.FLAGGED)
-    return Q(status__in=WAITING_ON_STAFF) | Q(Exists(flagged))
+    return Q(status__in=WAITING_ON_STAFF) | Q(Exists(flagged)) | open_carrier_exception_q()
+
+
+def step_q(step: int) -> Q:
+    """Orders whose customer has reached exactly this step (0: not reviewed yet; 1..5 as in steps.STEPS)."""
+    return Q(status__in=[status for status, reached in STATUS_STEP.items() if reached == step])
 
 
 def staff_orders(*, status: str | None = None, q: str | None = None, waiting: bool = False) -> QuerySet[Order]:

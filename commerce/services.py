@@ -324,17 +324,56 @@ class QuoteItem:
     id: int
     unit_price_krw: int
     restricted: bool | None = None
+    # Corrections staff may make while quoting; None leaves the customer's value.
+    quantity: int | None = None
+    options: str | None = None
+    name: str | None = None
+
+
+# Field -> max length, or (min, max) for the quantity; the same limits as the order request.
+ITEM_CORRECTIONS = {"quantity": (1, 99), "options": 500, "name": 200}
+
+
+def _check_corrections(lines: list[QuoteItem]) -> None:
+    errors = []
+    for line in lines:
+        low, high = ITEM_CORRECTIONS["quantity"]
+        if line.quantity is not None and not (isinstance(line.quantity, int) and low <= line.quantity <= high):
+            errors.append(f"Item {line.id}: quantity must be between 1 and 99.")
+        for field in ("options", "name"):
+            value = getattr(line, field)
+            if value is not None and (not isinstance(value, str) or len(value) > ITEM_CORRECTIONS[field]):
+                errors.append(f"Item {line.id}: {field} must be text of at most {ITEM_CORRECTIONS[field]} characters.")
+    if errors:
+        raise InvalidInput(" ".join(errors), fields={"items": errors})
+
+
+def _apply_corrections(item: OrderItem, line: QuoteItem) -> dict:
+    """Set the corrected fields on the item; returns {field: [old, new]} for those that changed."""
+    changed = {}
+    for field in ITEM_CORRECTIONS:
+        value = getattr(line, field)
+        if field != "quantity" and value is not None:
+            value = value.strip()
+        if value is not None and value != getattr(item, field):
+            changed[field] = [getattr(item, field), value]
+            setattr(item, field, value)
+    if "name" in changed:
+        item.name_status = OrderItem.NameStatus.READY  # the product-name lookup must not overwrite staff's name
+    return changed
 
 
 def quote_order(*, order_id: int, actor, items: list, domestic_shipping_krw: int, note: str = "") -> Order:
     """Price a requested order and send the quote. Restricted items stay on the order but are not charged.
 
-    `items` are QuoteItem (or dicts with id, unit_price_krw, restricted); every order item must be priced.
-    When `restricted` is omitted, the restricted-item rules decide.
+    `items` are QuoteItem (or dicts with id, unit_price_krw, restricted and the optional corrections
+    quantity, options, name); every order item must be priced. When `restricted` is omitted, the
+    restricted-item rules decide (after the corrections). Corrected fields are recorded in the QUOTED event.
     """
     lines = [item if isinstance(item, QuoteItem) else QuoteItem(**item) for item in items]
     if domestic_shipping_krw < 0 or any(line.unit_price_krw < 0 for line in lines):
         raise InvalidInput("Prices must not be negative.")
+    _check_corrections(lines)
     with transaction.atomic():
         order = Order.objects.select_for_update().select_related("exchange_rate").get(pk=order_id)
         order.require_status(Order.Status.REQUESTED)
@@ -344,6 +383,11 @@ def quote_order(*, order_id: int, actor, items: list, domestic_shipping_krw: int
             raise InvalidInput(
                 "Price every item of the order exactly once.", fields={"items": ["Price every item exactly once."]}
             )
+        corrections = {
+            str(item_id): changed
+            for item_id, item in order_items.items()
+            if (changed := _apply_corrections(item, given[item_id]))
+        }
         flagged = restricted_matches(order_items.values())
         priced = []
         for item_id, item in order_items.items():
@@ -366,7 +410,10 @@ def quote_order(*, order_id: int, actor, items: list, domestic_shipping_krw: int
                 f"The total {_usd(quote.total_cents)} is outside what a card payment can take "
                 f"({_usd(pricing.MIN_CHARGE_CENTS)} to {_usd(pricing.MAX_CHARGE_CENTS)})."
             )
-        OrderItem.objects.bulk_update(order_items.values(), ["unit_price_krw", "restricted", "restricted_reason"])
+        OrderItem.objects.bulk_update(
+            order_items.values(),
+            ["unit_price_krw", "restricted", "restricted_reason", "quantity", "options", "name", "name_status"],
+        )
         order.items_subtotal_krw = quote.items_subtotal_krw
         order.domestic_shipping_krw = quote.domestic_shipping_krw
         order.agency_fee_krw = quote.agency_fee_krw
@@ -388,8 +435,20 @@ def quote_order(*, order_id: int, actor, items: list, domestic_shipping_krw: int
                 "total_krw": quote.total_krw,
                 "total_cents": quote.total_cents,
                 "restricted_items": [pk for pk, item in order_items.items() if item.restricted],
+                **({"item_changes": corrections} if corrections else {}),
             },
         )
+    return order
+
+
+def add_staff_note(*, order_id: int, actor, note: str) -> Order:
+    """Record an internal staff note (in any status); it also acknowledges an open carrier exception."""
+    note = (note or "").strip()
+    if not note:
+        raise InvalidInput("Write a note.", fields={"note": ["This field is required."]})
+    with transaction.atomic():
+        order = lock_order(order_id)
+        record_event(order, OrderEvent.Kind.NOTE, actor=actor, data={"note": note[:1000]})
     return order
 
 

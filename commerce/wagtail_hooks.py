@@ -4,9 +4,13 @@ the add/edit/delete views are closed and every change goes through an action (a 
 
 import django_filters
 from django.contrib import messages
+from django.contrib.admin import SimpleListFilter
+from django.db.models import BooleanField, ExpressionWrapper
 from django.urls import path
+from django.utils.html import format_html
 from wagtail import hooks
 from wagtail.admin.filters import DateRangePickerWidget, WagtailFilterSet
+from wagtail.admin.ui.tables import StatusFlagColumn
 from wagtail.permission_policies import ModelPermissionPolicy
 from wagtail.permissions import register_permission_policy
 from wagtail.snippets.bulk_actions.snippet_bulk_action import SnippetBulkAction
@@ -25,6 +29,17 @@ from . import (
     services,
 )
 from .models import ExchangeRate, Order, Payment, RestrictedItemRule
+from .steps import STEPS
+
+# Step filter choices: 0 (not reviewed yet) and the five customer steps.
+STEP_CHOICES = [("0", "0. Awaiting review")] + [(str(number), f"{number}. {label}") for number, _, label, _ in STEPS]
+
+
+def with_carrier_alert(queryset):
+    """Annotate `carrier_exception`: a carrier exception no staff action has followed (the list badge)."""
+    return queryset.annotate(
+        carrier_exception=ExpressionWrapper(selectors.open_carrier_exception_q(), output_field=BooleanField())
+    )
 
 
 @hooks.register("register_admin_urls")
@@ -36,6 +51,7 @@ def order_admin_urls():
         path("orders/<int:pk>/purchase/", admin_views.purchase_view, name="commerce_order_purchase"),
         path("orders/<int:pk>/cancel/", admin_views.cancel_view, name="commerce_order_cancel"),
         path("orders/<int:pk>/refund/", admin_views.refund_view, name="commerce_order_refund"),
+        path("orders/<int:pk>/note/", admin_views.note_view, name="commerce_order_note"),
     ]
 
 
@@ -53,6 +69,7 @@ class ReadOnlyPermissionPolicy(ModelPermissionPolicy):
 class OrderFilterSet(WagtailFilterSet):
     status = django_filters.ChoiceFilter(choices=Order.Status.choices)
     waiting = django_filters.BooleanFilter(label="Waiting on staff", method="filter_waiting")
+    step = django_filters.ChoiceFilter(label="Customer step", choices=STEP_CHOICES, method="filter_step")
     created_at = django_filters.DateFromToRangeFilter(label="Requested", widget=DateRangePickerWidget)
 
     class Meta:
@@ -67,6 +84,9 @@ class OrderFilterSet(WagtailFilterSet):
             if value
             else queryset.exclude(selectors.waiting_on_staff_q())
         )
+
+    def filter_step(self, queryset, name, value):
+        return queryset.filter(selectors.step_q(int(value))) if value not in (None, "") else queryset
 
 
 class OrderInspectView(InspectView):
@@ -85,7 +105,14 @@ class OrderViewSet(SnippetViewSet):
     menu_label = "Orders"
     menu_order = 100
     add_to_admin_menu = True
-    list_display = ["number", "user", "status", "total_cents", "created_at"]
+    list_display = [
+        "number",
+        "user",
+        "status",
+        StatusFlagColumn("carrier_exception", label="Alerts", true_label="Carrier exception"),
+        "total_cents",
+        "created_at",
+    ]
     list_per_page = 50
     filterset_class = OrderFilterSet
     search_fields = ["number", "user__email", "shipment__tracking_number"]
@@ -95,7 +122,35 @@ class OrderViewSet(SnippetViewSet):
     copy_view_enabled = False
 
     def get_queryset(self, request):
-        return Order.objects.select_related("user")
+        return with_carrier_alert(Order.objects.select_related("user"))
+
+
+class WaitingOnStaffFilter(SimpleListFilter):
+    title = "waiting on staff"
+    parameter_name = "waiting"
+
+    def lookups(self, request, model_admin):
+        return [("1", "Waiting on staff"), ("0", "Not waiting")]
+
+    def queryset(self, request, queryset):
+        if self.value() == "1":
+            return queryset.filter(selectors.waiting_on_staff_q())
+        if self.value() == "0":
+            return queryset.exclude(selectors.waiting_on_staff_q())
+        return queryset
+
+
+class StepFilter(SimpleListFilter):
+    title = "customer step"
+    parameter_name = "step"
+
+    def lookups(self, request, model_admin):
+        return STEP_CHOICES
+
+    def queryset(self, request, queryset):
+        if self.value() in dict(STEP_CHOICES):
+            return queryset.filter(selectors.step_q(int(self.value())))
+        return queryset
 
 
 class OrderPermissionHelper(PermissionHelper):
@@ -131,11 +186,19 @@ class OrderDeskAdmin(ModelAdmin):
     permission_helper_class = OrderPermissionHelper
     inspect_view_enabled = True
     inspect_view_class = OrderDeskInspectView
-    list_display = ["number", "user", "status", "total_cents", "created_at"]
-    list_filter = ["status", "created_at"]
+    list_display = ["number", "user", "status", "alerts", "total_cents", "created_at"]
+    list_filter = ["status", WaitingOnStaffFilter, StepFilter, "created_at"]
     search_fields = ["number", "user__email", "shipment__tracking_number"]
     list_select_related = ["user"]
     list_per_page = 50
+
+    def get_queryset(self, request):
+        return with_carrier_alert(super().get_queryset(request))
+
+    def alerts(self, obj):
+        if getattr(obj, "carrier_exception", False):
+            return format_html('<span class="w-status w-status--primary">{}</span>', "Carrier exception")
+        return ""
 
 
 class MarkPurchasedBulkAction(SnippetBulkAction):

@@ -59,6 +59,10 @@ class QuoteItemInput(serializers.Serializer):
     id = serializers.IntegerField(min_value=1)
     unit_price_krw = serializers.IntegerField(min_value=0, max_value=10**12)
     restricted = serializers.BooleanField(required=False, allow_null=True, default=None)
+    # Optional corrections of what the customer asked for; left out, the customer's value stays.
+    quantity = serializers.IntegerField(min_value=1, max_value=99, required=False)
+    options = serializers.CharField(max_length=500, required=False, allow_blank=True)
+    name = serializers.CharField(max_length=200, required=False, allow_blank=True)
 
 
 class QuoteInput(serializers.Serializer):

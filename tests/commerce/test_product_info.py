@@ -209,23 +209,17 @@ def test_bad_urls_are_400_and_nothing_is_stored(user_client, body):
     assert not ProductLookup.objects.exists()
 
 
-def test_lookups_are_throttled(user_client, settings):
-    settings.REST_FRAMEWORK = {
-        **settings.REST_FRAMEWORK,
-        "DEFAULT_THROTTLE_RATES": {**settings.REST_FRAMEWORK["DEFAULT_THROTTLE_RATES"], "product_info": "2/hour"},
-    }
+def test_lookups_are_throttled(user_client, settings, monkeypatch):
     from rest_framework.throttling import ScopedRateThrottle
 
-    ScopedRateThrottle.THROTTLE_RATES = settings.REST_FRAMEWORK["DEFAULT_THROTTLE_RATES"]
-    try:
-        codes = [
-            user_client.post("/api/v1/product-info/", {"url": f"https://a.example/{n}"}, format="json").status_code
-            for n in range(3)
-        ]
-    finally:
-        from rest_framework.settings import api_settings
-
-        ScopedRateThrottle.THROTTLE_RATES = api_settings.DEFAULT_THROTTLE_RATES
+    rates = {**settings.REST_FRAMEWORK["DEFAULT_THROTTLE_RATES"], "product_info": "2/hour"}
+    # monkeypatch removes the class attribute afterwards; assigning it by hand would leave it shadowing
+    # SimpleRateThrottle.THROTTLE_RATES for every later test.
+    monkeypatch.setattr(ScopedRateThrottle, "THROTTLE_RATES", rates)
+    codes = [
+        user_client.post("/api/v1/product-info/", {"url": f"https://a.example/{n}"}, format="json").status_code
+        for n in range(3)
+    ]
     assert codes == [202, 202, 429]
 
 

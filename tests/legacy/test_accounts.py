@@ -211,8 +211,10 @@ def test_login_with_a_wrong_password_is_exactly_404(browser, member):
     assert response.json()["msg"] == "invalid_credentials"
 
 
-def test_login_without_the_csrf_token_is_refused(browser, member):
-    response = browser.post("/api/login/", {"useremail": member.email, "userpassword": PASSWORD}, token=False)
+def test_login_without_the_csrf_token_or_our_origin_is_refused(browser, member):
+    # Our Origin alone is enough (tests/legacy/test_client_expectations.py); without it the token is required.
+    body = {"useremail": member.email, "userpassword": PASSWORD}
+    response = browser.client.post("/api/login/", body, format="json")
 
     assert response.status_code == 403
     assert SESSION_KEY not in browser.client.session

@@ -59,7 +59,7 @@ def test_members_without_an_avatar_get_the_default_image_everywhere(member_brows
     [
         ("two lines\nand a < b & c", "two lines\nand a < b & c"),
         (
-            '<p>Hello <b>world</b></p><p>A &amp; B<br>next</p><ul><li>one</li><li>two</li></ul>'
+            "<p>Hello <b>world</b></p><p>A &amp; B<br>next</p><ul><li>one</li><li>two</li></ul>"
             '<p><a href="https://shop.example/?a=1&b=2">the shop</a></p>',
             "Hello world\n\nA & B\nnext\n\n- one\n- two\n\nthe shop (https://shop.example/?a=1&b=2)",
         ),

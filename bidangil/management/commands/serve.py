@@ -8,7 +8,6 @@ from django.core.management.base import BaseCommand
 logger = logging.getLogger(__name__)
 
 
-
 def websocket_server_class():
     """daphne's Server with the WebSocket limits of this site.
 
