@@ -49,6 +49,7 @@ test: $(STAMP)
 
 lint: $(STAMP)
 	$(BIN)/ruff check .
+	$(BIN)/ruff format --check .
 	DJANGO_SETTINGS_MODULE=bidangil.settings.test $(BIN)/python manage.py makemigrations --check --dry-run
 	SECRET_KEY=$$(head -c 48 /dev/urandom | base64 | tr -d '/+=') ALLOWED_HOSTS=bidangil.example \
 		DATABASE_URL=sqlite:////tmp/bidangil-deploy-check.sqlite3 \

@@ -58,7 +58,7 @@ def _state_code(value: str) -> str:
 
 
 def _county(value: str) -> str:
-    """"Los Angeles County" and the client's "Kings (Brooklyn)" label → the stored county name."""
+    """ "Los Angeles County" and the client's "Kings (Brooklyn)" label → the stored county name."""
     value = value.split(" (", 1)[0]
     return value[: -len(" County")] if value.endswith(" County") else value
 
