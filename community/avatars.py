@@ -16,6 +16,7 @@ from django.db import transaction
 from django.utils import timezone
 from PIL import Image, UnidentifiedImageError
 
+from bidangil.absolute import absolute_url
 from bidangil.errors import DomainError, InvalidInput, RateLimited
 from integrations.ai import AIError
 from integrations.backends import get_backend
@@ -163,11 +164,6 @@ def request_avatar(*, user, species, answers) -> AvatarRequest:
     return avatar_request
 
 
-def absolute_url(name: str) -> str:
-    url = default_storage.url(name)
-    return url if url.startswith(("http://", "https://")) else f"{settings.SITE_URL}{url}"
-
-
 def checked_image(data: bytes) -> str:
     """The file extension for image bytes within our limits; AIError (not retried) otherwise."""
     if not data or len(data) > settings.MAX_IMAGE_UPLOAD_BYTES:
@@ -214,7 +210,7 @@ def generate(request_id: int, *, final_attempt: bool = True) -> AvatarRequest | 
         locked.save(update_fields=["status", "image", "finished_at"])
         # A narrow UPDATE so edits of the rest of the profile are never overwritten.
         CommunityProfile.objects.filter(user_id=locked.user_id).update(avatar=name)
-        notify(locked.user_id, "avatar.ready", {"url": absolute_url(name), "job": locked.pk})
+        notify(locked.user_id, "avatar.ready", {"url": absolute_url(default_storage.url(name)), "job": locked.pk})
     return locked
 
 
@@ -244,7 +240,7 @@ def latest(user) -> dict:
     """What GET /me/avatar/ shows: the latest request's status and the profile's current avatar URL."""
     avatar_request = AvatarRequest.objects.filter(user=user).first()
     profile = CommunityProfile.objects.filter(user=user).only("avatar").first()
-    url = absolute_url(profile.avatar.name) if profile and profile.avatar else None
+    url = absolute_url(profile.avatar.url) if profile and profile.avatar else None
     return {
         "status": avatar_request.status if avatar_request else "none",
         "job": avatar_request.pk if avatar_request else None,

@@ -13,6 +13,8 @@ from wagtail.images.api.fields import ImageRenditionField
 from wagtail.models import Orderable, Page
 from wagtail.search import index
 
+from bidangil.absolute import absolute_url
+
 from .regions import STATE_CHOICES
 
 THUMBNAIL_SPEC = "fill-400x400"
@@ -75,10 +77,6 @@ class CommunityIndexPage(Page):
         verbose_name = "community board"
 
 
-def _absolute(url: str) -> str:
-    return url if url.startswith(("http://", "https://")) else settings.SITE_URL + url
-
-
 class PostPage(Page):
     """Fields shared by every member post; the concrete types below add their category fields."""
 
@@ -130,7 +128,7 @@ class PostPage(Page):
     @property
     def author_avatar(self) -> str | None:
         profile = self.author_profile
-        return _absolute(profile.avatar.url) if profile and profile.avatar else None
+        return absolute_url(profile.avatar.url) if profile and profile.avatar else None
 
     @property
     def region(self) -> str:
@@ -247,7 +245,7 @@ class PostImage(Orderable):
 
     @property
     def url(self) -> str:
-        return _absolute(self.image.file.url)
+        return absolute_url(self.image.file.url)
 
 
 class Comment(models.Model):

@@ -11,6 +11,7 @@ import nh3
 from django.templatetags.static import static
 from django.urls import reverse
 
+from bidangil.absolute import absolute_url
 from commerce import pricing
 from commerce.models import Order, OrderEvent, Payment
 from commerce.selectors import related_or_none
@@ -34,12 +35,6 @@ DEFAULT_AVATAR = "community/basic_avatar.png"
 
 def _iso(value) -> str | None:
     return value.isoformat() if value else None
-
-
-def _absolute(request, url: str | None) -> str | None:
-    if not url:
-        return None
-    return url if url.startswith(("http://", "https://")) else request.build_absolute_uri(url)
 
 
 # --- Orders -------------------------------------------------------------------------------------
@@ -126,7 +121,7 @@ def _profile(user):
 def avatar_url(request, profile) -> str:
     """The member's avatar, or the default image (never null: the client would take it for "signed out")."""
     url = profile.avatar.url if profile and profile.avatar else static(DEFAULT_AVATAR)
-    return _absolute(request, url)
+    return absolute_url(url, request)
 
 
 _LINK = re.compile(r'<a\b[^>]*\bhref="([^"]*)"[^>]*>(.*?)</a>', re.IGNORECASE | re.DOTALL)
@@ -161,7 +156,7 @@ def county_name(county: str) -> str:
 
 
 def _images(request, post) -> list[dict]:
-    return [{"image_url": _absolute(request, item.url)} for item in post.images.all()]
+    return [{"image_url": absolute_url(item.url, request)} for item in post.images.all()]
 
 
 def _likers(request, post) -> dict:

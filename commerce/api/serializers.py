@@ -2,6 +2,7 @@ from django.core.validators import URLValidator
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
+from bidangil.absolute import absolute_url
 from commerce import pricing
 from commerce.models import Order, OrderEvent, OrderItem, Payment, Shipment
 from commerce.selectors import related_or_none
@@ -242,10 +243,6 @@ def _exchange_rate(order):
     return {"krw_per_usd": str(rate.krw_per_usd), "source": rate.source, "captured_at": rate.captured_at}
 
 
-def _absolute(request, url):
-    return request.build_absolute_uri(url) if request is not None else url
-
-
 class OrderListSerializer(serializers.ModelSerializer):
     status_label = serializers.CharField(source="get_status_display", read_only=True)
     step = serializers.SerializerMethodField()
@@ -418,7 +415,7 @@ class OrderDetailSerializer(OrderListSerializer):
             "delivery_fee_cents": parcel.delivery_fee_cents,
             "notes": parcel.notes,
             "received_at": parcel.received_at,
-            "photos": [_absolute(request, photo.image.url) for photo in parcel.photos.all()],
+            "photos": [absolute_url(photo.image.url, request) for photo in parcel.photos.all()],
         }
 
     @extend_schema_field(ShipmentOutput(allow_null=True))

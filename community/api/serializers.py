@@ -4,20 +4,16 @@ from drf_spectacular.utils import inline_serializer
 from rest_framework import serializers
 from wagtail.images.models import SourceImageIOError
 
+from bidangil.absolute import absolute_url
+
 from ..models import THUMBNAIL_SPEC, Category, MeetupType, Subcategory
 from ..regions import STATES
 from ..selectors import specific_of
 
 
-def absolute(request, url: str | None) -> str | None:
-    if not url:
-        return None
-    return url if url.startswith(("http://", "https://")) else request.build_absolute_uri(url)
-
-
 def _thumbnail(request, post_image):
     try:
-        return absolute(request, post_image.image.get_rendition(THUMBNAIL_SPEC).url)
+        return absolute_url(post_image.image.get_rendition(THUMBNAIL_SPEC).url, request)
     except (SourceImageIOError, OSError):  # a missing source file must not break the feed
         return None
 
@@ -28,7 +24,7 @@ def author_payload(request, user) -> dict | None:
         return None
     return {
         "nickname": profile.nickname,
-        "avatar": absolute(request, profile.avatar.url) if profile.avatar else None,
+        "avatar": absolute_url(profile.avatar.url, request) if profile.avatar else None,
         "region": profile.region,
     }
 
@@ -70,7 +66,11 @@ def post_payload(request, post, *, detail=False) -> dict:
     if detail:
         data["body"] = post.body
         data["images"] = [
-            {"id": item.image_id, "url": absolute(request, item.image.file.url), "thumbnail": _thumbnail(request, item)}
+            {
+                "id": item.image_id,
+                "url": absolute_url(item.image.file.url, request),
+                "thumbnail": _thumbnail(request, item),
+            }
             for item in images
         ]
     else:
@@ -106,7 +106,7 @@ def comment_payload(request, comment) -> dict:
 def profile_payload(request, profile) -> dict:
     return {
         "nickname": profile.nickname,
-        "avatar": absolute(request, profile.avatar.url) if profile.avatar else None,
+        "avatar": absolute_url(profile.avatar.url, request) if profile.avatar else None,
         "region": profile.region,
         "bio": profile.bio,
         "post_count": profile.post_count,
