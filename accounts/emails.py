@@ -1,4 +1,4 @@
-"""Account emails (verification and password-reset codes), rendered from templates/accounts/email/."""
+"""Account emails (verification and reset codes, the repeated sign-up notice), from templates/accounts/email/."""
 
 import logging
 
@@ -16,6 +16,7 @@ TEMPLATES = {
     EmailCode.Purpose.SIGNUP: "accounts/email/verification_code",
     EmailCode.Purpose.PASSWORD_RESET: "accounts/email/password_reset_code",
 }
+SIGNUP_PENDING_TEMPLATE = "accounts/email/signup_pending"
 
 
 class EmailUnavailable(DomainError):
@@ -25,15 +26,23 @@ class EmailUnavailable(DomainError):
     code = "email_unavailable"
 
 
-def send_code_email(*, email: str, code: str, purpose: str) -> None:
-    """Send a 6-digit code; raises EmailUnavailable when the mail backend fails."""
-    template = TEMPLATES[purpose]
-    context = {"code": code, "minutes": settings.VERIFICATION_CODE_TTL_SECONDS // 60, "email": email}
+def _send(*, template: str, email: str, context: dict) -> None:
+    context = {"minutes": settings.VERIFICATION_CODE_TTL_SECONDS // 60, "email": email, **context}
     subject = render_to_string(f"{template}_subject.txt", context).strip()
     message = EmailMultiAlternatives(subject, render_to_string(f"{template}.txt", context), to=[email])
     message.attach_alternative(render_to_string(f"{template}.html", context), "text/html")
     try:
         message.send()
     except Exception as exc:  # SMTP, socket and provider errors all mean the same to the user
-        logger.warning("could not send %s code email: %s", purpose, exc)
+        logger.warning("could not send %s email: %s", template.rsplit("/", 1)[-1], exc)
         raise EmailUnavailable("We could not send the email right now. Please try again in a few minutes.") from exc
+
+
+def send_code_email(*, email: str, code: str, purpose: str) -> None:
+    """Send a 6-digit code; raises EmailUnavailable when the mail backend fails."""
+    _send(template=TEMPLATES[purpose], email=email, context={"code": code})
+
+
+def send_signup_pending_email(*, email: str) -> None:
+    """Tell the mailbox that a sign-up was asked for again while its first one waits for verification."""
+    _send(template=SIGNUP_PENDING_TEMPLATE, email=email, context={})

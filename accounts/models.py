@@ -83,7 +83,11 @@ class Address(models.Model):
 
 
 class EmailCode(models.Model):
-    """A 6-digit code sent by email; only its hash is stored."""
+    """A 6-digit code sent by email; only its hash is stored.
+
+    A sign-up code confirmed before any account exists (the code-first flow) keeps the hash of the one-time
+    proof handed to whoever confirmed it: only that proof turns the confirmation into an account.
+    """
 
     class Purpose(models.TextChoices):
         SIGNUP = "signup", "Sign-up verification"
@@ -92,7 +96,7 @@ class EmailCode(models.Model):
     email = models.EmailField()
     purpose = models.CharField(max_length=20, choices=Purpose.choices)
     code_hash = models.CharField(max_length=128)
-    attempts = models.PositiveSmallIntegerField(default=0)
+    proof_hash = models.CharField(max_length=64, blank=True)
     expires_at = models.DateTimeField()
     used_at = models.DateTimeField(null=True, blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
@@ -102,3 +106,19 @@ class EmailCode(models.Model):
 
     def __str__(self):
         return f"{self.purpose} code for {self.email}"
+
+
+class CodeLockout(models.Model):
+    """Wrong code guesses for one address, over every code and purpose: resending a code never resets them.
+
+    Each VERIFICATION_CODE_MAX_ATTEMPTS-th wrong guess locks the address for a back-off that doubles from
+    VERIFICATION_LOCK_SECONDS up to VERIFICATION_LOCK_MAX_SECONDS; a right code clears the row.
+    """
+
+    email = models.EmailField(unique=True)
+    failures = models.PositiveIntegerField(default=0)
+    locked_until = models.DateTimeField(null=True, blank=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    def __str__(self):
+        return f"{self.failures} wrong codes for {self.email}"

@@ -54,16 +54,20 @@ class EmailInput(StrictSerializer):
         return _normalized(value)
 
 
-class VerifyInput(EmailInput):
+class EmailCodeInput(EmailInput):
     code = _code_field()
+
+
+class VerifyInput(EmailCodeInput):
+    # The password of the sign-up: the code proves the mailbox, the password who started the sign-up.
+    password = _password_field()
 
 
 class LoginInput(EmailInput):
     password = _password_field()
 
 
-class PasswordResetConfirmInput(EmailInput):
-    code = _code_field()
+class PasswordResetConfirmInput(EmailCodeInput):
     new_password = _password_field()
 
     def validate(self, attrs):

@@ -1,24 +1,27 @@
 """Account state changes: sign-up and email verification, sign-in/out, passwords, profile and address book."""
 
 import logging
+import math
 import secrets
 from datetime import timedelta
 
 from django.conf import settings
 from django.contrib.auth import SESSION_KEY, authenticate, login, logout, update_session_auth_hash
+from django.contrib.auth.hashers import make_password
 from django.db import IntegrityError, transaction
+from django.db.models import Q
 from django.shortcuts import get_object_or_404
 from django.utils import timezone
 from django.utils.crypto import constant_time_compare, salted_hmac
 from rest_framework.authtoken.models import Token
 
-from bidangil.errors import DomainError, Forbidden, InvalidInput
+from bidangil.errors import DomainError, Forbidden, InvalidInput, RateLimited
 from community.models import CommunityProfile
 from community.nicknames import nickname_key, validate_nickname
 from community.services import create_profile
 
-from .emails import EmailUnavailable, send_code_email
-from .models import Address, EmailCode, User
+from .emails import EmailUnavailable, send_code_email, send_signup_pending_email
+from .models import Address, CodeLockout, EmailCode, User
 
 logger = logging.getLogger(__name__)
 
@@ -42,6 +45,10 @@ def _code_hash(*, email: str, purpose: str, code: str) -> str:
     return salted_hmac("accounts.EmailCode", f"{purpose}:{email}:{code}", algorithm="sha256").hexdigest()
 
 
+def _proof_hash(proof: str) -> str:
+    return salted_hmac("accounts.EmailCode.proof", proof, algorithm="sha256").hexdigest()
+
+
 def _issue_code(*, email: str, purpose: str) -> str:
     """Store a fresh code (replacing any unused one for the same email and purpose); returns the plain code."""
     code = f"{secrets.randbelow(10**6):06d}"
@@ -59,99 +66,137 @@ def _code_error(message: str, code: str) -> InvalidInput:
     return InvalidInput(message, code=code, fields={"code": [message]})
 
 
-def _check_code(*, email: str, purpose: str, code: str) -> tuple[EmailCode | None, InvalidInput | None]:
-    """Lock the live code and compare; a wrong guess is counted on the row. Call inside a transaction.
+def _locked_error(until) -> RateLimited:
+    minutes = max(1, math.ceil((until - timezone.now()).total_seconds() / 60))
+    wait = "1 minute" if minutes == 1 else f"{minutes} minutes"
+    message = f"Too many wrong codes for this email. Try again in {wait}."
+    return RateLimited(message, code="code_locked", fields={"code": [message]})
 
-    Returns (row, None) on a match, else (row or None, the error to raise once the transaction commits,
-    so the counted attempt is kept).
+
+def _lockout_row(email: str) -> CodeLockout | None:
+    return CodeLockout.objects.select_for_update().filter(email=email).first()
+
+
+def _count_wrong_guess(email: str, lockout: CodeLockout | None) -> DomainError:
+    """Count a wrong guess for the address; every MAX_ATTEMPTS-th locks it with a doubling back-off."""
+    if lockout is None:
+        try:
+            with transaction.atomic():
+                lockout = CodeLockout.objects.create(email=email)
+        except IntegrityError:  # a concurrent guess created it first
+            lockout = _lockout_row(email)
+    max_attempts = settings.VERIFICATION_CODE_MAX_ATTEMPTS
+    lockout.failures += 1
+    remaining = max_attempts - lockout.failures % max_attempts
+    if remaining == max_attempts:
+        rounds = lockout.failures // max_attempts
+        seconds = min(settings.VERIFICATION_LOCK_SECONDS * 2 ** (rounds - 1), settings.VERIFICATION_LOCK_MAX_SECONDS)
+        lockout.locked_until = timezone.now() + timedelta(seconds=seconds)
+    lockout.save()
+    if remaining == max_attempts:
+        return _locked_error(lockout.locked_until)
+    tries = "1 try" if remaining == 1 else f"{remaining} tries"
+    return _code_error(f"Wrong code. {tries} left.", "invalid_code")
+
+
+def _check_code(*, email: str, purpose: str, code: str) -> tuple[EmailCode | None, DomainError | None]:
+    """Compare `code` with the address's live code of `purpose`. Call inside a transaction.
+
+    Wrong guesses are counted per address (CodeLockout), over resends and purposes. A missing code and a
+    wrong one get the same answer, and expiry is told only to whoever typed the right code, so probing an
+    address shows nobody whether or when a code was sent to it. Returns (row, None) on a match, else
+    (None, the error to raise once the transaction commits, so the counted guess is kept).
     """
+    lockout = _lockout_row(email)
+    if lockout is not None and lockout.locked_until and lockout.locked_until > timezone.now():
+        return None, _locked_error(lockout.locked_until)
     row = (
         EmailCode.objects.select_for_update()
         .filter(email=email, purpose=purpose, used_at__isnull=True)
         .order_by("-created_at")
         .first()
     )
-    max_attempts = settings.VERIFICATION_CODE_MAX_ATTEMPTS
-    if row is None:
-        return None, _code_error("There is no active code for this email. Request a new code.", "no_code")
-    if row.attempts >= max_attempts:
-        return row, _code_error("This code is locked after too many wrong tries. Request a new code.", "code_locked")
+    if row is None or not constant_time_compare(row.code_hash, _code_hash(email=email, purpose=purpose, code=code)):
+        return None, _count_wrong_guess(email, lockout)
     if row.expires_at <= timezone.now():
-        return row, _code_error("This code has expired. Request a new code.", "code_expired")
-    if not constant_time_compare(row.code_hash, _code_hash(email=email, purpose=purpose, code=code)):
-        row.attempts += 1
-        row.save(update_fields=["attempts"])
-        remaining = max_attempts - row.attempts
-        if remaining:
-            tries = "1 try" if remaining == 1 else f"{remaining} tries"
-            return row, _code_error(f"Wrong code. {tries} left.", "invalid_code")
-        return row, _code_error("Wrong code. No tries left: request a new code.", "code_locked")
+        return None, _code_error("This code has expired. Request a new code.", "code_expired")
+    if lockout is not None:
+        lockout.delete()  # the mailbox is proven: earlier mistakes are forgiven
     return row, None
 
 
+def _spend(row: EmailCode) -> None:
+    row.used_at = timezone.now()
+    row.save(update_fields=["used_at"])
+
+
 # --- Sign-up and verification ---------------------------------------------------------------
+# An account's password becomes active only for whoever proves the mailbox *and* set that password:
+# verify asks for the password with the code, a second sign-up of a waiting address changes nothing
+# (the mailbox is told, and a password reset claims the account), and the code-first flow hands its
+# proof to the client that confirmed the code. See docs/security/identity.md.
 
 
-def sign_up(*, email: str, password: str, nickname: str) -> User:
+def _password_mismatch() -> InvalidInput:
+    message = (
+        "This sign-up was started with another password. Enter that password, or use Forgot password "
+        "to set your own: the reset code activates the account."
+    )
+    return InvalidInput(message, code="signup_password_mismatch", fields={"password": [message]})
+
+
+def sign_up(*, email: str, password: str, nickname: str) -> None:
     """Create an inactive account with its community profile and email it a verification code.
 
-    Signing up again with an address that was never verified takes that account over (new password,
-    nickname and code): only the owner of the mailbox can finish it. The email is sent inside the
-    transaction, so a mail failure leaves nothing behind.
+    An address that already waits for verification is left as it is (password, nickname and code) and
+    its mailbox gets a notice instead, so only the first sign-up's password can ever be verified; the
+    answer and the work done are the same either way. The email is sent inside the transaction, so a
+    mail failure leaves nothing behind.
     """
     email = normalize_email(email)
     with transaction.atomic():
         user = User.objects.select_for_update().filter(email__iexact=email).first()
         if user is not None and user.email_verified_at is not None:
             raise _email_taken()
-        if user is None:
-            try:
-                with transaction.atomic():
-                    user = User.objects.create_user(email, password, is_active=False)
-            except IntegrityError:
-                raise _email_taken() from None
-            create_profile(user=user, nickname=nickname)
-        else:
-            user.set_password(password)
-            user.save(update_fields=["password"])
-            _rename_unverified_profile(user=user, nickname=nickname)
+        if user is not None:
+            validate_nickname(nickname, exclude_user_id=user.pk)  # the same refusals as a first sign-up
+            make_password(password)  # the same hashing time as a first sign-up
+            send_signup_pending_email(email=email)
+            return
+        try:
+            with transaction.atomic():
+                user = User.objects.create_user(email, password, is_active=False)
+        except IntegrityError:
+            raise _email_taken() from None
+        create_profile(user=user, nickname=nickname)
         code = _issue_code(email=email, purpose=EmailCode.Purpose.SIGNUP)
         send_code_email(email=email, code=code, purpose=EmailCode.Purpose.SIGNUP)
-    return user
 
 
-def _rename_unverified_profile(*, user: User, nickname: str) -> None:
-    profile = CommunityProfile.objects.filter(user=user).first()
-    if profile is None:
-        create_profile(user=user, nickname=nickname)
-        return
-    validate_nickname(nickname, exclude_user_id=user.pk)
-    profile.nickname, profile.nickname_key = nickname, nickname_key(nickname)
-    try:
-        with transaction.atomic():
-            profile.save(update_fields=["nickname", "nickname_key"])
-    except IntegrityError:
-        message = "This nickname is already taken."
-        raise InvalidInput(message, code="invalid_nickname", fields={"nickname": [message]}) from None
+def _activate(user: User, *, fields: tuple[str, ...] = ()) -> None:
+    user.is_active, user.email_verified_at = True, timezone.now()
+    user.save(update_fields=["is_active", "email_verified_at", *fields])
 
 
-def verify_email(*, email: str, code: str) -> User:
-    """Check the sign-up code and activate the account (5 wrong tries lock the code)."""
+def verify_email(*, email: str, code: str, password: str) -> User:
+    """Activate the account with its emailed code and the password it was signed up with.
+
+    The code proves the mailbox, the password that this is the sign-up the mailbox's owner made; a right
+    code with another password is refused without spending the code.
+    """
     email = normalize_email(email)
     with transaction.atomic():
         user = User.objects.select_for_update().filter(email__iexact=email).first()
         if user is not None and user.email_verified_at is not None:
             raise InvalidInput("This email is already verified. Sign in instead.", code="already_verified")
-        if user is None:
-            raise _code_error("There is no active code for this email. Request a new code.", "no_code")
         row, error = _check_code(email=email, purpose=EmailCode.Purpose.SIGNUP, code=code)
+        if error is None and user is None:  # a code-first code, for an address nobody signed up with yet
+            error = _code_error("There is no sign-up for this email. Sign up first.", "no_signup")
+        elif error is None and not user.check_password(password):
+            error = _password_mismatch()
         if error is None:
-            now = timezone.now()
-            row.used_at = now
-            row.save(update_fields=["used_at"])
-            user.is_active = True
-            user.email_verified_at = now
-            user.save(update_fields=["is_active", "email_verified_at"])
+            _spend(row)
+            _activate(user)
     if error is not None:
         raise error
     return user
@@ -192,25 +237,33 @@ def send_signup_code(*, email: str) -> None:
         send_code_email(email=email, code=code, purpose=EmailCode.Purpose.SIGNUP)
 
 
-def confirm_signup_code(*, email: str, code: str) -> None:
-    """Check a code from send_signup_code (same tries and expiry as verify_email); a match proves the address."""
+def confirm_signup_code(*, email: str, code: str) -> str:
+    """Check a code from send_signup_code (same lockout and expiry as verify_email).
+
+    Returns a one-time proof of the address for whoever typed the code: sign_up_confirmed needs it, so
+    the confirmation can't be used by anyone else (the caller keeps it, e.g. in the browser session).
+    """
     email = normalize_email(email)
     with transaction.atomic():
         if _verified_account_exists(email):
             raise _email_taken()
         row, error = _check_code(email=email, purpose=EmailCode.Purpose.SIGNUP, code=code)
         if error is None:
-            row.used_at = timezone.now()
-            row.save(update_fields=["used_at"])
+            proof = secrets.token_urlsafe(32)
+            row.proof_hash = _proof_hash(proof)
+            _spend(row)
+            row.save(update_fields=["proof_hash"])
     if error is not None:
         raise error
+    return proof
 
 
-def sign_up_confirmed(*, email: str, password: str, nickname: str) -> User:
+def sign_up_confirmed(*, email: str, password: str, nickname: str, proof: str) -> User:
     """Create an active account for an address proven by confirm_signup_code within the code lifetime.
 
-    Raises Forbidden `email_not_verified` without that proof; the proof is spent by a successful sign-up.
-    An unfinished sign-up of the address (sign_up, never verified) is taken over, as sign_up does.
+    Raises Forbidden `email_not_verified` unless `proof` is the one confirm_signup_code returned for this
+    address; the proof is spent by a successful sign-up. An unfinished sign-up of the address (sign_up,
+    never verified) is taken over: whoever proved the mailbox owns it.
     """
     email = normalize_email(email)
     now = timezone.now()
@@ -218,12 +271,13 @@ def sign_up_confirmed(*, email: str, password: str, nickname: str) -> User:
         user = User.objects.select_for_update().filter(email__iexact=email).first()
         if user is not None and user.email_verified_at is not None:
             raise _email_taken()
-        proofs = EmailCode.objects.select_for_update().filter(
+        proven = EmailCode.objects.select_for_update().filter(
             email=email,
             purpose=EmailCode.Purpose.SIGNUP,
             used_at__gte=now - timedelta(seconds=settings.VERIFICATION_CODE_TTL_SECONDS),
+            proof_hash=_proof_hash(proof or ""),
         )
-        if not proofs.exists():
+        if not proof or not proven.exists():
             raise Forbidden("Verify your email address with the emailed code first.", code="email_not_verified")
         if user is None:
             try:
@@ -234,11 +288,25 @@ def sign_up_confirmed(*, email: str, password: str, nickname: str) -> User:
             create_profile(user=user, nickname=nickname)
         else:
             user.set_password(password)
-            user.is_active, user.email_verified_at = True, now
-            user.save(update_fields=["password", "is_active", "email_verified_at"])
+            _activate(user, fields=("password",))
             _rename_unverified_profile(user=user, nickname=nickname)
         EmailCode.objects.filter(email=email, purpose=EmailCode.Purpose.SIGNUP).delete()
     return user
+
+
+def _rename_unverified_profile(*, user: User, nickname: str) -> None:
+    profile = CommunityProfile.objects.filter(user=user).first()
+    if profile is None:
+        create_profile(user=user, nickname=nickname)
+        return
+    nickname = validate_nickname(nickname, exclude_user_id=user.pk)
+    profile.nickname, profile.nickname_key = nickname, nickname_key(nickname)
+    try:
+        with transaction.atomic():
+            profile.save(update_fields=["nickname", "nickname_key"])
+    except IntegrityError:
+        message = "This nickname is already taken."
+        raise InvalidInput(message, code="invalid_nickname", fields={"nickname": [message]}) from None
 
 
 # --- Sign-in and sign-out -------------------------------------------------------------------
@@ -274,12 +342,20 @@ def log_out(*, request, token: Token | None) -> None:
 # --- Passwords ------------------------------------------------------------------------------
 
 
+def _resettable_accounts():
+    # Active accounts, and sign-ups never verified; not accounts staff disabled.
+    return User.objects.filter(Q(is_active=True) | Q(email_verified_at__isnull=True))
+
+
 def request_password_reset(*, email: str) -> None:
-    """Email a reset code to an active account with this address; silently nothing otherwise."""
+    """Email a reset code to an active or never-verified account with this address; silently nothing otherwise.
+
+    A never-verified account can be reset so the mailbox's owner can claim an address someone else signed up.
+    """
     email = normalize_email(email)
     try:
         with transaction.atomic():
-            user = User.objects.filter(email__iexact=email, is_active=True).first()
+            user = _resettable_accounts().filter(email__iexact=email).first()
             if user is None:
                 return
             code = _issue_code(email=email, purpose=EmailCode.Purpose.PASSWORD_RESET)
@@ -289,20 +365,25 @@ def request_password_reset(*, email: str) -> None:
 
 
 def reset_password(*, email: str, code: str, new_password: str) -> User:
-    """Set a new password with an emailed reset code; signs out every session and token of the account."""
+    """Set a new password with an emailed reset code; signs out every session and token of the account.
+
+    A never-verified account is activated: the code proved the mailbox and the new password is its owner's.
+    """
     email = normalize_email(email)
     with transaction.atomic():
         row, error = _check_code(email=email, purpose=EmailCode.Purpose.PASSWORD_RESET, code=code)
         user = None
         if error is None:
-            user = User.objects.select_for_update().filter(email__iexact=email, is_active=True).first()
+            user = _resettable_accounts().select_for_update().filter(email__iexact=email).first()
             if user is None:
                 error = _code_error("There is no active code for this email. Request a new code.", "no_code")
             else:
-                row.used_at = timezone.now()
-                row.save(update_fields=["used_at"])
+                _spend(row)
                 user.set_password(new_password)
-                user.save(update_fields=["password"])
+                if user.email_verified_at is None:
+                    _activate(user, fields=("password",))
+                else:
+                    user.save(update_fields=["password"])
                 # Sessions die with the password hash change; tokens need deleting.
                 Token.objects.filter(user=user).delete()
     if error is not None:
@@ -400,6 +481,37 @@ def delete_address(*, user: User, address_id: int) -> None:
 
 
 def purge_stale_codes() -> int:
-    """Delete email codes that expired more than a day ago; returns how many were deleted."""
-    deleted, _ = EmailCode.objects.filter(expires_at__lt=timezone.now() - timedelta(days=1)).delete()
+    """Delete email codes that expired more than a day ago, and wrong-guess counts idle for a day after
+    their lock ended; returns how many codes were deleted."""
+    day_ago = timezone.now() - timedelta(days=1)
+    deleted, _ = EmailCode.objects.filter(expires_at__lt=day_ago).delete()
+    CodeLockout.objects.filter(updated_at__lt=day_ago).filter(
+        Q(locked_until__isnull=True) | Q(locked_until__lt=day_ago)
+    ).delete()
+    return deleted
+
+
+def purge_unverified_accounts() -> int:
+    """Delete sign-ups never verified within UNVERIFIED_ACCOUNT_MAX_AGE_DAYS, freeing their address and nickname.
+
+    Only inactive, never-verified customer accounts with no orders: staff made by hand are never verified
+    by email, and an order keeps its customer. Returns how many accounts were deleted.
+    """
+    cutoff = timezone.now() - timedelta(days=settings.UNVERIFIED_ACCOUNT_MAX_AGE_DAYS)
+    stale = User.objects.filter(
+        email_verified_at__isnull=True,
+        is_active=False,
+        is_staff=False,
+        is_superuser=False,
+        date_joined__lt=cutoff,
+        orders__isnull=True,
+    )
+    deleted = 0
+    for user_id in stale.values_list("pk", flat=True).distinct():
+        with transaction.atomic():
+            # Re-checked under the row lock: a verification or sign-up that just finished keeps the account.
+            user = stale.select_for_update().filter(pk=user_id).first()
+            if user is not None:
+                user.delete()
+                deleted += 1
     return deleted

@@ -67,15 +67,20 @@ class SignupView(PublicAuthView):
     )
     def post(self, request):
         data = _valid(SignupInput, request)
-        user = services.sign_up(**data)
-        detail = f"We emailed a 6-digit code to {user.email}. Enter it to activate your account."
-        return Response({"email": user.email, "detail": detail}, status=status.HTTP_201_CREATED)
+        services.sign_up(**data)
+        detail = f"We emailed {data['email']}. Enter the 6-digit code with your password to activate your account."
+        return Response({"email": data["email"], "detail": detail}, status=status.HTTP_201_CREATED)
 
 
 class VerifyView(PublicAuthView):
     throttle_scope = "code"
 
-    @extend_schema(tags=["auth"], request=VerifyInput, responses={200: VerifyOutput, 400: ERROR, 429: ERROR})
+    @extend_schema(
+        tags=["auth"],
+        request=VerifyInput,
+        summary="Activate the account with the emailed code and the password it was signed up with",
+        responses={200: VerifyOutput, 400: ERROR, 429: ERROR},
+    )
     def post(self, request):
         user = services.verify_email(**_valid(VerifyInput, request))
         return Response({"user": _me(user.pk)})

@@ -40,7 +40,7 @@ SLUG_MAX = 60
 
 def create_profile(*, user, nickname: str) -> CommunityProfile:
     """Create the member's community profile (at sign-up); the nickname must be valid and free."""
-    validate_nickname(nickname)
+    nickname = validate_nickname(nickname)
     try:
         with transaction.atomic():
             return CommunityProfile.objects.create(user=user, nickname=nickname, nickname_key=nickname_key(nickname))
@@ -57,7 +57,7 @@ def update_profile(*, user, nickname=None, state=None, county=None, bio=None) ->
     with transaction.atomic():
         profile = CommunityProfile.objects.select_for_update().get(user=user)
         if nickname is not None and nickname != profile.nickname:
-            validate_nickname(nickname, exclude_user_id=user.pk)
+            nickname = validate_nickname(nickname, exclude_user_id=user.pk)
             profile.nickname, profile.nickname_key = nickname, nickname_key(nickname)
         if state is not None or county is not None:
             state = profile.region_state if state is None else state

@@ -7,7 +7,7 @@ from rest_framework.response import Response
 
 from accounts import services
 from accounts.models import User
-from accounts.serializers import EmailInput, LoginInput, SignupInput, VerifyInput
+from accounts.serializers import EmailCodeInput, EmailInput, LoginInput, SignupInput
 from bidangil.api.throttling import EmailScopedThrottle, ScopedThrottle
 from bidangil.errors import DomainError
 
@@ -19,6 +19,9 @@ from .api import (
     csrf_secret,
     keep_csrf_secret,
 )
+
+# The proof verify_code earned, kept in the browser session that typed the code: only it can sign up with it.
+SIGNUP_PROOF_SESSION_KEY = "legacy_signup_proof"
 
 
 def _valid(serializer_class, data: dict, request) -> dict:
@@ -72,9 +75,10 @@ class VerifyCodeView(EmailThrottled, OriginCheckedPublicView):
     """POST {email, code} → 200 {msg: "success"}; a wrong code 400; an expired one 401 {msg: "expired"}."""
 
     def post(self, request):
-        data = _valid(VerifyInput, {"email": _text(request, "email"), "code": _text(request, "code")}, request)
+        data = _valid(EmailCodeInput, {"email": _text(request, "email"), "code": _text(request, "code")}, request)
         with _legacy_refusals({"code_expired": (401, "expired")}):
-            services.confirm_signup_code(**data)
+            proof = services.confirm_signup_code(**data)
+        request.session[SIGNUP_PROOF_SESSION_KEY] = {"email": data["email"], "proof": proof}
         return Response({"msg": "success"})
 
 
@@ -90,8 +94,11 @@ class SignUpView(OriginCheckedPublicView):
             "nickname": _text(request, "username"),
         }
         data = _valid(SignupInput, body, request)
+        proven = request.session.get(SIGNUP_PROOF_SESSION_KEY) or {}
+        proof = proven.get("proof", "") if proven.get("email") == data["email"] else ""
         with _legacy_refusals({"email_taken": (401,), "email_not_verified": (402,)}):
-            user = services.sign_up_confirmed(**data)
+            user = services.sign_up_confirmed(**data, proof=proof)
+        request.session.pop(SIGNUP_PROOF_SESSION_KEY, None)
         secret = csrf_secret(request._request)
         login(request._request, user)
         keep_csrf_secret(request._request, secret)

@@ -154,7 +154,12 @@ AUTH_PASSWORD_VALIDATORS = [
 ]
 LOGIN_URL = "wagtailadmin_login"
 VERIFICATION_CODE_TTL_SECONDS = 600
+# Wrong code guesses per address (all codes and purposes); each 5th locks it, 15 min doubling up to a day.
 VERIFICATION_CODE_MAX_ATTEMPTS = 5
+VERIFICATION_LOCK_SECONDS = 15 * 60
+VERIFICATION_LOCK_MAX_SECONDS = 24 * 3600
+# Sign-ups never verified are deleted (with the nickname they hold) after this many days.
+UNVERIFIED_ACCOUNT_MAX_AGE_DAYS = env.int("UNVERIFIED_ACCOUNT_MAX_AGE_DAYS", default=7)
 
 SESSION_COOKIE_SAMESITE = "Lax"
 CSRF_COOKIE_SAMESITE = "Lax"
