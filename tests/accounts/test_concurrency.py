@@ -7,8 +7,8 @@ from django.conf import settings
 from django.db import connection
 from rest_framework.test import APIClient
 
-from accounts.models import Address, EmailCode
-from tests.accounts.conftest import code_from_mail
+from accounts.models import Address, CodeLockout
+from tests.accounts.conftest import STRONG_PASSWORD, code_from_mail
 from tests.accounts.factories import AddressFactory, UserFactory
 
 pytestmark = [
@@ -45,11 +45,11 @@ def test_concurrent_wrong_codes_are_all_counted(signup, throttle_rates):
     wrong = [f"{(int(code) + n) % 10**6:06d}" for n in range(1, 5)]
 
     def guess(n):
-        body = {"email": "race@example.com", "code": wrong[n]}
+        body = {"email": "race@example.com", "code": wrong[n], "password": STRONG_PASSWORD}
         return APIClient().post("/api/v1/auth/verify/", body, format="json").status_code
 
     assert run_together(4, guess) == [400] * 4
-    assert EmailCode.objects.get().attempts == 4
+    assert CodeLockout.objects.get(email="race@example.com").failures == 4
 
 
 def test_concurrent_default_changes_leave_one_default():

@@ -3,7 +3,7 @@ from django.contrib.auth import SESSION_KEY
 from rest_framework.authtoken.models import Token
 from rest_framework.test import APIClient
 
-from tests.accounts.conftest import code_from_mail
+from tests.accounts.conftest import STRONG_PASSWORD, code_from_mail
 from tests.accounts.factories import PASSWORD, UserFactory
 
 pytestmark = pytest.mark.django_db
@@ -100,10 +100,10 @@ def test_disabled_account_cannot_log_in(api_client):
 
 def test_full_signup_verify_login_journey(signup, api_client):
     assert signup(email="journey@example.com", nickname="traveller").status_code == 201
-    verify = {"email": "journey@example.com", "code": code_from_mail("journey@example.com")}
+    verify = {"email": "journey@example.com", "code": code_from_mail("journey@example.com"), "password": STRONG_PASSWORD}
     assert api_client.post("/api/v1/auth/verify/", verify, format="json").status_code == 200
 
-    response = login(api_client, "journey@example.com", "violet-Harbor-42")
+    response = login(api_client, "journey@example.com", STRONG_PASSWORD)
 
     assert response.status_code == 200
     me = api_client.get("/api/v1/me/").json()
