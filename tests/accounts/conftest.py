@@ -10,9 +10,9 @@ from tests.accounts.factories import PASSWORD
 STRONG_PASSWORD = "violet-Harbor-42"
 
 
-def code_from_mail(email: str) -> str:
-    """The 6-digit code of the last email sent to this address."""
-    message = [m for m in mail.outbox if email in m.to][-1]
+def code_from_mail(email: str, index: int = -1) -> str:
+    """The 6-digit code of the last email sent to this address (or of the `index`-th)."""
+    message = [m for m in mail.outbox if email in m.to][index]
     return re.search(r"\b(\d{6})\b", message.body).group(1)
 
 

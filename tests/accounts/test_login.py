@@ -100,7 +100,8 @@ def test_disabled_account_cannot_log_in(api_client):
 
 def test_full_signup_verify_login_journey(signup, api_client):
     assert signup(email="journey@example.com", nickname="traveller").status_code == 201
-    verify = {"email": "journey@example.com", "code": code_from_mail("journey@example.com"), "password": STRONG_PASSWORD}
+    code = code_from_mail("journey@example.com")
+    verify = {"email": "journey@example.com", "code": code, "password": STRONG_PASSWORD}
     assert api_client.post("/api/v1/auth/verify/", verify, format="json").status_code == 200
 
     response = login(api_client, "journey@example.com", STRONG_PASSWORD)

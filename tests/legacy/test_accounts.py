@@ -10,6 +10,7 @@ from accounts.models import EmailCode, User
 from community.models import CommunityProfile
 from tests.accounts.conftest import STRONG_PASSWORD, code_from_mail
 from tests.accounts.factories import PASSWORD, UserFactory
+from tests.legacy.conftest import Browser
 
 pytestmark = pytest.mark.django_db
 
@@ -247,3 +248,60 @@ def test_code_guessing_is_throttled(browser):
 
     assert statuses[-1] == 429
     assert set(statuses[:-1]) <= {400, 429}
+
+
+# --- The proof belongs to the browser that typed the code -----------------------------------------
+
+ATTACKER_PASSWORD = "attacker-Chosen-77"
+
+
+def test_a_code_proven_in_one_browser_cannot_sign_up_from_another(browser):
+    attacker = Browser()
+    attacker.mount()
+    before = attacker.post("/api/sign_up/", sign_up_body(userpassword=ATTACKER_PASSWORD), token=False)
+    verified(browser)
+
+    after = attacker.post("/api/sign_up/", sign_up_body(userpassword=ATTACKER_PASSWORD), token=False)
+
+    # The attacker's answer is the same before and after the owner proved the address: no signal to strike.
+    assert (before.status_code, after.status_code) == (402, 402)
+    assert before.json() == after.json()
+    assert not User.objects.exists()
+    assert browser.post("/api/sign_up/", sign_up_body(), token=False).status_code == 201
+    user = User.objects.get(email=EMAIL)
+    assert user.check_password(STRONG_PASSWORD) and not user.check_password(ATTACKER_PASSWORD)
+
+
+def test_a_proof_is_for_the_address_it_proved(browser):
+    verified(browser, email="other@example.com")
+
+    response = browser.post("/api/sign_up/", sign_up_body(), token=False)
+
+    assert response.status_code == 402
+    assert not User.objects.exists()
+
+
+def test_a_proof_signs_up_once(browser):
+    verified(browser)
+    assert browser.post("/api/sign_up/", sign_up_body(), token=False).status_code == 201
+    browser.post("/api/logout/")
+    User.objects.all().delete()
+
+    response = browser.post("/api/sign_up/", sign_up_body(), token=False)
+
+    assert response.status_code == 402
+
+
+def test_the_owner_claims_an_address_squatted_through_v1(browser, api_client):
+    body = {"email": EMAIL, "password": ATTACKER_PASSWORD, "nickname": "squatter"}
+    assert api_client.post("/api/v1/auth/signup/", body, format="json").status_code == 201
+    verified(browser)
+
+    response = browser.post("/api/sign_up/", sign_up_body(), token=False)
+
+    assert response.status_code == 201
+    user = User.objects.get(email=EMAIL)
+    assert user.check_password(STRONG_PASSWORD) and user.is_active
+    assert user.profile.nickname == "newbie"
+    login = {"email": EMAIL, "password": ATTACKER_PASSWORD}
+    assert api_client.post("/api/v1/auth/login/", login, format="json").json()["error"]["code"] == "invalid_credentials"
