@@ -49,11 +49,16 @@ def _payment_intent_failed(obj: dict) -> str:
 
 
 def _charge_refunded(obj: dict) -> str:
-    refunds = (obj.get("refunds") or {}).get("data") or []
+    # The charge's `refunds` list is only in older API versions' payloads; `amount_refunded` is always there.
+    listed = (obj.get("refunds") or {}).get("data") or []
     return services.record_provider_refund(
         payment_intent_id=obj.get("payment_intent") or "",
         amount_refunded=int(obj.get("amount_refunded") or 0),
-        refund_id=refunds[0]["id"] if refunds else "",
+        refunds=[
+            (refund["id"], int(refund.get("amount") or 0))
+            for refund in listed
+            if refund.get("id") and refund.get("status") in ("succeeded", "pending")
+        ],
     )
 
 
