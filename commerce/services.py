@@ -135,11 +135,21 @@ def _expire_sessions_on_commit(payments: list[Payment]) -> None:
     transaction.on_commit(expire)
 
 
+def _lock_payments(order: Order, **filters) -> list[Payment]:
+    """The locked order's payment rows matching `filters`, locked by primary key.
+
+    Every payment write locks its order first, so the plain read is current. A locking read filtered on
+    status would walk the (status, expires_at) index and lock other orders' rows on the way: two webhooks
+    for two orders would then deadlock on MariaDB.
+    """
+    pks = list(order.payments.filter(**filters).values_list("pk", flat=True))
+    return list(Payment.objects.select_for_update().filter(pk__in=pks).order_by("created_at", "pk"))
+
+
 def _close_open_sessions(order: Order, *, stage: str | None = None) -> list[Payment]:
-    open_payments = order.payments.select_for_update().filter(kind=Payment.Kind.CHARGE, status=Payment.Status.OPEN)
-    if stage:
-        open_payments = open_payments.filter(stage=stage)
-    closed = list(open_payments)
+    closed = _lock_payments(
+        order, kind=Payment.Kind.CHARGE, status=Payment.Status.OPEN, **({"stage": stage} if stage else {})
+    )
     for payment in closed:
         payment.status = Payment.Status.EXPIRED
         payment.save(update_fields=["status", "updated_at"])
@@ -246,9 +256,7 @@ def start_checkout(*, order_id: int, stage: str) -> Payment:
             lines = [CheckoutLine(line.label, line.amount_cents) for line in quote.lines]
 
         stale = []
-        for payment in order.payments.select_for_update().filter(
-            kind=Payment.Kind.CHARGE, stage=stage, status=Payment.Status.OPEN
-        ):
+        for payment in _lock_payments(order, kind=Payment.Kind.CHARGE, stage=stage, status=Payment.Status.OPEN):
             # A second click gets the same session while it can still be paid (a minute of slack).
             usable = payment.expires_at is None or payment.expires_at > now + timedelta(minutes=1)
             if usable and payment.quote_version == order.quote_version and payment.amount_cents == amount:
@@ -523,7 +531,7 @@ def refund_order(*, order_id: int, actor, reason: str, amount_cents: int | None 
     with transaction.atomic():
         order = lock_order(order_id)
         order.require_status(*REFUNDABLE_STATUSES)
-        payments = list(order.payments.select_for_update())
+        payments = _lock_payments(order)
         charges = sorted(
             (p for p in payments if p.kind == Payment.Kind.CHARGE and p.status == Payment.Status.PAID),
             key=lambda charge: (charge.paid_at, charge.pk),
