@@ -740,6 +740,22 @@ def record_provider_refund(*, payment_intent_id: str, amount_refunded: int, refu
     return "refund recorded"
 
 
+def record_refund_failure(*, refund_id: str, reason: str = "") -> str:
+    """A recorded refund failed at the provider later (e.g. a closed card): the money was not returned, so the
+    ledger row is flagged (it no longer counts as refunded) and the order waits on staff."""
+    if not refund_id:
+        return "unknown refund"
+    with transaction.atomic():
+        locked = _lock_payment(refund_id=refund_id, kind=Payment.Kind.REFUND)
+        if locked is None:
+            return "unknown refund"
+        order, refund = locked
+        if refund.status != Payment.Status.SUCCEEDED:
+            return f"already {refund.status}"
+        why = f" ({reason})" if reason else ""
+        return _flag(order, refund, f"Refund failed at the provider{why}; the money was not returned.", {})
+
+
 def expire_stale_checkouts(*, now=None) -> int:
     """Mark open sessions past their expiry as expired (Stripe's own expiry event may be late or lost)."""
     now = now or timezone.now()

@@ -62,6 +62,12 @@ def _charge_refunded(obj: dict) -> str:
     )
 
 
+def _refund_updated(obj: dict) -> str:
+    if obj.get("status") not in ("failed", "canceled"):
+        return "ignored"
+    return services.record_refund_failure(refund_id=obj.get("id") or "", reason=obj.get("failure_reason") or "")
+
+
 HANDLERS = {
     "checkout.session.completed": _session_completed,
     "checkout.session.async_payment_succeeded": _session_completed,
@@ -69,6 +75,10 @@ HANDLERS = {
     "checkout.session.async_payment_failed": _session_payment_failed,
     "payment_intent.payment_failed": _payment_intent_failed,
     "charge.refunded": _charge_refunded,
+    # The same refund object, in the event names of older and newer API versions.
+    "charge.refund.updated": _refund_updated,
+    "refund.updated": _refund_updated,
+    "refund.failed": _refund_updated,
 }
 
 

@@ -238,3 +238,34 @@ def test_refunding_a_flagged_double_payment_leaves_the_paid_order_alone(api_clie
         "refundable_cents": order.total_cents,
     }
     assert response["events"][-1]["kind"] == "refund_issued"
+
+
+@pytest.mark.parametrize("event_type", ["charge.refund.updated", "refund.updated", "refund.failed"])
+def test_a_refund_that_fails_later_is_flagged_and_refundable_again(staff_client, api_client, event_type):
+    order = paid_order(api_client)
+    refund(staff_client, order, 400)
+    ours = order.payments.get(kind=Payment.Kind.REFUND)
+    body = {"id": ours.refund_id, "object": "refund", "amount": 400, "status": "failed"}
+    body["failure_reason"] = "expired_or_canceled_card"
+    assert post_event(api_client, event(event_type, body)).json()["result"].startswith("flagged")
+    assert post_event(api_client, event(event_type, body)).json()["result"] == "already flagged"
+    ours.refresh_from_db()
+    assert ours.status == Payment.Status.FLAGGED and "expired_or_canceled_card" in ours.flagged_reason
+    detail = staff_client.get(f"{BASE}{order.number}/").json()
+    assert detail["payment_totals"]["refunded_cents"] == 0
+    assert detail["payment_totals"]["refundable_cents"] == order.total_cents
+    assert detail["events"][-1]["kind"] == "payment_flagged"
+    waiting = staff_client.get(BASE, {"waiting": "1"}).json()["results"]
+    assert order.number in [row["number"] for row in waiting]
+
+
+def test_refund_updates_that_are_not_failures_change_nothing(staff_client, api_client):
+    order = paid_order(api_client)
+    refund(staff_client, order, 400)
+    ours = order.payments.get(kind=Payment.Kind.REFUND)
+    body = {"id": ours.refund_id, "object": "refund", "amount": 400, "status": "succeeded"}
+    assert post_event(api_client, event("refund.updated", body)).json()["result"] == "ignored"
+    unknown = {"id": "re_unknown", "object": "refund", "status": "failed"}
+    assert post_event(api_client, event("refund.failed", unknown)).json()["result"] == "unknown refund"
+    ours.refresh_from_db()
+    assert ours.status == Payment.Status.SUCCEEDED
