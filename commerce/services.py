@@ -478,7 +478,9 @@ def mark_purchased(*, order_id: int, actor, note: str = "") -> Order:
     return order
 
 
-def _refund_row(order: Order, charge: Payment, *, amount_cents: int, status: str, refund_id, reason: str, actor=None):
+def _refund_row(
+    order: Order, charge: Payment, *, amount_cents: int, status: str, refund_id: str | None, reason: str, actor=None
+) -> Payment:
     return Payment.objects.create(
         order=order,
         stage=charge.stage,
@@ -496,12 +498,17 @@ def _refund_row(order: Order, charge: Payment, *, amount_cents: int, status: str
     )
 
 
-def _record_refund(order: Order, rows: list[Payment], *, actor, reason: str, data: dict) -> None:
+def _record_refund(order: Order, rows: list[Payment], *, actor, reason: str, data: dict | None = None) -> None:
     """After refund rows are written: the refund that leaves nothing refundable ends the order as `refunded`;
     any other (partial, or of a flagged payment) is logged and the order carries on where it is."""
     amount = sum(row.amount_cents for row in rows if row.status == Payment.Status.SUCCEEDED)
     left = payment_totals(order).refundable_cents
-    data = {"amount_cents": amount, "refundable_cents": left, "refunds": [row.refund_id for row in rows], **data}
+    data = {
+        "amount_cents": amount,
+        "refundable_cents": left,
+        "refunds": [row.refund_id for row in rows],
+        **(data or {}),
+    }
     if order.status in REFUNDABLE_STATUSES and left == 0 and amount:
         _transition(order, Order.Status.REFUNDED, OrderEvent.Kind.REFUNDED, actor=actor, data=data, reason=reason)
         return
@@ -579,7 +586,7 @@ def refund_order(*, order_id: int, actor, reason: str, amount_cents: int | None 
             remaining -= take
             if remaining == 0:
                 break
-        _record_refund(order, rows, actor=actor, reason=reason, data={})
+        _record_refund(order, rows, actor=actor, reason=reason)
     return order
 
 
