@@ -50,7 +50,7 @@ def order_actions(order: Order) -> list[dict]:
             status in (Order.Status.REQUESTED, Order.Status.QUOTED),
             "button-secondary no",
         ),
-        ("Refund", "commerce_order_refund", status in services.REFUNDABLE_STATUSES, "button-secondary no"),
+        ("Refund", "commerce_order_refund", status in selectors.REFUNDABLE_STATUSES, "button-secondary no"),
         ("Add staff note", "commerce_order_note", True, "button-secondary"),
     ]
     actions = []
@@ -78,7 +78,7 @@ def order_context(order: Order) -> dict:
         "parcel": related_or_none(order, "parcel"),
         "shipment": related_or_none(order, "shipment"),
         "actions": order_actions(order),
-        "refundable_cents": services.refundable_cents(order) if order.status in services.REFUNDABLE_STATUSES else 0,
+        "totals": selectors.payment_totals(order),
     }
 
 
@@ -168,7 +168,7 @@ refund_view = _action_view(
     admin_forms.RefundForm,
     "Refund",
     _with_cleaned_data(services.refund_order),
-    success="Order {number} refunded.",
+    success="Refund recorded for {number}.",
 )
 note_view = _action_view(
     admin_forms.NoteForm,

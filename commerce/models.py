@@ -126,6 +126,7 @@ class OrderEvent(models.Model):
         DELIVERED = "delivered", "Delivered"
         CANCELLED = "cancelled", "Cancelled"
         REFUNDED = "refunded", "Refunded"
+        REFUND_ISSUED = "refund_issued", "Refund issued"
         NOTE = "note", "Staff note"
 
     order = models.ForeignKey(Order, on_delete=models.CASCADE, related_name="events")

@@ -19,17 +19,12 @@ from notifications.services import notify
 
 from . import pricing
 from .models import ExchangeRate, Order, OrderConflict, OrderEvent, OrderItem, Payment, RestrictedItemRule
+from .selectors import REFUNDABLE_STATUSES, payment_totals
 from .steps import current_step
 
 logger = logging.getLogger(__name__)
 
 MAX_ITEMS = 20
-REFUNDABLE_STATUSES = (
-    Order.Status.ITEMS_PAID,
-    Order.Status.PURCHASED,
-    Order.Status.DELIVERY_QUOTED,
-    Order.Status.DELIVERY_PAID,
-)
 PAYABLE_STATUS = {Payment.Stage.ITEMS: Order.Status.QUOTED, Payment.Stage.DELIVERY: Order.Status.DELIVERY_QUOTED}
 PAID_STATUS = {Payment.Stage.ITEMS: Order.Status.ITEMS_PAID, Payment.Stage.DELIVERY: Order.Status.DELIVERY_PAID}
 PAID_EVENT = {Payment.Stage.ITEMS: OrderEvent.Kind.ITEMS_PAID, Payment.Stage.DELIVERY: OrderEvent.Kind.DELIVERY_PAID}
@@ -87,7 +82,7 @@ def notify_order_status(order: Order, *, reason: str = "", refund_cents: int | N
     )
 
 
-def notify_payment_problem(order: Order, payment: Payment, *, title: str, message: str) -> None:
+def notify_payment(order: Order, payment: Payment, *, title: str, message: str) -> None:
     notify(
         order.user_id,
         "order.payment",
@@ -140,11 +135,21 @@ def _expire_sessions_on_commit(payments: list[Payment]) -> None:
     transaction.on_commit(expire)
 
 
+def _lock_payments(order: Order, **filters) -> list[Payment]:
+    """The locked order's payment rows matching `filters`, locked by primary key.
+
+    Every payment write locks its order first, so the plain read is current. A locking read filtered on
+    status would walk the (status, expires_at) index and lock other orders' rows on the way: two webhooks
+    for two orders would then deadlock on MariaDB.
+    """
+    pks = list(order.payments.filter(**filters).values_list("pk", flat=True))
+    return list(Payment.objects.select_for_update().filter(pk__in=pks).order_by("created_at", "pk"))
+
+
 def _close_open_sessions(order: Order, *, stage: str | None = None) -> list[Payment]:
-    open_payments = order.payments.select_for_update().filter(kind=Payment.Kind.CHARGE, status=Payment.Status.OPEN)
-    if stage:
-        open_payments = open_payments.filter(stage=stage)
-    closed = list(open_payments)
+    closed = _lock_payments(
+        order, kind=Payment.Kind.CHARGE, status=Payment.Status.OPEN, **({"stage": stage} if stage else {})
+    )
     for payment in closed:
         payment.status = Payment.Status.EXPIRED
         payment.save(update_fields=["status", "updated_at"])
@@ -251,9 +256,7 @@ def start_checkout(*, order_id: int, stage: str) -> Payment:
             lines = [CheckoutLine(line.label, line.amount_cents) for line in quote.lines]
 
         stale = []
-        for payment in order.payments.select_for_update().filter(
-            kind=Payment.Kind.CHARGE, stage=stage, status=Payment.Status.OPEN
-        ):
+        for payment in _lock_payments(order, kind=Payment.Kind.CHARGE, stage=stage, status=Payment.Status.OPEN):
             # A second click gets the same session while it can still be paid (a minute of slack).
             usable = payment.expires_at is None or payment.expires_at > now + timedelta(minutes=1)
             if usable and payment.quote_version == order.quote_version and payment.amount_cents == amount:
@@ -475,20 +478,56 @@ def mark_purchased(*, order_id: int, actor, note: str = "") -> Order:
     return order
 
 
-def refundable_cents(order: Order) -> int:
-    charged = order.payments.filter(kind=Payment.Kind.CHARGE, status=Payment.Status.PAID).aggregate(
-        total=Sum("amount_cents")
-    )["total"]
-    refunded = order.payments.filter(kind=Payment.Kind.REFUND, status=Payment.Status.SUCCEEDED).aggregate(
-        total=Sum("amount_cents")
-    )["total"]
-    return (charged or 0) - (refunded or 0)
+def _refund_row(
+    order: Order, charge: Payment, *, amount_cents: int, status: str, refund_id: str | None, reason: str, actor=None
+) -> Payment:
+    return Payment.objects.create(
+        order=order,
+        stage=charge.stage,
+        kind=Payment.Kind.REFUND,
+        status=status,
+        amount_cents=amount_cents,
+        currency=charge.currency,
+        provider=charge.provider,
+        refund_id=refund_id or None,
+        payment_intent_id=charge.payment_intent_id,
+        refund_of=charge,
+        reason=reason[:300],
+        created_by=actor,
+        paid_at=timezone.now(),
+    )
+
+
+def _record_refund(order: Order, rows: list[Payment], *, actor, reason: str, data: dict | None = None) -> None:
+    """After refund rows are written: the refund that leaves nothing refundable ends the order as `refunded`;
+    any other (partial, or of a flagged payment) is logged and the order carries on where it is."""
+    amount = sum(row.amount_cents for row in rows if row.status == Payment.Status.SUCCEEDED)
+    left = payment_totals(order).refundable_cents
+    data = {
+        "amount_cents": amount,
+        "refundable_cents": left,
+        "refunds": [row.refund_id for row in rows],
+        **(data or {}),
+    }
+    if order.status in REFUNDABLE_STATUSES and left == 0 and amount:
+        _transition(order, Order.Status.REFUNDED, OrderEvent.Kind.REFUNDED, actor=actor, data=data, reason=reason)
+        return
+    record_event(order, OrderEvent.Kind.REFUND_ISSUED, actor=actor, data=data)
+    if amount:
+        notify_payment(
+            order,
+            rows[0],
+            title="Refund issued",
+            message=f"We refunded {_usd(amount)} to your card. {reason}".strip(),
+        )
 
 
 def refund_order(*, order_id: int, actor, reason: str, amount_cents: int | None = None) -> Order:
-    """Refund a paid order in full (amount omitted) or in part through the payment provider → `refunded`.
+    """Refund a paid order through the payment provider, in full (amount omitted) or in part.
 
-    Refunds are taken from the latest charge first; each provider refund is its own ledger row.
+    The most a refund may take is what was paid (items and delivery charges) less what was refunded. Refunds
+    are taken from the latest charge first, one provider refund and ledger row per charge. Only a refund that
+    leaves nothing refundable ends the order as `refunded`; after a partial one the workflow goes on.
     """
     reason = (reason or "").strip()
     if not reason:
@@ -499,70 +538,55 @@ def refund_order(*, order_id: int, actor, reason: str, amount_cents: int | None 
     with transaction.atomic():
         order = lock_order(order_id)
         order.require_status(*REFUNDABLE_STATUSES)
-        charges = list(
-            order.payments.select_for_update()
-            .filter(kind=Payment.Kind.CHARGE, status=Payment.Status.PAID)
-            .order_by("-paid_at", "-pk")
+        payments = _lock_payments(order)
+        charges = sorted(
+            (p for p in payments if p.kind == Payment.Kind.CHARGE and p.status == Payment.Status.PAID),
+            key=lambda charge: (charge.paid_at, charge.pk),
+            reverse=True,
         )
-        refunded_by_charge = {
-            row["refund_of"]: row["total"]
-            for row in order.payments.filter(kind=Payment.Kind.REFUND, status=Payment.Status.SUCCEEDED)
-            .values("refund_of")
-            .annotate(total=Sum("amount_cents"))
-        }
-        available = {c.pk: c.amount_cents - refunded_by_charge.get(c.pk, 0) for c in charges}
+        available = {charge.pk: charge.amount_cents for charge in charges}
+        for row in payments:
+            if (
+                row.kind == Payment.Kind.REFUND
+                and row.status == Payment.Status.SUCCEEDED
+                and row.refund_of_id in available
+            ):
+                available[row.refund_of_id] -= row.amount_cents
         refundable = sum(available.values())
         if refundable <= 0:
             raise OrderConflict(f"Order {order.number} has nothing left to refund.")
         amount = refundable if amount_cents is None else amount_cents
         if amount > refundable:
-            raise OrderConflict(f"The refund {_usd(amount)} is more than the {_usd(refundable)} paid.")
+            raise OrderConflict(f"The refund {_usd(amount)} is more than the {_usd(refundable)} still refundable.")
         remaining = amount
-        refund_rows = []
+        rows = []
         for charge in charges:
             take = min(remaining, available[charge.pk])
             if take <= 0:
                 continue
-            attempt = charge.refunds.count() + 1
+            attempt = sum(1 for row in payments if row.refund_of_id == charge.pk) + 1
             result = backend.refund(
                 payment_intent_id=charge.payment_intent_id,
                 amount_cents=take,
                 idempotency_key=f"refund-{charge.pk}-{attempt}",
                 metadata={"order_number": order.number, "payment_id": charge.pk},
             )
-            status = Payment.Status.FAILED if result.status in ("failed", "canceled") else Payment.Status.SUCCEEDED
-            refund_rows.append(
-                Payment.objects.create(
-                    order=order,
-                    stage=charge.stage,
-                    kind=Payment.Kind.REFUND,
-                    status=status,
+            failed = result.status in ("failed", "canceled")
+            rows.append(
+                _refund_row(
+                    order,
+                    charge,
                     amount_cents=take,
-                    currency=charge.currency,
-                    provider=backend.name,
+                    status=Payment.Status.FAILED if failed else Payment.Status.SUCCEEDED,
                     refund_id=result.refund_id,
-                    payment_intent_id=charge.payment_intent_id,
-                    refund_of=charge,
                     reason=reason,
-                    created_by=actor,
-                    paid_at=timezone.now(),
+                    actor=actor,
                 )
             )
             remaining -= take
             if remaining == 0:
                 break
-        _transition(
-            order,
-            Order.Status.REFUNDED,
-            OrderEvent.Kind.REFUNDED,
-            actor=actor,
-            data={
-                "amount_cents": amount,
-                "partial": amount < refundable,
-                "refunds": [row.refund_id for row in refund_rows],
-            },
-            reason=reason,
-        )
+        _record_refund(order, rows, actor=actor, reason=reason)
     return order
 
 
@@ -645,7 +669,7 @@ def _mark_closed(order: Order, payment: Payment, status: str) -> None:
         data={"payment": payment.pk, "stage": payment.stage},
     )
     if order.status == PAYABLE_STATUS[payment.stage]:
-        notify_payment_problem(
+        notify_payment(
             order,
             payment,
             title="Checkout expired" if expired else "Payment failed",
@@ -672,7 +696,7 @@ def record_payment_failure(*, payment_id, payment_intent_id: str, message: str) 
         )
         if payment.status == Payment.Status.OPEN and order.status == PAYABLE_STATUS[payment.stage]:
             reason = message.strip()[:200].rstrip(".")
-            notify_payment_problem(
+            notify_payment(
                 order,
                 payment,
                 title="Payment failed",
@@ -682,8 +706,13 @@ def record_payment_failure(*, payment_id, payment_intent_id: str, message: str) 
     return "failure recorded"
 
 
-def record_provider_refund(*, payment_intent_id: str, amount_refunded: int, refund_id: str = "") -> str:
-    """A refund made at the provider (e.g. in the Stripe dashboard): add the missing ledger amount once."""
+def record_provider_refund(*, payment_intent_id: str, amount_refunded: int, refunds: list[tuple[str, int]] = ()) -> str:
+    """A refund made at the provider (e.g. in the Stripe dashboard), from the charge's cumulative refunded amount.
+
+    Refunds the event lists (id, amount) that the ledger lacks are added under their own id; what the cumulative
+    amount still exceeds the ledger by is added as one row. The ledger never goes past the cumulative amount, so
+    duplicated or out-of-order deliveries add nothing twice.
+    """
     if not payment_intent_id:
         return "no payment intent"
     with transaction.atomic():
@@ -694,31 +723,44 @@ def record_provider_refund(*, payment_intent_id: str, amount_refunded: int, refu
         recorded = (
             charge.refunds.filter(status=Payment.Status.SUCCEEDED).aggregate(total=Sum("amount_cents"))["total"] or 0
         )
-        missing = amount_refunded - recorded
-        if missing <= 0:
+        known = Payment.objects.filter(refund_id__in=[refund_id for refund_id, _ in refunds])
+        known = set(known.values_list("refund_id", flat=True))
+        listed = {refund_id: amount for refund_id, amount in refunds if refund_id not in known}
+        rows = []
+        for refund_id, amount in [*listed.items(), (None, amount_refunded)]:
+            take = min(amount, amount_refunded - recorded)
+            if take > 0:
+                rows.append(
+                    _refund_row(
+                        order,
+                        charge,
+                        amount_cents=take,
+                        status=Payment.Status.SUCCEEDED,
+                        refund_id=refund_id,
+                        reason="Refunded at the payment provider.",
+                    )
+                )
+                recorded += take
+        if not rows:
             return "already recorded"
-        if refund_id and Payment.objects.filter(refund_id=refund_id).exists():
-            refund_id = ""
-        Payment.objects.create(
-            order=order,
-            stage=charge.stage,
-            kind=Payment.Kind.REFUND,
-            status=Payment.Status.SUCCEEDED,
-            amount_cents=missing,
-            currency=charge.currency,
-            provider=charge.provider,
-            refund_id=refund_id or None,
-            payment_intent_id=payment_intent_id,
-            refund_of=charge,
-            reason="Refunded at the payment provider.",
-            paid_at=timezone.now(),
-        )
-        data = {"amount_cents": missing, "source": "provider", "payment": charge.pk}
-        if order.status in REFUNDABLE_STATUSES and refundable_cents(order) <= 0:
-            _transition(order, Order.Status.REFUNDED, OrderEvent.Kind.REFUNDED, actor=None, data=data)
-        else:
-            record_event(order, OrderEvent.Kind.REFUNDED, data=data)
+        _record_refund(order, rows, actor=None, reason="", data={"source": "provider", "payment": charge.pk})
     return "refund recorded"
+
+
+def record_refund_failure(*, refund_id: str, reason: str = "") -> str:
+    """A recorded refund failed at the provider later (e.g. a closed card): the money was not returned, so the
+    ledger row is flagged (it no longer counts as refunded) and the order waits on staff."""
+    if not refund_id:
+        return "unknown refund"
+    with transaction.atomic():
+        locked = _lock_payment(refund_id=refund_id, kind=Payment.Kind.REFUND)
+        if locked is None:
+            return "unknown refund"
+        order, refund = locked
+        if refund.status != Payment.Status.SUCCEEDED:
+            return f"already {refund.status}"
+        why = f" ({reason})" if reason else ""
+        return _flag(order, refund, f"Refund failed at the provider{why}; the money was not returned.", {})
 
 
 def expire_stale_checkouts(*, now=None) -> int:

@@ -49,12 +49,23 @@ def _payment_intent_failed(obj: dict) -> str:
 
 
 def _charge_refunded(obj: dict) -> str:
-    refunds = (obj.get("refunds") or {}).get("data") or []
+    # The charge's `refunds` list is only in older API versions' payloads; `amount_refunded` is always there.
+    listed = (obj.get("refunds") or {}).get("data") or []
     return services.record_provider_refund(
         payment_intent_id=obj.get("payment_intent") or "",
         amount_refunded=int(obj.get("amount_refunded") or 0),
-        refund_id=refunds[0]["id"] if refunds else "",
+        refunds=[
+            (refund["id"], int(refund.get("amount") or 0))
+            for refund in listed
+            if refund.get("id") and refund.get("status") in ("succeeded", "pending")
+        ],
     )
+
+
+def _refund_updated(obj: dict) -> str:
+    if obj.get("status") not in ("failed", "canceled"):
+        return "ignored"
+    return services.record_refund_failure(refund_id=obj.get("id") or "", reason=obj.get("failure_reason") or "")
 
 
 HANDLERS = {
@@ -64,6 +75,10 @@ HANDLERS = {
     "checkout.session.async_payment_failed": _session_payment_failed,
     "payment_intent.payment_failed": _payment_intent_failed,
     "charge.refunded": _charge_refunded,
+    # The same refund object, in the event names of older and newer API versions.
+    "charge.refund.updated": _refund_updated,
+    "refund.updated": _refund_updated,
+    "refund.failed": _refund_updated,
 }
 
 

@@ -5,7 +5,7 @@ from rest_framework import serializers
 from bidangil.absolute import absolute_url
 from commerce import pricing
 from commerce.models import Order, OrderEvent, OrderItem, Payment, Shipment
-from commerce.selectors import related_or_none
+from commerce.selectors import payment_totals, related_or_none
 from commerce.steps import current_step, order_steps
 
 # Event kinds that are staff bookkeeping, not news for the customer.
@@ -193,6 +193,14 @@ class StaffPaymentOutput(PaymentOutput):
     reason = serializers.CharField()
 
 
+class PaymentTotalsOutput(serializers.Serializer):
+    paid_cents = serializers.IntegerField(help_text="Settled charges, items and delivery (flagged ones excluded).")
+    refunded_cents = serializers.IntegerField(help_text="Refunds of those charges that went through.")
+    refundable_cents = serializers.IntegerField(
+        help_text="What a further refund may take: paid less refunded, 0 in a status that allows no refund."
+    )
+
+
 class ParcelOutput(serializers.Serializer):
     weight_g = serializers.IntegerField()
     billable_weight_g = serializers.IntegerField()
@@ -297,6 +305,7 @@ class OrderDetailSerializer(OrderListSerializer):
     quote = serializers.SerializerMethodField()
     delivery_quote = serializers.SerializerMethodField()
     payments = serializers.SerializerMethodField()
+    payment_totals = serializers.SerializerMethodField()
     parcel = serializers.SerializerMethodField()
     shipment = serializers.SerializerMethodField()
     events = serializers.SerializerMethodField()
@@ -314,6 +323,7 @@ class OrderDetailSerializer(OrderListSerializer):
             "quote",
             "delivery_quote",
             "payments",
+            "payment_totals",
             "parcel",
             "shipment",
             "events",
@@ -399,6 +409,10 @@ class OrderDetailSerializer(OrderListSerializer):
                 )
             rows.append(row)
         return rows
+
+    @extend_schema_field(PaymentTotalsOutput)
+    def get_payment_totals(self, order):
+        return payment_totals(order).__dict__
 
     @extend_schema_field(ParcelOutput(allow_null=True))
     def get_parcel(self, order):

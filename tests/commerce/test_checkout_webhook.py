@@ -263,7 +263,7 @@ def test_charge_refunded_in_the_dashboard_is_recorded_once(user_client, api_clie
     order = paid_order(api_client, user_client.user)
     charge = order.payments.get()
     body = {"id": "ch_1", "payment_intent": charge.payment_intent_id, "amount_refunded": charge.amount_cents}
-    body["refunds"] = {"data": [{"id": "re_dash_1"}]}
+    body["refunds"] = {"data": [{"id": "re_dash_1", "amount": charge.amount_cents, "status": "succeeded"}]}
     assert post_event(api_client, event("charge.refunded", body)).json()["result"] == "refund recorded"
     assert post_event(api_client, event("charge.refunded", body)).json()["result"] == "already recorded"
     order.refresh_from_db()

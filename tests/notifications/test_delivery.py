@@ -48,7 +48,7 @@ def test_order_steps_go_by_sms_when_opted_in_with_a_phone(user, sms_outbox, djan
 
 @pytest.mark.parametrize(("type", "texted"), [("order.payment", True), ("order.tracking", False)])
 def test_payment_problems_go_by_sms_and_carrier_scans_do_not(user, sms_outbox, type, texted):
-    """The types commerce emits: notify_payment_problem (`order.payment`), shipping scans (`order.tracking`)."""
+    """The types commerce emits: notify_payment (`order.payment`), shipping scans (`order.tracking`)."""
     user.phone, user.notify_by_sms = "+12135550100", True
     user.save()
     notification = Notification.objects.create(user=user, type=type, payload={"order": "B-1", "message": "Hi."})
