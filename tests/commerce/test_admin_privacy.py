@@ -123,6 +123,19 @@ def test_editors_have_no_user_admin(secret_order):
         assert browser.get(url).status_code in (302, 403), url
 
 
+def test_bulk_actions_on_orders_are_refused_before_listing_anything(secret_order):
+    editor = UserFactory(is_staff=True)
+    editor.groups.add(Group.objects.get(name="Editors"))
+    browser = Client()
+    browser.force_login(editor)
+    for action in ("mark_purchased", "delete"):
+        response = browser.get(f"/admin/bulk/commerce/order/{action}/?id={secret_order.pk}")
+        assert response.status_code in (302, 403), action
+        assert secret_order.number not in response.content.decode()
+    response = browser.post(f"/admin/bulk/commerce/order/mark_purchased/?id={secret_order.pk}")
+    assert response.status_code in (302, 403)
+
+
 def test_order_staff_still_see_the_order_history_and_bulk_screens(secret_order):
     browser = Client()
     browser.force_login(OrderStaffFactory())
