@@ -1,7 +1,8 @@
 """Wagtail API v2 for the headless frontend: /api/cms/v2/pages|images|documents|page_preview|site-settings/.
 
 Everything here is public and read-only: only live pages without view restrictions are listed, drafts are
-reachable only through a signed preview token.
+reachable only through a signed preview token. Images and documents in restricted collections are never
+listed, nor images uploaded with a post that is not public (a draft, hidden, or behind a restriction).
 """
 
 from django.contrib.contenttypes.models import ContentType
@@ -18,10 +19,11 @@ from wagtail.api.v2.utils import BadRequestError
 from wagtail.api.v2.views import PagesAPIViewSet
 from wagtail.documents.api.v2.views import DocumentsAPIViewSet
 from wagtail.images.api.v2.views import ImagesAPIViewSet
-from wagtail.models import Page, PageViewRestriction, get_page_models
+from wagtail.models import Page, get_page_models
 from wagtail_headless_preview.models import HeadlessPreviewMixin, PagePreview
 
 from bidangil.api.exceptions import error_body
+from community import selectors as community_selectors
 
 from . import selectors
 
@@ -60,19 +62,29 @@ class CmsPagesAPIViewSet(PublicReadMixin, PagesAPIViewSet):
         # Wagtail lets a request through a restriction it satisfies (e.g. a signed-in member on a
         # "login required" page); this API is public and cacheable, so restricted pages are never listed.
         queryset = super().get_base_queryset()
-        for restriction in PageViewRestriction.objects.select_related("page"):
-            queryset = queryset.not_descendant_of(restriction.page, inclusive=True)
+        restricted = selectors.restricted_pages_q()
+        if restricted:
+            queryset = queryset.exclude(restricted)
         # Posts hidden by a moderator are shown to their author and editors elsewhere (/api/v1/posts/, admin).
         for model in _moderation_hidden_models():
             queryset = queryset.exclude(pk__in=model.objects.filter(is_hidden=True).values("pk"))
         return queryset
 
 
-class CmsImagesAPIViewSet(PublicReadMixin, ImagesAPIViewSet):
-    pass
+class PublicCollectionsMixin:
+    """Wagtail lets a request see collections whose restriction it satisfies; this API is public and cacheable,
+    so restricted collections are never listed (as for pages)."""
+
+    def get_queryset(self):
+        return super().get_queryset().exclude(collection__in=selectors.restricted_collection_ids())
 
 
-class CmsDocumentsAPIViewSet(PublicReadMixin, DocumentsAPIViewSet):
+class CmsImagesAPIViewSet(PublicReadMixin, PublicCollectionsMixin, ImagesAPIViewSet):
+    def get_queryset(self):
+        return super().get_queryset().exclude(community_selectors.non_public_post_images_q())
+
+
+class CmsDocumentsAPIViewSet(PublicReadMixin, PublicCollectionsMixin, DocumentsAPIViewSet):
     pass
 
 

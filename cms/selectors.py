@@ -1,6 +1,48 @@
-"""Reads of the cms app."""
+"""Reads of the cms app, and the page-privacy rules every API exposing pages or their images applies."""
+
+from django.db.models import Q
+from wagtail.models import CollectionViewRestriction, PageViewRestriction
 
 from .models import SiteSettings
+
+
+def _satisfies(restriction: PageViewRestriction, user) -> bool:
+    """Whether `user` (None: anonymous, e.g. the public, cacheable CMS API) may see past `restriction`.
+
+    A password is entered in a browser session on the site itself, so no API request satisfies it.
+    """
+    if user is None or not user.is_authenticated:
+        return False
+    if restriction.restriction_type == PageViewRestriction.LOGIN:
+        return True
+    if restriction.restriction_type == PageViewRestriction.GROUPS:
+        return user.is_superuser or any(group.pk in _group_ids(user) for group in restriction.groups.all())
+    return False
+
+
+def _group_ids(user) -> set[int]:
+    if not hasattr(user, "_page_privacy_group_ids"):
+        user._page_privacy_group_ids = set(user.groups.values_list("pk", flat=True))
+    return user._page_privacy_group_ids
+
+
+def restricted_pages_q(user=None, *, prefix: str = "") -> Q | None:
+    """Pages under a view restriction (password, login, groups) the user does not satisfy, with their subpages;
+    None when there is none. `prefix` points at a page from another model (e.g. "post__")."""
+    restricted = Q()
+    for restriction in PageViewRestriction.objects.select_related("page").prefetch_related("groups"):
+        if not _satisfies(restriction, user):
+            restricted |= Q(**{f"{prefix}path__startswith": restriction.page.path})
+    return restricted or None
+
+
+def restricted_collection_ids() -> list[int]:
+    """Collections with any view restriction, and their subcollections: never in the public CMS API."""
+    ids = set()
+    for restriction in CollectionViewRestriction.objects.select_related("collection"):
+        collection = restriction.collection
+        ids.update(collection.get_descendants(inclusive=True).values_list("pk", flat=True))
+    return sorted(ids)
 
 
 def site_settings_data(request=None) -> dict:

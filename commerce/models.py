@@ -1,9 +1,13 @@
 """Orders and everything that hangs off them. State changes happen only in commerce.services."""
 
+import os
+import secrets
+
 from django.conf import settings
 from django.db import models
 
 from bidangil.errors import DomainError
+from bidangil.storage import private_storage
 
 
 class OrderConflict(DomainError):
@@ -231,9 +235,16 @@ class Parcel(models.Model):
         return f"Parcel for {self.order}"
 
 
+def parcel_photo_path(instance, filename) -> str:
+    """A random name: nothing about the order or the upload, and nothing to guess."""
+    return f"parcels/{secrets.token_urlsafe(24)}{os.path.splitext(filename)[1].lower()}"
+
+
 class ParcelPhoto(models.Model):
+    """A warehouse photo: private to the order's customer and staff (see commerce.documents)."""
+
     parcel = models.ForeignKey(Parcel, on_delete=models.CASCADE, related_name="photos")
-    image = models.ImageField(upload_to="parcels/%Y/%m/")
+    image = models.ImageField(upload_to=parcel_photo_path, storage=private_storage)
     created_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:

@@ -179,7 +179,7 @@ def record_intake(
             )
             for photo in photos:
                 photo_row = ParcelPhoto(parcel=parcel)
-                photo_row.image.save(_photo_name(order, photo), photo, save=False)
+                photo_row.image.save(_photo_name(photo), photo, save=False)
                 stored_files.append(photo_row.image)
                 photo_row.save()
             order.delivery_fee_cents = fee
@@ -206,13 +206,14 @@ def record_intake(
     return order
 
 
-def _photo_name(order: Order, photo) -> str:
+def _photo_name(photo) -> str:
+    """The stored file's extension follows the real image format; the name itself is random (upload_to)."""
     extension = {"JPEG": "jpg", "PNG": "png", "WEBP": "webp"}
     photo.seek(0)
     with Image.open(photo) as image:
         suffix = extension.get(image.format, "img")
     photo.seek(0)
-    return f"{order.number}.{suffix}"
+    return f"photo.{suffix}"
 
 
 # --- Ship -----------------------------------------------------------------------------------------

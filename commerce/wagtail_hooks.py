@@ -5,6 +5,7 @@ the add/edit/delete views are closed and every change goes through an action (a 
 import django_filters
 from django.contrib import messages
 from django.contrib.admin import SimpleListFilter
+from django.core.exceptions import PermissionDenied
 from django.db.models import BooleanField, ExpressionWrapper
 from django.urls import path
 from django.utils.html import format_html
@@ -13,11 +14,13 @@ from wagtail.admin.filters import DateRangePickerWidget, WagtailFilterSet
 from wagtail.admin.ui.tables import StatusFlagColumn
 from wagtail.permission_policies import ModelPermissionPolicy
 from wagtail.permissions import register_permission_policy
+from wagtail.snippets.bulk_actions.delete import DeleteBulkAction
 from wagtail.snippets.bulk_actions.snippet_bulk_action import SnippetBulkAction
 from wagtail.snippets.models import register_snippet
 from wagtail.snippets.views.snippets import InspectView, SnippetViewSet
 from wagtail_modeladmin.helpers import PermissionHelper
 from wagtail_modeladmin.options import ModelAdmin, modeladmin_register
+from wagtail_modeladmin.views import HistoryView as ModelAdminHistoryView
 from wagtail_modeladmin.views import InspectView as ModelAdminInspectView
 
 from bidangil.errors import DomainError
@@ -177,6 +180,15 @@ class OrderDeskInspectView(ModelAdminInspectView):
         return admin_views.order_screen(request, self.instance.pk)
 
 
+class OrderDeskHistoryView(ModelAdminHistoryView):
+    """modeladmin's history view checks no permission of its own: it follows the inspect rule."""
+
+    def dispatch(self, request, *args, **kwargs):
+        if not self.permission_helper.user_can_inspect_obj(request.user, self.instance):
+            raise PermissionDenied
+        return super().dispatch(request, *args, **kwargs)
+
+
 class OrderDeskAdmin(ModelAdmin):
     model = Order
     menu_label = "Order desk"
@@ -186,6 +198,7 @@ class OrderDeskAdmin(ModelAdmin):
     permission_helper_class = OrderPermissionHelper
     inspect_view_enabled = True
     inspect_view_class = OrderDeskInspectView
+    history_view_class = OrderDeskHistoryView
     list_display = ["number", "user", "status", "alerts", "total_cents", "created_at"]
     list_filter = ["status", WaitingOnStaffFilter, StepFilter, "created_at"]
     search_fields = ["number", "user__email", "shipment__tracking_number"]
@@ -201,7 +214,23 @@ class OrderDeskAdmin(ModelAdmin):
         return ""
 
 
-class MarkPurchasedBulkAction(SnippetBulkAction):
+class OrderStaffBulkAction(SnippetBulkAction):
+    """A bulk action on order data: its confirmation screen names the selected rows (also those the user may
+    not act on), so anyone but Order staff is refused before anything is listed."""
+
+    def dispatch(self, request, *args, **kwargs):
+        if not selectors.is_order_staff(request.user):
+            raise PermissionDenied
+        return super().dispatch(request, *args, **kwargs)
+
+
+class OrderDataDeleteBulkAction(OrderStaffBulkAction, DeleteBulkAction):
+    """Wagtail's snippet bulk delete, for the order models (deleting them stays closed by their policy)."""
+
+    models = [Order, Payment]
+
+
+class MarkPurchasedBulkAction(OrderStaffBulkAction):
     """Mark many paid orders purchased at once; each goes through the same service, one by one."""
 
     display_name = "Mark purchased"
@@ -210,9 +239,6 @@ class MarkPurchasedBulkAction(SnippetBulkAction):
     template_name = "commerce/admin/bulk_mark_purchased.html"
     action_priority = 10
     models = [Order]
-
-    def check_perm(self, obj):
-        return selectors.is_order_staff(self.request.user)
 
     @classmethod
     def execute_action(cls, objects, user=None, **kwargs):
@@ -276,3 +302,5 @@ register_snippet(ExchangeRateViewSet)
 register_snippet(PaymentViewSet)
 modeladmin_register(OrderDeskAdmin)
 hooks.register("register_bulk_action", MarkPurchasedBulkAction)
+# After Wagtail's own registration, so it replaces the stock delete for these models.
+hooks.register("register_bulk_action", OrderDataDeleteBulkAction, order=1)

@@ -7,6 +7,7 @@ from django.db.models.functions import Coalesce
 from wagtail.images import get_image_model
 
 from bidangil.errors import DomainError
+from cms.selectors import restricted_pages_q
 
 from .models import (
     POST_TYPES,
@@ -46,10 +47,10 @@ def is_moderator(user) -> bool:
     return cached
 
 
-def _count(model, field: str, *, outer: str = "pk", **extra):
+def _count(model, field: str, *, outer: str = "pk", q: Q | None = None, **extra):
     """A correlated COUNT subquery (rows whose `field` is the outer row's `outer`): no row multiplication
     when several counts are annotated."""
-    rows = model.objects.filter(**{field: OuterRef(outer)}, **extra).order_by().values(field)
+    rows = model.objects.filter(q or Q(), **{field: OuterRef(outer)}, **extra).order_by().values(field)
     return Coalesce(Subquery(rows.annotate(n=Count("pk")).values("n")[:1], output_field=IntegerField()), Value(0))
 
 
@@ -78,22 +79,37 @@ def post_queryset(user):
     return qs
 
 
+def public_post_q(user=None, *, prefix: str = "") -> Q:
+    """Posts everyone may see: live (no drafts), not hidden by a moderator, and not behind a page view
+    restriction the user does not satisfy. `prefix` points at the post from another model ("post__")."""
+    public = Q(**{f"{prefix}live": True, f"{prefix}is_hidden": False})
+    restricted = restricted_pages_q(user, prefix=prefix)
+    return public & ~restricted if restricted else public
+
+
+def non_public_post_images_q() -> Q:
+    """Wagtail images uploaded with posts of which none is public: they are listed with the post only."""
+    post_images = PostImage.objects.values("image_id")
+    public_images = PostImage.objects.filter(public_post_q(prefix="post__")).values("image_id")
+    return Q(pk__in=post_images) & ~Q(pk__in=public_images)
+
+
 def visible_posts(user):
-    """Posts a user may see: live and not hidden; authors also see their own, moderators everything."""
+    """Posts a user may see: the public ones; authors also see their own, moderators everything."""
     qs = post_queryset(user)
     if is_moderator(user):
         return qs
-    public = Q(live=True, is_hidden=False)
+    public = public_post_q(user)
     if user and user.is_authenticated:
         return qs.filter(public | Q(author=user))
     return qs.filter(public)
 
 
 def interactable_post(user, slug: str) -> PostPage:
-    """A post one may like, comment on or report: live and not hidden (moderators: any). 404 otherwise."""
+    """A post one may like, comment on or report: a public one (moderators: any). 404 otherwise."""
     qs = PostPage.objects.filter(slug=slug)
     if not is_moderator(user):
-        qs = qs.filter(live=True, is_hidden=False)
+        qs = qs.filter(public_post_q(user))
     post = qs.order_by("pk").first()
     if post is None:
         raise NotFound("No such post.")
@@ -190,9 +206,12 @@ def comment_for_action(user, comment_id) -> Comment:
         comment_id = int(comment_id)
     except (TypeError, ValueError):
         raise NotFound("No such comment.") from None
-    comment = Comment.objects.select_related("post").filter(pk=comment_id).first()
     moderator = is_moderator(user)
-    if comment is None or (not moderator and (not comment.post.live or comment.post.is_hidden)):
+    comments = Comment.objects.select_related("post")
+    if not moderator:
+        comments = comments.filter(public_post_q(user, prefix="post__"))
+    comment = comments.filter(pk=comment_id).first()
+    if comment is None:
         raise NotFound("No such comment.")
     if comment.is_hidden and not moderator and comment.author_id != user.pk:
         raise NotFound("No such comment.")
@@ -203,8 +222,8 @@ def get_profile(user, nickname: str) -> CommunityProfile:
     """A public profile with post count, likes and likes received on posts."""
     qs = CommunityProfile.objects.filter(nickname_key=nickname_key(nickname or "")).annotate(
         like_count=_count(ProfileLike, "profile"),
-        post_count=_count(PostPage, "author", outer="user", live=True, is_hidden=False),
-        likes_received=_count(PostLike, "post__author", outer="user", post__live=True, post__is_hidden=False),
+        post_count=_count(PostPage, "author", outer="user", q=public_post_q(user)),
+        likes_received=_count(PostLike, "post__author", outer="user", q=public_post_q(user, prefix="post__")),
     )
     if user and user.is_authenticated:
         qs = qs.annotate(liked_by_me=Exists(ProfileLike.objects.filter(profile=OuterRef("pk"), user=user)))
@@ -218,7 +237,7 @@ def get_profile(user, nickname: str) -> CommunityProfile:
 
 def review_stats() -> dict:
     """Count, average rating and distribution (1–5) of the public reviews."""
-    reviews = ReviewPostPage.objects.filter(live=True, is_hidden=False)
+    reviews = ReviewPostPage.objects.filter(public_post_q())
     totals = reviews.aggregate(count=Count("pk"), average=Avg("rating"))
     distribution = {str(n): 0 for n in range(1, 6)}
     for row in reviews.order_by().values("rating").annotate(n=Count("pk")):

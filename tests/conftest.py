@@ -54,12 +54,14 @@ def pytest_collection_modifyitems(items):
 
 @pytest.fixture(autouse=True)
 def _isolated_state(settings, tmp_path):
-    """Each test starts with an empty cache (throttles, tokens) and its own media folder."""
+    """Each test starts with an empty cache (throttles, tokens) and its own media folders."""
     cache.clear()
     settings.MEDIA_ROOT = str(tmp_path / "media")
+    settings.PRIVATE_MEDIA_ROOT = str(tmp_path / "private")
     yield
     cache.clear()
     shutil.rmtree(tmp_path / "media", ignore_errors=True)
+    shutil.rmtree(tmp_path / "private", ignore_errors=True)
 
 
 @pytest.fixture

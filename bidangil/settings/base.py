@@ -197,7 +197,17 @@ STORAGES = {
         else "django.core.files.storage.FileSystemStorage"
     },
     "staticfiles": {"BACKEND": "whitenoise.storage.CompressedManifestStaticFilesStorage"},
+    # Order documents (parcel photos): a folder outside MEDIA_ROOT, or a bucket prefix reached only through
+    # short-lived signed URLs (bidangil.storage).
+    "private": {
+        "BACKEND": "bidangil.storage.PrivateS3Storage"
+        if AWS_STORAGE_BUCKET_NAME
+        else "bidangil.storage.PrivateFileSystemStorage"
+    },
 }
+PRIVATE_MEDIA_ROOT = env("PRIVATE_MEDIA_ROOT", default=str(VAR_DIR / "private"))
+# How long a parcel photo link handed to the customer or staff stays valid (seconds).
+PRIVATE_MEDIA_LINK_MAX_AGE = env.int("PRIVATE_MEDIA_LINK_MAX_AGE", default=15 * 60)
 DATA_UPLOAD_MAX_MEMORY_SIZE = 30 * 1024 * 1024
 FILE_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
 MAX_IMAGE_UPLOAD_BYTES = env.int("MAX_IMAGE_UPLOAD_BYTES", default=10 * 1024 * 1024)

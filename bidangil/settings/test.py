@@ -8,7 +8,8 @@ SECRET_KEY = "test-secret-key-not-for-production-0123456789abcdefghijklmnop"
 PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
 STORAGES["staticfiles"] = {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"}  # noqa: F405
-MEDIA_ROOT = "/tmp/bidangil-test-media"  # each test gets its own folder (tests/conftest.py)
+MEDIA_ROOT = "/tmp/bidangil-test-media"  # each test gets its own folders (tests/conftest.py)
+PRIVATE_MEDIA_ROOT = "/tmp/bidangil-test-private"
 # HUEY_IMMEDIATE=0 lets a test start a real `run_huey` worker process on the same settings.
 HUEY = {**HUEY, "immediate": env.bool("HUEY_IMMEDIATE", default=True)}
 HUEY_EMBEDDED = False

@@ -2,8 +2,8 @@ from django.core.validators import URLValidator
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
-from bidangil.absolute import absolute_url
 from commerce import pricing
+from commerce.documents import photo_url
 from commerce.models import Order, OrderEvent, OrderItem, Payment, Shipment
 from commerce.selectors import payment_totals, related_or_none
 from commerce.steps import current_step, order_steps
@@ -429,7 +429,7 @@ class OrderDetailSerializer(OrderListSerializer):
             "delivery_fee_cents": parcel.delivery_fee_cents,
             "notes": parcel.notes,
             "received_at": parcel.received_at,
-            "photos": [absolute_url(photo.image.url, request) for photo in parcel.photos.all()],
+            "photos": [photo_url(photo, request) for photo in parcel.photos.all()],
         }
 
     @extend_schema_field(ShipmentOutput(allow_null=True))

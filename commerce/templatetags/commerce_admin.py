@@ -1,5 +1,7 @@
 from django import template
 
+from commerce import documents
+
 register = template.Library()
 
 
@@ -11,3 +13,9 @@ def krw(value):
 @register.filter
 def usd(value):
     return "" if value is None else f"${value / 100:,.2f}"
+
+
+@register.filter
+def photo_url(photo):
+    """The parcel photo's signed link (the admin screens showing it are for Order staff only)."""
+    return documents.photo_url(photo)

@@ -30,9 +30,11 @@ def ship_url(order):
 
 
 def media_files(settings):
+    """Files stored anywhere: public media and the private folder parcel photos go to."""
     found = []
-    for root, _dirs, files in os.walk(settings.MEDIA_ROOT):
-        found.extend(os.path.join(root, f) for f in files)
+    for folder in (settings.MEDIA_ROOT, settings.PRIVATE_MEDIA_ROOT):
+        for root, _dirs, files in os.walk(folder):
+            found.extend(os.path.join(root, f) for f in files)
     return found
 
 
