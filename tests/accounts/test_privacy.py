@@ -5,15 +5,18 @@ import json
 import pytest
 from asgiref.sync import async_to_sync
 from channels.db import database_sync_to_async
+from django.contrib.sessions.backends.db import SessionStore
 from django.contrib.sessions.models import Session
 from django.core.files.base import ContentFile
 from django.core.files.storage import default_storage
 from django.db import connection
+from django.http import HttpRequest
 from django.test.utils import CaptureQueriesContext
 from rest_framework.authtoken.models import Token
 from rest_framework.test import APIClient
 
 from accounts.models import Address, EmailCode, User
+from bidangil.errors import DomainError
 from commerce import services as orders
 from commerce.models import Order, OrderEvent, OrderItem, Parcel, ParcelPhoto, Payment, ProductLookup
 from community import services as community
@@ -411,6 +414,22 @@ def test_an_order_in_progress_is_409_and_nothing_changes(member, status, setting
     error = response.json()["error"]
     assert error["code"] == "orders_in_progress" and open_order.number in error["message"]
     assert _snapshot(user) == before
+
+
+def test_a_second_closure_of_the_same_account_is_409(member):
+    from accounts.privacy import close_account
+
+    def request():
+        bare = HttpRequest()
+        bare.session = SessionStore()
+        return bare
+
+    user = member["user"]  # both requests authenticated before either closed the account
+    close_account(request=request(), user=User.objects.get(pk=user.pk), password=PASSWORD)
+    with pytest.raises(DomainError) as raised:
+        close_account(request=request(), user=user, password=PASSWORD)
+    assert raised.value.code == "account_closed"
+    assert OrderEvent.objects.filter(order__user=user, kind=OrderEvent.Kind.ACCOUNT_CLOSED).count() == 2  # 2 orders
 
 
 def test_staff_accounts_are_not_closed_here(staff_client, staff_user):
