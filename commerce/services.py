@@ -486,13 +486,13 @@ def mark_purchased(*, order_id: int, actor, note: str = "") -> Order:
     return order
 
 
-def anonymise_customer_orders(*, user) -> list[str]:
+def anonymise_customer_orders(*, user) -> None:
     """Strip the personal parts from a closing customer's orders, keeping amounts, payments and the log.
 
     Refused (409 `orders_in_progress`) while an order is not finished: its parcel, payment or refund is
     still owed and needs the address. The shipping address keeps only its country; the customer's notes
     and the parcel photos (labels show names) are erased; each order gets an `account_closed` event.
-    Returns the order numbers. Call inside the closing transaction.
+    Call inside the closing transaction.
     """
     orders = list(Order.objects.select_for_update().filter(user=user).order_by("pk"))
     open_numbers = [order.number for order in orders if order.status not in FINISHED_STATUSES]
@@ -520,7 +520,6 @@ def anonymise_customer_orders(*, user) -> list[str]:
             storage.delete(name)
 
     transaction.on_commit(delete_files)
-    return [order.number for order in orders]
 
 
 def refundable_cents(order: Order) -> int:
