@@ -234,7 +234,7 @@ def close(client, password=PASSWORD):
     return client.post(CLOSE, {"password": password}, format="json")
 
 
-def test_closing_erases_personal_data_and_keeps_orders_anonymised(member, settings, django_capture_on_commit_callbacks):
+def test_closing_erases_personal_data_and_keeps_orders_anonymised(member, django_capture_on_commit_callbacks):
     user, other = member["user"], member["other"]
     email = user.email
     with django_capture_on_commit_callbacks(execute=True):
