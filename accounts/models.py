@@ -40,6 +40,9 @@ class User(AbstractUser):
     email_verified_at = models.DateTimeField(null=True, blank=True)
     notify_by_email = models.BooleanField(default=True)
     notify_by_sms = models.BooleanField(default=False)
+    closed_at = models.DateTimeField(
+        null=True, blank=True, editable=False, help_text="When the member closed the account (accounts.privacy)."
+    )
 
     USERNAME_FIELD = "email"
     EMAIL_FIELD = "email"

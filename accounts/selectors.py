@@ -1,7 +1,15 @@
-"""Account reads: the signed-in user with what `me` shows, and the address book."""
+"""Account reads: the signed-in user with what `me` shows, the address book, and the member's data export."""
+
+from dataclasses import dataclass
 
 from django.db.models import OuterRef, QuerySet, Subquery
 from django.shortcuts import get_object_or_404
+
+from commerce.models import ProductLookup
+from commerce.selectors import detail_queryset
+from community.models import AvatarRequest, Comment, CommentLike, PostLike, ProfileLike, Report
+from community.selectors import post_queryset
+from notifications.models import Notification
 
 from .models import Address, User
 
@@ -20,3 +28,45 @@ def list_addresses(*, user: User) -> QuerySet[Address]:
 def get_address(*, user: User, address_id: int) -> Address:
     """One of the user's addresses; another user's address is a 404, like a missing one."""
     return get_object_or_404(Address, user=user, pk=address_id)
+
+
+@dataclass(frozen=True)
+class MemberExport:
+    """Everything stored about one member, loaded in a fixed number of queries."""
+
+    user: User
+    addresses: list[Address]
+    orders: list
+    product_lookups: list
+    posts: list
+    comments: list
+    post_likes: list
+    comment_likes: list
+    profile_likes: list
+    reports: list
+    avatar_requests: list
+    notifications: list
+
+
+def member_export(*, user: User) -> MemberExport:
+    """The member's own data for the export (accounts.privacy): the same rows whatever their number."""
+    return MemberExport(
+        user=User.objects.select_related("profile").get(pk=user.pk),
+        addresses=list(list_addresses(user=user)),
+        orders=list(detail_queryset().filter(user=user).order_by("created_at", "pk")),
+        product_lookups=list(ProductLookup.objects.filter(user=user).order_by("created_at", "pk")),
+        posts=list(post_queryset(user).filter(author=user).order_by("pk")),
+        comments=list(Comment.objects.filter(author=user).select_related("post").order_by("created_at", "pk")),
+        post_likes=list(PostLike.objects.filter(user=user).select_related("post").order_by("created_at", "pk")),
+        comment_likes=list(
+            CommentLike.objects.filter(user=user).select_related("comment__post").order_by("created_at", "pk")
+        ),
+        profile_likes=list(
+            ProfileLike.objects.filter(user=user).select_related("profile").order_by("created_at", "pk")
+        ),
+        reports=list(
+            Report.objects.filter(reporter=user).select_related("post", "comment__post").order_by("created_at", "pk")
+        ),
+        avatar_requests=list(AvatarRequest.objects.filter(user=user).order_by("created_at", "pk")),
+        notifications=list(Notification.objects.filter(user=user).order_by("created_at", "pk")),
+    )

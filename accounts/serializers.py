@@ -5,6 +5,8 @@ from drf_spectacular.utils import inline_serializer
 from rest_framework import serializers
 
 from bidangil.api.serializers import StrictCharField, StrictEmailField, StrictModelSerializer, StrictSerializer
+from commerce.api.serializers import OrderDetailSerializer
+from community.api.serializers import PostDetail
 
 from .models import Address, User
 from .validators import address_problems, normalize_phone
@@ -176,3 +178,124 @@ LoginOutput = inline_serializer(
 
 class DetailOutput(serializers.Serializer):
     detail = serializers.CharField()
+
+
+class CloseAccountInput(StrictSerializer):
+    password = _password_field()
+
+
+def _export_output():
+    """The shape of GET /me/export/ (accounts.privacy.build_export), for the schema."""
+
+    def rows(name, fields):
+        return inline_serializer(name, fields, many=True)
+
+    at = serializers.DateTimeField
+    return inline_serializer(
+        "MemberExport",
+        {
+            "exported_at": at(),
+            "account": inline_serializer(
+                "MemberExportAccount",
+                {
+                    "id": serializers.IntegerField(),
+                    "email": serializers.EmailField(),
+                    "first_name": serializers.CharField(),
+                    "last_name": serializers.CharField(),
+                    "phone": serializers.CharField(),
+                    "notify_by_email": serializers.BooleanField(),
+                    "notify_by_sms": serializers.BooleanField(),
+                    "email_verified_at": at(allow_null=True),
+                    "date_joined": at(),
+                    "last_login": at(allow_null=True),
+                },
+            ),
+            "profile": inline_serializer(
+                "MemberExportProfile",
+                {
+                    "nickname": serializers.CharField(),
+                    "state": serializers.CharField(),
+                    "county": serializers.CharField(),
+                    "bio": serializers.CharField(),
+                    "avatar": serializers.URLField(allow_null=True),
+                    "is_banned": serializers.BooleanField(),
+                    "created_at": at(),
+                },
+                allow_null=True,
+            ),
+            "addresses": AddressSerializer(many=True),
+            "orders": OrderDetailSerializer(many=True),
+            "product_lookups": rows(
+                "MemberExportProductLookup",
+                {
+                    "url": serializers.URLField(),
+                    "status": serializers.CharField(),
+                    "name": serializers.CharField(),
+                    "price_krw": serializers.IntegerField(allow_null=True),
+                    "created_at": at(),
+                },
+            ),
+            "posts": PostDetail(many=True, help_text="Every post the member wrote, drafts and hidden ones too."),
+            "comments": rows(
+                "MemberExportComment",
+                {
+                    "id": serializers.IntegerField(),
+                    "post": serializers.CharField(help_text="The post's slug."),
+                    "post_title": serializers.CharField(),
+                    "parent": serializers.IntegerField(allow_null=True),
+                    "body": serializers.CharField(),
+                    "deleted": serializers.BooleanField(),
+                    "is_hidden": serializers.BooleanField(),
+                    "created_at": at(),
+                    "edited_at": at(allow_null=True),
+                },
+            ),
+            "likes": inline_serializer(
+                "MemberExportLikes",
+                {
+                    "posts": rows(
+                        "MemberExportPostLike", {"post": serializers.CharField(help_text="Slug."), "created_at": at()}
+                    ),
+                    "comments": rows(
+                        "MemberExportCommentLike",
+                        {"comment": serializers.IntegerField(), "post": serializers.CharField(), "created_at": at()},
+                    ),
+                    "profiles": rows(
+                        "MemberExportProfileLike", {"nickname": serializers.CharField(), "created_at": at()}
+                    ),
+                },
+            ),
+            "reports": rows(
+                "MemberExportReport",
+                {
+                    "post": serializers.CharField(allow_null=True, help_text="Slug of a reported post."),
+                    "comment": serializers.IntegerField(allow_null=True, help_text="Id of a reported comment."),
+                    "reason": serializers.CharField(),
+                    "status": serializers.CharField(),
+                    "created_at": at(),
+                },
+            ),
+            "avatar_requests": rows(
+                "MemberExportAvatarRequest",
+                {
+                    "species": serializers.CharField(),
+                    "answers": serializers.ListField(child=serializers.IntegerField()),
+                    "status": serializers.CharField(),
+                    "created_at": at(),
+                    "finished_at": at(allow_null=True),
+                },
+            ),
+            "notifications": rows(
+                "MemberExportNotification",
+                {
+                    "id": serializers.IntegerField(),
+                    "type": serializers.CharField(),
+                    "created_at": at(),
+                    "read_at": at(allow_null=True),
+                },
+            ),
+        },
+    )
+
+
+MemberExportOutput = _export_output()

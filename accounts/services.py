@@ -4,6 +4,7 @@ import logging
 import math
 import secrets
 from datetime import timedelta
+from importlib import import_module
 
 from django.conf import settings
 from django.contrib.auth import SESSION_KEY, authenticate, login, logout, update_session_auth_hash
@@ -19,6 +20,7 @@ from bidangil.errors import DomainError, Forbidden, InvalidInput, RateLimited
 from community.models import CommunityProfile
 from community.nicknames import nickname_key, validate_nickname
 from community.services import create_profile
+from notifications.push import close_user_sockets
 
 from .emails import EmailUnavailable, send_code_email, send_signup_pending_email
 from .models import Address, CodeLockout, EmailCode, User
@@ -407,6 +409,20 @@ def change_password(*, request, user: User, old_password: str, new_password: str
     if SESSION_KEY in request.session:  # a session client stays signed in; token clients get no session
         update_session_auth_hash(request, user)
     return token
+
+
+def revoke_credentials(user: User) -> None:
+    """Sign the account out everywhere: delete its API tokens, end its sessions and, once the transaction
+    commits, close its open WebSockets."""
+    Token.objects.filter(user=user).delete()
+    store_class = import_module(settings.SESSION_ENGINE).SessionStore
+    if hasattr(store_class, "get_model_class"):  # database-backed sessions (db, cached_db) can be listed
+        sessions = store_class.get_model_class().objects.filter(expire_date__gt=timezone.now())
+        for session in sessions.iterator():
+            if session.get_decoded().get(SESSION_KEY) == str(user.pk):
+                store_class(session_key=session.session_key).delete()
+    user_id = user.pk
+    transaction.on_commit(lambda: close_user_sockets(user_id))
 
 
 # --- Profile and address book ---------------------------------------------------------------

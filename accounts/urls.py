@@ -13,6 +13,8 @@ urlpatterns = [
     path("auth/password/reset/confirm/", views.PasswordResetConfirmView.as_view(), name="auth-password-reset-confirm"),
     path("auth/password/change/", views.PasswordChangeView.as_view(), name="auth-password-change"),
     path("me/", views.MeView.as_view(), name="me"),
+    path("me/export/", views.ExportView.as_view(), name="me-export"),
+    path("me/close/", views.CloseAccountView.as_view(), name="me-close"),
     path("me/addresses/", views.AddressListView.as_view(), name="address-list"),
     path("me/addresses/<int:pk>/", views.AddressDetailView.as_view(), name="address-detail"),
 ]

@@ -10,16 +10,18 @@ from rest_framework.views import APIView
 
 from bidangil.api.throttling import EmailScopedThrottle, ScopedThrottle
 
-from . import selectors, services
+from . import privacy, selectors, services
 from .models import Address
 from .permissions import BrowserCsrf
 from .serializers import (
     AddressSerializer,
+    CloseAccountInput,
     CsrfTokenOutput,
     DetailOutput,
     EmailInput,
     LoginInput,
     LoginOutput,
+    MemberExportOutput,
     PasswordChangeInput,
     PasswordResetConfirmInput,
     SignupInput,
@@ -200,3 +202,34 @@ class AddressDetailView(generics.RetrieveUpdateDestroyAPIView):
 
     def perform_destroy(self, instance):
         services.delete_address(user=self.request.user, address_id=instance.pk)
+
+
+class ExportView(APIView):
+    permission_classes = [IsAuthenticated]
+
+    @extend_schema(
+        tags=["me"],
+        responses={200: MemberExportOutput, 403: ERROR},
+        summary="Download everything stored about me (account, addresses, orders, community, messages) as JSON",
+    )
+    def get(self, request):
+        response = Response(privacy.build_export(request=request, user=request.user))
+        response["Content-Disposition"] = 'attachment; filename="bidangil-my-data.json"'
+        response["Cache-Control"] = "no-store"
+        return response
+
+
+class CloseAccountView(APIView):
+    permission_classes = [IsAuthenticated]
+    throttle_classes = [ScopedThrottle]
+    throttle_scope = "login"  # a password check: guessed like a sign-in
+
+    @extend_schema(
+        tags=["me"],
+        request=CloseAccountInput,
+        responses={204: None, 400: ERROR, 403: ERROR, 409: ERROR, 429: ERROR},
+        summary="Close my account: personal data is erased, every session, token and socket ends",
+    )
+    def post(self, request):
+        privacy.close_account(request=request._request, user=request.user, **_valid(CloseAccountInput, request))
+        return Response(status=status.HTTP_204_NO_CONTENT)

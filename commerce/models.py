@@ -132,6 +132,7 @@ class OrderEvent(models.Model):
         REFUNDED = "refunded", "Refunded"
         REFUND_ISSUED = "refund_issued", "Refund issued"
         NOTE = "note", "Staff note"
+        ACCOUNT_CLOSED = "account_closed", "Customer closed their account"
 
     order = models.ForeignKey(Order, on_delete=models.CASCADE, related_name="events")
     kind = models.CharField(max_length=30, choices=Kind.choices)

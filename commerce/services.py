@@ -18,7 +18,16 @@ from integrations.payments import CheckoutLine, CheckoutRequest, PaymentProvider
 from notifications.services import notify
 
 from . import pricing
-from .models import ExchangeRate, Order, OrderConflict, OrderEvent, OrderItem, Payment, RestrictedItemRule
+from .models import (
+    ExchangeRate,
+    Order,
+    OrderConflict,
+    OrderEvent,
+    OrderItem,
+    ParcelPhoto,
+    Payment,
+    RestrictedItemRule,
+)
 from .selectors import REFUNDABLE_STATUSES, payment_totals
 from .steps import current_step
 
@@ -27,6 +36,8 @@ logger = logging.getLogger(__name__)
 MAX_ITEMS = 20
 PAYABLE_STATUS = {Payment.Stage.ITEMS: Order.Status.QUOTED, Payment.Stage.DELIVERY: Order.Status.DELIVERY_QUOTED}
 PAID_STATUS = {Payment.Stage.ITEMS: Order.Status.ITEMS_PAID, Payment.Stage.DELIVERY: Order.Status.DELIVERY_PAID}
+# Statuses in which nothing is owed either way: the only ones an account may be closed with.
+FINISHED_STATUSES = (Order.Status.DELIVERED, Order.Status.REJECTED, Order.Status.CANCELLED, Order.Status.REFUNDED)
 PAID_EVENT = {Payment.Stage.ITEMS: OrderEvent.Kind.ITEMS_PAID, Payment.Stage.DELIVERY: OrderEvent.Kind.DELIVERY_PAID}
 
 STATUS_MESSAGES = {
@@ -476,6 +487,42 @@ def mark_purchased(*, order_id: int, actor, note: str = "") -> Order:
             order, Order.Status.PURCHASED, OrderEvent.Kind.PURCHASED, actor=actor, data={"note": note} if note else {}
         )
     return order
+
+
+def anonymise_customer_orders(*, user) -> None:
+    """Strip the personal parts from a closing customer's orders, keeping amounts, payments and the log.
+
+    Refused (409 `orders_in_progress`) while an order is not finished: its parcel, payment or refund is
+    still owed and needs the address. The shipping address keeps only its country; the customer's notes
+    and the parcel photos (labels show names) are erased; each order gets an `account_closed` event.
+    Call inside the closing transaction.
+    """
+    orders = list(Order.objects.select_for_update().filter(user=user).order_by("pk"))
+    open_numbers = [order.number for order in orders if order.status not in FINISHED_STATUSES]
+    if open_numbers:
+        raise OrderConflict(
+            f"Orders in progress: {', '.join(open_numbers)}. Cancel them or wait until they are finished, "
+            "then close the account.",
+            code="orders_in_progress",
+        )
+    for order in orders:
+        order.shipping_address = {key: "" for key in order.shipping_address} | {
+            "country": order.shipping_address.get("country", "")
+        }
+        order.customer_note = ""
+        order.save(update_fields=["shipping_address", "customer_note", "updated_at"])
+        record_event(order, OrderEvent.Kind.ACCOUNT_CLOSED, actor=user)
+    OrderItem.objects.filter(order__in=orders).exclude(note="").update(note="")
+    photos = ParcelPhoto.objects.filter(parcel__order__in=orders)
+    storage = ParcelPhoto._meta.get_field("image").storage
+    names = list(photos.values_list("image", flat=True))
+    photos.delete()
+
+    def delete_files():
+        for name in names:
+            storage.delete(name)
+
+    transaction.on_commit(delete_files)
 
 
 def _refund_row(

@@ -125,7 +125,7 @@ def store_images(prepared: list[CleanImage], *, owner, title: str, stored_files:
 
 
 def delete_files(names: list[str]) -> None:
-    """Remove files written by a write that was rolled back, so no orphan stays in storage."""
+    """Remove stored files: those of a write that was rolled back (no orphan stays) or of erased data."""
     for name in names:
         if name:
             default_storage.delete(name)

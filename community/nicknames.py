@@ -50,6 +50,15 @@ def normalize_nickname(nickname: str) -> str:
     return _OUTSIDE_COMPAT_JAMO.sub(lambda run: unicodedata.normalize("NFKC", run.group()), nickname or "")
 
 
+# What a closed member's posts and comments show as author. The space keeps anyone from taking it
+# (NICKNAME_RE has none); the profile's key becomes `closed_key(user_id)`, which no nickname can match.
+CLOSED_MEMBER_NICKNAME = "탈퇴한 회원"
+
+
+def closed_key(user_id: int) -> str:
+    return f"~{user_id}"
+
+
 def nickname_key(nickname: str) -> str:
     return normalize_nickname(nickname).casefold()
 

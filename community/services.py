@@ -12,6 +12,7 @@ from bidangil.errors import DomainError, Forbidden, InvalidInput
 from . import images as uploads
 from .models import (
     POST_TYPES,
+    AvatarRequest,
     Category,
     Comment,
     CommentLike,
@@ -27,7 +28,7 @@ from .models import (
     ReviewPostPage,
     Subcategory,
 )
-from .nicknames import nickname_key, validate_nickname
+from .nicknames import CLOSED_MEMBER_NICKNAME, closed_key, nickname_key, validate_nickname
 from .regions import region_problem
 from .sanitize import clean_body, clean_text
 from .selectors import NotFound, is_moderator  # noqa: F401  (NotFound re-exported for callers)
@@ -76,6 +77,39 @@ def update_profile(*, user, nickname=None, state=None, county=None, bio=None) ->
             message = "This nickname is already taken."
             raise InvalidInput(message, code="invalid_nickname", fields={"nickname": [message]}) from None
     return profile
+
+
+def remove_member(*, user, remove_content: bool) -> None:
+    """Take a closing account out of the community; call inside the closing transaction.
+
+    The profile stays as an anonymous "deleted member" (nickname freed; bio, region and avatar erased),
+    their likes, the likes on their profile and their avatar requests go. Posts and comments stay under
+    that name, or with `remove_content` are deleted as the author would delete them (a comment others
+    replied to stays as an empty tombstone).
+    """
+    profile = CommunityProfile.objects.select_for_update().filter(user=user).first()
+    if remove_content:
+        for post in PostPage.objects.filter(author=user):
+            delete_post(actor=user, post=post)
+        # Deepest first, so a thread's tombstones are cleared as its replies go.
+        for comment_id in Comment.objects.filter(author=user).order_by("-depth", "-pk").values_list("pk", flat=True):
+            comment = Comment.objects.filter(pk=comment_id).first()  # a cleared tombstone may be gone already
+            if comment is not None:
+                delete_comment(actor=user, comment=comment)
+    for model in (PostLike, CommentLike, ProfileLike):
+        model.objects.filter(user=user).delete()
+    requests = AvatarRequest.objects.filter(user=user)
+    files = [name for name in requests.values_list("image", flat=True) if name]
+    requests.delete()
+    if profile is not None:
+        ProfileLike.objects.filter(profile=profile).delete()
+        if profile.avatar:
+            files.append(profile.avatar.name)
+        profile.nickname, profile.nickname_key = CLOSED_MEMBER_NICKNAME, closed_key(user.pk)
+        profile.bio = profile.region_state = profile.region_county = ""
+        profile.avatar = ""
+        profile.save()
+    transaction.on_commit(lambda: uploads.delete_files(sorted(set(files))))
 
 
 def require_member(user) -> CommunityProfile:

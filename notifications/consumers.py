@@ -21,7 +21,8 @@ def _is_banned(user) -> bool:
 
 
 class NotificationConsumer(AsyncJsonWebsocketConsumer):
-    """Every tab of a user joins the user's group; anonymous and banned members are closed with 4401."""
+    """Every tab of a user joins the user's group; anonymous and banned members are closed with 4401, and so
+    is every open socket of an account whose credentials are revoked (`push.close_user_sockets`)."""
 
     group = None
 
@@ -56,3 +57,6 @@ class NotificationConsumer(AsyncJsonWebsocketConsumer):
 
     async def push_message(self, event):
         await self.send_json(event["message"])
+
+    async def session_revoked(self, event):
+        await self.close(code=UNAUTHORISED)

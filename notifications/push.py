@@ -34,14 +34,23 @@ def user_group(user_id: int) -> str:
 
 def push_to_user(user_id: int, message: dict) -> None:
     """Send one message to every socket of a user (all tabs). Never raises: the inbox keeps the message."""
+    _send_to_user(user_id, {"type": "push.message", "message": message})
+
+
+def close_user_sockets(user_id: int) -> None:
+    """Close every open socket of a user (signed out everywhere, account closed). Never raises: a socket
+    that misses it still cannot reconnect, since the consumer checks the account on connect."""
+    _send_to_user(user_id, {"type": "session.revoked"})
+
+
+def _send_to_user(user_id: int, event: dict) -> None:
     layer = get_channel_layer()
     if layer is None:
         return
-    event = {"type": "push.message", "message": message}
     try:
         _group_send(layer, user_group(user_id), event)
-    except Exception:  # noqa: BLE001 - a push is best effort; the Notification row is the record
-        logger.exception("push to user %s failed", user_id)
+    except Exception:  # noqa: BLE001 - best effort; the database is the record
+        logger.exception("%s to user %s failed", event["type"], user_id)
 
 
 def _group_send(layer, group: str, event: dict) -> None:

@@ -14,6 +14,8 @@ ACCOUNT_PATHS = [
     "/api/v1/me/",
     "/api/v1/me/addresses/",
     "/api/v1/me/addresses/{id}/",
+    "/api/v1/me/export/",
+    "/api/v1/me/close/",
 ]
 
 
@@ -39,6 +41,17 @@ def test_account_endpoints_describe_their_bodies(schema):
     login = schema["paths"]["/api/v1/auth/login/"]["post"]["responses"]["200"]
     login_ref = login["content"]["application/json"]["schema"]["$ref"].rsplit("/", 1)[-1]
     assert {"user", "token", "csrfToken"} <= set(schema["components"]["schemas"][login_ref]["properties"])
+
+
+def test_export_and_close_are_described(schema):
+    export = schema["paths"]["/api/v1/me/export/"]["get"]
+    ref = export["responses"]["200"]["content"]["application/json"]["schema"]["$ref"].rsplit("/", 1)[-1]
+    parts = schema["components"]["schemas"][ref]["properties"]
+    assert {"account", "profile", "addresses", "orders", "posts", "comments", "likes", "notifications"} <= set(parts)
+    close = schema["paths"]["/api/v1/me/close/"]["post"]
+    body = close["requestBody"]["content"]["application/json"]["schema"]["$ref"].rsplit("/", 1)[-1]
+    assert schema["components"]["schemas"][body]["required"] == ["password"]
+    assert {"204", "400", "403", "409", "429"} <= set(close["responses"])
 
 
 def test_account_views_generate_without_warnings(schema):

@@ -4,6 +4,7 @@ from decimal import Decimal
 from pathlib import Path
 
 import environ
+from django.core.exceptions import ImproperlyConfigured
 
 BASE_DIR = Path(__file__).resolve().parents[2]
 VAR_DIR = BASE_DIR / "var"
@@ -214,6 +215,11 @@ MAX_IMAGE_UPLOAD_BYTES = env.int("MAX_IMAGE_UPLOAD_BYTES", default=10 * 1024 * 1
 # Community: posts of members with fewer approved posts than this go through the Wagtail workflow.
 COMMUNITY_MODERATE_NEW_MEMBERS = env.bool("COMMUNITY_MODERATE_NEW_MEMBERS", default=False)
 COMMUNITY_NEW_MEMBER_POSTS = env.int("COMMUNITY_NEW_MEMBER_POSTS", default=1)
+# What closing an account does to the member's posts and comments (docs/privacy.md): "anonymise" keeps
+# them under "탈퇴한 회원" so threads stay whole, "remove" deletes them.
+COMMUNITY_CLOSED_MEMBER_CONTENT = env("COMMUNITY_CLOSED_MEMBER_CONTENT", default="anonymise")
+if COMMUNITY_CLOSED_MEMBER_CONTENT not in ("anonymise", "remove"):
+    raise ImproperlyConfigured('COMMUNITY_CLOSED_MEMBER_CONTENT must be "anonymise" or "remove".')
 
 # --- Email ------------------------------------------------------------------
 # Default: each email is written as a file under var/mail/ (read the verification code there).

@@ -10,7 +10,7 @@ from rest_framework.authtoken.models import Token
 from notifications.push import push_to_user
 from tests.accounts.factories import UserFactory
 
-from .wsutil import communicator, session_cookie
+from .wsutil import accepted_then_closed, communicator, session_cookie
 
 pytestmark = pytest.mark.django_db
 
@@ -52,15 +52,6 @@ def test_token_query_parameter_authenticates(user):
         await ws.disconnect()
 
     run(body)
-
-
-async def accepted_then_closed(ws) -> int:
-    """The handshake completes (daphne turns a close before accept() into HTTP 403), then the close code."""
-    connected, _ = await ws.connect()
-    assert connected
-    message = await ws.receive_output(timeout=2)
-    assert message["type"] == "websocket.close"
-    return message["code"]
 
 
 @pytest.mark.parametrize("token", [None, "not-a-token", "x" * 500])

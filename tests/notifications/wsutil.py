@@ -24,3 +24,12 @@ def communicator(*, session=None, token=None, origin=ORIGIN, path="/ws/notificat
     if token is not None:
         path = f"{path}?token={token}"
     return WebsocketCommunicator(application, path, headers=headers)
+
+
+async def accepted_then_closed(ws) -> int:
+    """The handshake completes (daphne turns a close before accept() into HTTP 403), then the close code."""
+    connected, _ = await ws.connect()
+    assert connected
+    message = await ws.receive_output(timeout=2)
+    assert message["type"] == "websocket.close"
+    return message["code"]

@@ -20,7 +20,7 @@ def move_to_private_storage(apps, schema_editor):
 
 class Migration(migrations.Migration):
     dependencies = [
-        ("commerce", "0004_product_lookup"),
+        ("commerce", "0005_orderevent_kind_refund_issued"),
     ]
 
     operations = [

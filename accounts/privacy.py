@@ -1,0 +1,158 @@
+"""A member's privacy rights (PIPA, GDPR): download everything stored about them, and close the account.
+
+What each does and keeps, and why, is in docs/privacy.md.
+"""
+
+from django.conf import settings
+from django.contrib.auth import logout
+from django.db import transaction
+from django.utils import timezone
+
+from bidangil.absolute import absolute_url
+from bidangil.errors import DomainError, Forbidden, InvalidInput
+from commerce.api.serializers import OrderDetailSerializer
+from commerce.models import ProductLookup
+from commerce.services import anonymise_customer_orders
+from community.api.serializers import post_payload
+from community.services import remove_member
+from notifications.models import Notification
+
+from . import selectors
+from .models import Address, EmailCode, User
+from .serializers import AddressSerializer
+from .services import revoke_credentials
+
+# Addresses under the reserved .invalid top-level domain can never receive mail (RFC 2606).
+CLOSED_EMAIL_DOMAIN = "closed.invalid"
+
+
+def _profile(profile, request) -> dict | None:
+    if profile is None:
+        return None
+    return {
+        "nickname": profile.nickname,
+        "state": profile.region_state,
+        "county": profile.region_county,
+        "bio": profile.bio,
+        "avatar": absolute_url(profile.avatar.url, request) if profile.avatar else None,
+        "is_banned": profile.is_banned,
+        "created_at": profile.created_at,
+    }
+
+
+def build_export(*, request, user: User) -> dict:
+    """Everything stored about the member, as one JSON document (shape: serializers.MemberExportOutput)."""
+    data = selectors.member_export(user=user)
+    account = data.user
+    context = {"request": request}
+    return {
+        "exported_at": timezone.now(),
+        "account": {
+            "id": account.pk,
+            "email": account.email,
+            "first_name": account.first_name,
+            "last_name": account.last_name,
+            "phone": account.phone,
+            "notify_by_email": account.notify_by_email,
+            "notify_by_sms": account.notify_by_sms,
+            "email_verified_at": account.email_verified_at,
+            "date_joined": account.date_joined,
+            "last_login": account.last_login,
+        },
+        "profile": _profile(getattr(account, "profile", None), request),
+        "addresses": AddressSerializer(data.addresses, many=True, context=context).data,
+        "orders": OrderDetailSerializer(data.orders, many=True, context=context).data,
+        "product_lookups": [
+            {
+                "url": lookup.url,
+                "status": lookup.status,
+                "name": lookup.name,
+                "price_krw": lookup.price_krw,
+                "created_at": lookup.created_at,
+            }
+            for lookup in data.product_lookups
+        ],
+        "posts": [post_payload(request, post, detail=True) for post in data.posts],
+        "comments": [
+            {
+                "id": comment.pk,
+                "post": comment.post.slug,
+                "post_title": comment.post.title,
+                "parent": comment.parent_id,
+                "body": comment.body,
+                "deleted": comment.is_deleted,
+                "is_hidden": comment.is_hidden,
+                "created_at": comment.created_at,
+                "edited_at": comment.edited_at,
+            }
+            for comment in data.comments
+        ],
+        "likes": {
+            "posts": [{"post": like.post.slug, "created_at": like.created_at} for like in data.post_likes],
+            "comments": [
+                {"comment": like.comment_id, "post": like.comment.post.slug, "created_at": like.created_at}
+                for like in data.comment_likes
+            ],
+            "profiles": [
+                {"nickname": like.profile.nickname, "created_at": like.created_at} for like in data.profile_likes
+            ],
+        },
+        "reports": [
+            {
+                "post": report.post.slug if report.post_id else None,
+                "comment": report.comment_id,
+                "reason": report.reason,
+                "status": report.status,
+                "created_at": report.created_at,
+            }
+            for report in data.reports
+        ],
+        "avatar_requests": [
+            {
+                "species": avatar.species,
+                "answers": avatar.answers,
+                "status": avatar.status,
+                "created_at": avatar.created_at,
+                "finished_at": avatar.finished_at,
+            }
+            for avatar in data.avatar_requests
+        ],
+        "notifications": [
+            {**notification.as_message(), "read_at": notification.read_at} for notification in data.notifications
+        ],
+    }
+
+
+def close_account(*, request, user: User, password: str) -> None:
+    """Close the member's account for good, in one transaction (docs/privacy.md).
+
+    The current password is required. Refused while an order is in progress (409 `orders_in_progress`) and
+    for staff accounts (403). Personal data is erased: the user row stays, anonymised and unable to sign
+    in, because orders and payments are kept for accounting; the community keeps or removes the
+    member's posts and comments per COMMUNITY_CLOSED_MEMBER_CONTENT. Every session, token and socket ends.
+    """
+    if not user.check_password(password):
+        message = "The current password is incorrect."
+        raise InvalidInput(message, code="invalid_password", fields={"password": [message]})
+    if user.is_staff or user.is_superuser:
+        raise Forbidden("Staff accounts are closed by an administrator.", code="staff_account")
+    with transaction.atomic():
+        locked = User.objects.select_for_update().get(pk=user.pk)
+        if locked.closed_at is not None:
+            raise DomainError("This account is already closed.", code="account_closed")
+        anonymise_customer_orders(user=locked)
+        remove_member(user=locked, remove_content=settings.COMMUNITY_CLOSED_MEMBER_CONTENT == "remove")
+        Address.objects.filter(user=locked).delete()
+        ProductLookup.objects.filter(user=locked).delete()
+        Notification.objects.filter(user=locked).delete()
+        EmailCode.objects.filter(email__iexact=locked.email).delete()
+        revoke_credentials(locked)
+        locked.email = f"closed-{locked.pk}@{CLOSED_EMAIL_DOMAIN}"
+        locked.first_name = locked.last_name = locked.phone = ""
+        locked.notify_by_email = locked.notify_by_sms = False
+        locked.is_active = False
+        locked.last_login = None
+        locked.closed_at = timezone.now()
+        locked.set_unusable_password()
+        locked.save()
+    logout(request)  # the caller's own session cookie is cleared too
