@@ -3,6 +3,7 @@
 import os
 import subprocess
 import sys
+import tempfile
 from pathlib import Path
 
 import pytest
@@ -45,13 +46,16 @@ def start_worker(*args: str, redis_url: str = "", **env) -> subprocess.Popen:
         ),
         **env,
     }
-    return subprocess.Popen(
+    log = tempfile.TemporaryFile()  # not a pipe: a worker logging thousands of jobs would block on a full one
+    process = subprocess.Popen(
         [sys.executable, str(ROOT / "manage.py"), "run_huey", "--no-periodic", *(args or ("--workers", "1"))],
         env=environment,
-        stdout=subprocess.PIPE,
+        stdout=log,
         stderr=subprocess.STDOUT,
         cwd=ROOT,
     )
+    process.log = log
+    return process
 
 
 def stop_worker(process: subprocess.Popen) -> str:
@@ -59,8 +63,11 @@ def stop_worker(process: subprocess.Popen) -> str:
     if process.poll() is None:
         process.terminate()
     try:
-        output = process.communicate(timeout=10)[0]
+        process.wait(timeout=10)
     except subprocess.TimeoutExpired:
         process.kill()
-        output = process.communicate()[0]
+        process.wait()
+    process.log.seek(0)
+    output = process.log.read()
+    process.log.close()
     return output.decode(errors="replace")[-3000:]

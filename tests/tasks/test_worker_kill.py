@@ -81,6 +81,11 @@ def wait_for(condition, *, timeout: float, what: str, every: float = 0.1):
         time.sleep(every)
 
 
+def wait_for_a_quarter():
+    wait_for(lambda: sent_count() > 0, timeout=120, what="the worker to start")  # slow on a busy machine
+    wait_for(lambda: sent_count() >= JOBS // 4, timeout=60, what="a quarter of the emails")
+
+
 def finish_with_sweeps(huey, *, timeout: float = 90):
     """Let the worker drain the queue, then sweep (as the periodic job does) until nothing is pending."""
 
@@ -106,7 +111,7 @@ def test_a_worker_killed_mid_way_loses_nothing_and_sends_nothing_twice(queued_jo
     ids = enqueue_notifications()
     worker = start_worker("--workers", "4", "--worker-type", "thread", **WORKER_ENV)
     try:
-        wait_for(lambda: sent_count() >= JOBS // 4, timeout=90, what="a quarter of the emails")
+        wait_for_a_quarter()
         os.kill(worker.pid, signal.SIGKILL)
         worker.wait(timeout=10)
         assert sent_count() < JOBS, "the worker finished before it was killed"
@@ -146,17 +151,16 @@ def start_redis(port: int) -> subprocess.Popen:
 def test_a_redis_restart_loses_the_queue_but_no_job_and_repeats_no_effect(
     queued_jobs,  # noqa: F811
     sent_mail,
-    monkeypatch,
 ):
     port = free_port()
     redis = start_redis(port)
     url = f"redis://127.0.0.1:{port}/0"
-    monkeypatch.setattr(queued_jobs, "storage", RedisStorage(queued_jobs.name, url=url))
+    shared_storage, queued_jobs.storage = queued_jobs.storage, RedisStorage(queued_jobs.name, url=url)
     worker = None
     try:
         ids = enqueue_notifications()
         worker = start_worker("--workers", "4", "--worker-type", "thread", redis_url=url, **WORKER_ENV)
-        wait_for(lambda: sent_count() >= JOBS // 4, timeout=90, what="a quarter of the emails")
+        wait_for_a_quarter()
         redis.kill()
         redis.wait(timeout=10)
         redis = start_redis(port)
@@ -165,6 +169,7 @@ def test_a_redis_restart_loses_the_queue_but_no_job_and_repeats_no_effect(
         finish_with_sweeps(queued_jobs)
         assert worker.poll() is None, "the worker died with the Redis server"
     finally:
+        queued_jobs.storage = shared_storage
         if worker:
             print(stop_worker(worker))
         redis.kill()
@@ -179,7 +184,7 @@ def test_a_periodic_job_killed_holding_its_lease_does_not_block_the_next_run(
 ):
     settings.JOB_CLAIM_SECONDS = CLAIM_SECONDS
     shipment = ShipmentFactory()
-    fake_fedex.delay_next(60)  # the poll hangs on the carrier while holding its lease
+    fake_fedex.delay_next(20)  # the poll hangs on the carrier while holding its lease
     worker = start_worker(
         JOB_CLAIM_SECONDS=str(CLAIM_SECONDS),
         CARRIER_BACKEND="fedex",
