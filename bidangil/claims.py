@@ -49,4 +49,3 @@ def stalled(pending: QuerySet, *, created_before, created_field: str = "created_
     now = timezone.now()
     free = Q(**{f"{prefix}claimed_until__isnull": True}) | Q(**{f"{prefix}claimed_until__lte": now})
     return pending.filter(free, **{f"{created_field}__lt": created_before})
-

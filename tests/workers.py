@@ -46,7 +46,8 @@ def start_worker(*args: str, redis_url: str = "", **env) -> subprocess.Popen:
         ),
         **env,
     }
-    log = tempfile.TemporaryFile()  # not a pipe: a worker logging thousands of jobs would block on a full one
+    # A file, not a pipe: a worker logging thousands of jobs would block on a full pipe. Closed by stop_worker.
+    log = tempfile.TemporaryFile()  # noqa: SIM115
     process = subprocess.Popen(
         [sys.executable, str(ROOT / "manage.py"), "run_huey", "--no-periodic", *(args or ("--workers", "1"))],
         env=environment,

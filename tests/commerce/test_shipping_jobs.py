@@ -8,8 +8,8 @@ from io import StringIO
 import pytest
 from django.core.management import call_command
 from django.core.management.base import CommandError
-from huey.contrib.djhuey import HUEY
 from django.utils import timezone
+from huey.contrib.djhuey import HUEY
 from huey.exceptions import TaskException
 
 from commerce.models import Order, ShipmentEvent
@@ -67,7 +67,7 @@ def test_periodic_job_polls_every_shipped_order(fake_fedex):
 def test_two_polls_never_overlap(fake_fedex):
     ShipmentFactory()
     now = timezone.now()
-    JobLease.objects.create(name=tracking.LEASE, token="another", acquired_at=now, expires_at=now + timedelta(minutes=1))
+    JobLease.objects.create(name=tracking.LEASE, token="live", acquired_at=now, expires_at=now + timedelta(minutes=1))
     tracking.poll_tracking()
     assert fake_fedex.track_calls == 0 and not ShipmentEvent.objects.exists()
     with pytest.raises(CommandError, match="already running"):

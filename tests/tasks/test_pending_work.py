@@ -89,9 +89,9 @@ class FailingEmailBackend:
 
 def test_a_failed_send_is_not_marked_sent_and_the_claim_is_given_back(user):
     notification = pending_notification(user)
-    with override_settings(EMAIL_BACKEND="tests.tasks.test_pending_work.FailingEmailBackend"):
-        with pytest.raises(ConnectionError):
-            send_notification.call_local(notification.pk)
+    failing = override_settings(EMAIL_BACKEND="tests.tasks.test_pending_work.FailingEmailBackend")
+    with failing, pytest.raises(ConnectionError):
+        send_notification.call_local(notification.pk)
     notification.refresh_from_db()
     assert (notification.emailed_at, notification.claimed_until, notification.delivery) == (None, None, "pending")
 
@@ -113,9 +113,9 @@ class TakenOverEmailBackend:
 
 def test_a_run_whose_claim_was_taken_over_records_nothing(user):
     notification = pending_notification(user)
-    with override_settings(EMAIL_BACKEND="tests.tasks.test_pending_work.TakenOverEmailBackend"):
-        with pytest.raises(claims.ClaimLost):
-            delivery.deliver(notification.pk)
+    taken_over = override_settings(EMAIL_BACKEND="tests.tasks.test_pending_work.TakenOverEmailBackend")
+    with taken_over, pytest.raises(claims.ClaimLost):
+        delivery.deliver(notification.pk)
     notification.refresh_from_db()
     assert (notification.emailed_at, notification.delivery) == (None, "pending")
 
@@ -175,9 +175,7 @@ def test_a_lost_avatar_job_runs_again_and_one_out_of_attempts_fails(user, django
 def test_the_periodic_sweep_runs_under_its_lease(user):
     from tasks.models import JobLease
 
-    JobLease.objects.create(
-        name="sweeps.pending-work", token="live", acquired_at=timezone.now(), expires_at=later()
-    )
+    JobLease.objects.create(name="sweeps.pending-work", token="live", acquired_at=timezone.now(), expires_at=later())
     assert sweep_pending_work.call_local() is None  # another run holds it
     JobLease.objects.all().delete()
     assert sweep_pending_work.call_local() == {"notifications": 0, "product_lookups": 0, "item_names": 0, "avatars": 0}

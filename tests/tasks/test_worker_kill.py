@@ -14,7 +14,6 @@ import subprocess
 import time
 
 import pytest
-from django.conf import settings
 from django.db import connection
 from huey.storage import RedisStorage
 
