@@ -96,6 +96,10 @@ class OrderItem(models.Model):
     note = models.CharField(max_length=500, blank=True)
     name = models.CharField(max_length=200, blank=True)
     name_status = models.CharField(max_length=10, choices=NameStatus.choices, default=NameStatus.PENDING)
+    # The name look-up job's claim on this item (bidangil.claims).
+    name_claim_token = models.CharField(max_length=32, blank=True, editable=False)
+    name_claimed_until = models.DateTimeField(null=True, blank=True, editable=False)
+    name_attempts = models.PositiveSmallIntegerField(default=0, editable=False)
     unit_price_krw = models.PositiveBigIntegerField(null=True, blank=True)
     restricted = models.BooleanField(default=False)
     restricted_reason = models.CharField(max_length=200, blank=True)

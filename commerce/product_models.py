@@ -20,6 +20,10 @@ class ProductLookup(models.Model):
     price_krw = models.PositiveBigIntegerField(null=True, blank=True)
     image = models.URLField(max_length=2000, blank=True)
     error = models.CharField(max_length=200, blank=True)
+    # The look-up job's claim (bidangil.claims).
+    claim_token = models.CharField(max_length=32, blank=True, editable=False)
+    claimed_until = models.DateTimeField(null=True, blank=True, editable=False)
+    attempts = models.PositiveSmallIntegerField(default=0, editable=False)
     created_at = models.DateTimeField(auto_now_add=True)
     finished_at = models.DateTimeField(null=True, blank=True)
 

@@ -10,13 +10,16 @@ import json
 import logging
 import re
 from dataclasses import asdict, dataclass
+from datetime import timedelta
 from urllib.parse import parse_qsl, urlencode, urljoin, urlsplit, urlunsplit
 
 from bs4 import BeautifulSoup
+from django.conf import settings
 from django.core.cache import cache
 from django.db import transaction
 from django.utils import timezone
 
+from bidangil import claims
 from bidangil.errors import InvalidInput
 from integrations import fetch
 from integrations.ai import AIError
@@ -28,6 +31,8 @@ from .product_models import ProductLookup
 logger = logging.getLogger(__name__)
 
 CACHE_SECONDS = 24 * 60 * 60
+# Runs of one look-up (Huey's retries, then the sweep's) before it is failed.
+MAX_ATTEMPTS = 4
 MAX_NAME = 200
 TRACKING_PARAMS = re.compile(
     r"^(utm_.*|fbclid|gclid|dclid|msclkid|igshid|mc_.*|ref|ref_src|src|spm|trcid|traceid|"
@@ -278,42 +283,82 @@ def _finish(lookup_id: int, info: ProductInfo) -> None:
 
 def run_lookup(lookup_id: int, *, final_attempt: bool = True) -> None:
     """Job body for POST /product-info/: safe to repeat; never leaves a lookup pending after the final attempt."""
-    product = ProductLookup.objects.filter(pk=lookup_id, status=ProductLookup.Status.PENDING).first()
-    if product is None:
+    pending = ProductLookup.objects.filter(pk=lookup_id, status=ProductLookup.Status.PENDING)
+    token = claims.take(pending, seconds=settings.JOB_CLAIM_SECONDS)
+    if token is None:
         return
+    mine = claims.held(pending, token)
+    product = mine.get()
     try:
         info = lookup(product.url)
     except LookupFailed as exc:
-        if exc.retryable and not final_attempt:
+        if exc.retryable and not final_attempt and product.attempts < MAX_ATTEMPTS:
+            claims.release(mine, token)
             raise
-        ProductLookup.objects.filter(pk=lookup_id, status=ProductLookup.Status.PENDING).update(
-            status=ProductLookup.Status.FAILED, error=str(exc)[:200], finished_at=timezone.now()
-        )
+        mine.update(status=ProductLookup.Status.FAILED, error=str(exc)[:200], finished_at=timezone.now())
         return
+    except Exception:
+        claims.release(mine, token)
+        raise
     _finish(lookup_id, info)
 
 
 def fill_order_item_names(order_id: int, *, final_attempt: bool = True) -> None:
     """Fill in OrderItem.name for an order's pending items (name_status pending -> ready/failed).
 
-    Each write is a narrow conditional UPDATE of name/name_status only, so it never races the
-    order's own transitions. Retryable failures re-raise (after the other items are done) for the job to retry.
+    Each item is claimed, then written with a narrow conditional UPDATE of its name fields only, so it
+    never races the order's own transitions. Retryable failures re-raise (after the other items are done)
+    for the job to retry.
     """
     retry = None
     items = OrderItem.objects.filter(order_id=order_id, name_status=OrderItem.NameStatus.PENDING).only("pk", "url")
     for item in items:
         pending = OrderItem.objects.filter(pk=item.pk, name_status=OrderItem.NameStatus.PENDING)
+        token = claims.take(pending, seconds=settings.JOB_CLAIM_SECONDS, prefix="name_")
+        if token is None:
+            continue
+        mine = claims.held(pending, token, prefix="name_")
         try:
             info = lookup(item.url)
         except LookupFailed as exc:
-            if exc.retryable and not final_attempt:
+            if exc.retryable and not final_attempt and mine.filter(name_attempts__lt=MAX_ATTEMPTS).exists():
+                claims.release(mine, token, prefix="name_")
                 retry = exc
                 continue
-            pending.update(name_status=OrderItem.NameStatus.FAILED)
+            mine.update(name_status=OrderItem.NameStatus.FAILED)
             continue
-        pending.update(name=info.name[:MAX_NAME], name_status=OrderItem.NameStatus.READY)
+        except Exception:
+            claims.release(mine, token, prefix="name_")
+            raise
+        mine.update(name=info.name[:MAX_NAME], name_status=OrderItem.NameStatus.READY)
     if retry is not None:
         raise retry
+
+
+def stalled_lookup_ids(now=None) -> list[int]:
+    """Pending look-ups whose job died or was lost: fail those out of attempts, return the others."""
+    now = now or timezone.now()
+    stalled = claims.stalled(
+        ProductLookup.objects.filter(status=ProductLookup.Status.PENDING),
+        created_before=now - timedelta(seconds=settings.JOB_CLAIM_SECONDS),
+    )
+    stalled.filter(attempts__gte=MAX_ATTEMPTS).update(
+        status=ProductLookup.Status.FAILED, error="The page could not be read; try again.", finished_at=now
+    )
+    return list(stalled.values_list("pk", flat=True))
+
+
+def stalled_item_order_ids(now=None) -> list[int]:
+    """Orders with item names still pending after their job died or was lost (items out of attempts fail)."""
+    now = now or timezone.now()
+    stalled = claims.stalled(
+        OrderItem.objects.filter(name_status=OrderItem.NameStatus.PENDING),
+        created_before=now - timedelta(seconds=settings.JOB_CLAIM_SECONDS),
+        created_field="order__created_at",
+        prefix="name_",
+    )
+    stalled.filter(name_attempts__gte=MAX_ATTEMPTS).update(name_status=OrderItem.NameStatus.FAILED)
+    return sorted(set(stalled.values_list("order_id", flat=True)))
 
 
 def lookup_for(user, lookup_id: int) -> ProductLookup | None:

@@ -16,6 +16,9 @@ class AvatarRequest(models.Model):
     species = models.CharField(max_length=20)
     answers = models.JSONField(help_text="Four answer indexes 0-3, one per quiz question.")
     status = models.CharField(max_length=10, choices=Status.choices, default=Status.PENDING)
+    # The generation job's claim (bidangil.claims).
+    claim_token = models.CharField(max_length=32, blank=True, editable=False)
+    claimed_until = models.DateTimeField(null=True, blank=True, editable=False)
     attempts = models.PositiveSmallIntegerField(default=0)
     image = models.CharField(max_length=200, blank=True, help_text="Storage name of the generated image.")
     failure_reason = models.CharField(max_length=200, blank=True)

@@ -16,6 +16,7 @@ from django.db import transaction
 from django.utils import timezone
 from PIL import Image, UnidentifiedImageError
 
+from bidangil import claims
 from bidangil.absolute import absolute_url
 from bidangil.errors import DomainError, InvalidInput, RateLimited
 from integrations.ai import AIError
@@ -95,6 +96,8 @@ QUESTIONS = [
 SPECIES_KEYS = [key for key, _, _ in SPECIES]
 MAX_PER_DAY = 3
 STUCK_AFTER = timedelta(minutes=15)
+# Runs of one request (Huey's retries, then the sweep's) before it fails.
+MAX_ATTEMPTS = 4
 MAX_IMAGE_SIDE = 4096
 IMAGE_FORMATS = {"PNG": "png", "JPEG": "jpg", "WEBP": "webp"}
 
@@ -183,23 +186,28 @@ def checked_image(data: bytes) -> str:
 def generate(request_id: int, *, final_attempt: bool = True) -> AvatarRequest | None:
     """Draw the avatar of a pending request, store it and set it on the profile; push avatar.ready.
 
-    Safe to run twice (returns early unless the request is pending). A retryable provider error is
-    re-raised for the job to retry unless this is the final attempt; otherwise the request fails
+    Safe to run twice (returns early unless the request is pending and unclaimed). A retryable provider
+    error is re-raised for the job to retry unless this is the final attempt; otherwise the request fails
     cleanly and avatar.failed is pushed.
     """
-    claimed = AvatarRequest.objects.filter(pk=request_id, status=AvatarRequest.Status.PENDING)
-    avatar_request = claimed.first()
-    if avatar_request is None:
+    pending = AvatarRequest.objects.filter(pk=request_id, status=AvatarRequest.Status.PENDING)
+    token = claims.take(pending, seconds=settings.JOB_CLAIM_SECONDS)
+    if token is None:
         return None
-    claimed.update(attempts=avatar_request.attempts + 1)
+    mine = claims.held(pending, token)
+    avatar_request = mine.get()
     try:
         data = get_backend("ai").generate_image(prompt=build_prompt(avatar_request.species, avatar_request.answers))
         extension = checked_image(data)
     except AIError as exc:
-        if exc.retryable and not final_attempt:
+        if exc.retryable and not final_attempt and avatar_request.attempts < MAX_ATTEMPTS:
             logger.warning("avatar %s: %s (will retry)", request_id, exc)
+            claims.release(mine, token)
             raise
         return fail(request_id, str(exc))
+    except Exception:
+        claims.release(mine, token)
+        raise
     name = default_storage.save(f"profiles/{uuid.uuid4().hex}.{extension}", ContentFile(data))
     with transaction.atomic():
         locked = AvatarRequest.objects.select_for_update().filter(pk=request_id).first()
@@ -234,6 +242,19 @@ def fail_stuck_requests(now=None) -> int:
     cutoff = (now or timezone.now()) - STUCK_AFTER
     stuck = AvatarRequest.objects.filter(status=AvatarRequest.Status.PENDING, created_at__lt=cutoff)
     return sum(1 for pk in stuck.values_list("pk", flat=True) if fail(pk, "The avatar took too long; try again."))
+
+
+def stalled_request_ids(now=None) -> list[int]:
+    """Fail requests stuck too long or out of attempts; return the pending ones whose job died, to run again."""
+    now = now or timezone.now()
+    fail_stuck_requests(now)
+    stalled = claims.stalled(
+        AvatarRequest.objects.filter(status=AvatarRequest.Status.PENDING),
+        created_before=now - timedelta(seconds=settings.JOB_CLAIM_SECONDS),
+    )
+    for pk in stalled.filter(attempts__gte=MAX_ATTEMPTS).values_list("pk", flat=True):
+        fail(pk, "The avatar could not be drawn; try again.")
+    return list(stalled.values_list("pk", flat=True))
 
 
 def latest(user) -> dict:

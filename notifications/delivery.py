@@ -1,18 +1,23 @@
 """Email and SMS fan-out of stored notifications, honouring the user's preferences.
 
-Each channel is claimed with a conditional UPDATE before sending, so a job that runs twice
-(a worker killed after sending, a retry) never sends the same message twice.
+`notify(..., email=True)` leaves the notification `delivery=pending`; the job claims it (bidangil.claims),
+sends each channel and marks it sent only after the provider took it, in the transaction that checks the
+claim is still held. A worker killed mid-send leaves a claim that expires; the sweep enqueues the job again,
+and channels already marked sent are not sent twice.
 """
 
 import contextlib
 import logging
+from datetime import timedelta
 
 from django.conf import settings
 from django.core.mail import EmailMultiAlternatives
+from django.db import transaction
 from django.template import TemplateDoesNotExist
 from django.template.loader import render_to_string
 from django.utils import timezone
 
+from bidangil import claims
 from integrations.backends import get_backend
 
 from .models import Notification
@@ -20,31 +25,46 @@ from .services import ORDER_TYPES
 
 logger = logging.getLogger(__name__)
 
+# A provider failing this many runs in a row (Huey's retries and the sweep's) ends with delivery=failed.
+MAX_ATTEMPTS = 6
+SWEEP_BATCH = 5000
+
 
 def deliver(notification_id: int) -> dict:
-    """Send a notification by email and/or SMS as the user opted in; returns which channels were used."""
-    return {"email": send_email_for(notification_id), "sms": send_sms_for(notification_id)}
+    """Send a pending notification by email and/or SMS as the user opted in; returns which channels were sent."""
+    pending = Notification.objects.filter(pk=notification_id, delivery=Notification.Delivery.PENDING)
+    token = claims.take(pending, seconds=settings.JOB_CLAIM_SECONDS)
+    if token is None:
+        return {"email": False, "sms": False}  # sent already, or another run holds it
+    mine = claims.held(Notification.objects.filter(pk=notification_id), token)
+    notification = Notification.objects.select_related("user").get(pk=notification_id)
+    try:
+        sent = {"email": _send_email(notification, mine), "sms": _send_sms(notification, mine)}
+    except Exception:
+        claims.release(mine, token)
+        raise
+    mine.update(delivery=Notification.Delivery.DONE, claim_token="", claimed_until=None)
+    return sent
 
 
-def _claim(notification_id: int, field: str) -> bool:
-    return bool(
-        Notification.objects.filter(pk=notification_id, **{f"{field}__isnull": True}).update(**{field: timezone.now()})
-    )
+def _mark_sent(mine, field: str, send) -> None:
+    """Send, then mark the channel sent while still holding the claim, in one transaction.
+
+    A backend that writes to the database (an outbox) commits with the mark or not at all; for SMTP and
+    SMS the only repeat left is a worker killed between the provider's answer and this commit.
+    """
+    with transaction.atomic():
+        send()
+        if not mine.filter(**{f"{field}__isnull": True}).update(**{field: timezone.now()}):
+            raise claims.ClaimLost(f"notification {field}: the claim expired and was taken over")
 
 
-def _release(notification_id: int, field: str) -> None:
-    """Give the claim back when sending failed, so the job's retry can send it."""
-    Notification.objects.filter(pk=notification_id).update(**{field: None})
-
-
-def send_email_for(notification_id: int) -> bool:
-    notification = Notification.objects.select_related("user").filter(pk=notification_id).first()
-    if notification is None or not notification.user.notify_by_email or not notification.user.email:
-        return False
-    if not _claim(notification_id, "emailed_at"):
+def _send_email(notification: Notification, mine) -> bool:
+    user = notification.user
+    if notification.emailed_at or not user.notify_by_email or not user.email:
         return False
     context = {
-        "user": notification.user,
+        "user": user,
         "notification": notification,
         "payload": notification.payload,
         "site_url": settings.SITE_URL,
@@ -58,15 +78,24 @@ def send_email_for(notification_id: int) -> bool:
         base = "notifications/email/generic"
         subject = render_to_string(f"{base}_subject.txt", context).strip()
         text = render_to_string(f"{base}.txt", context)
-    message = EmailMultiAlternatives(subject, text, settings.DEFAULT_FROM_EMAIL, [notification.user.email])
+    message = EmailMultiAlternatives(subject, text, settings.DEFAULT_FROM_EMAIL, [user.email])
     with contextlib.suppress(TemplateDoesNotExist):
         message.attach_alternative(render_to_string(f"{base}.html", context), "text/html")
-    try:
-        message.send()
-    except Exception:
-        _release(notification_id, "emailed_at")
-        raise
+    _mark_sent(mine, "emailed_at", message.send)
     return True
+
+
+def stalled_ids(now=None) -> list[int]:
+    """Pending notifications whose job died or was lost: give up on those out of attempts, return the others."""
+    now = now or timezone.now()
+    stalled = claims.stalled(
+        Notification.objects.filter(delivery=Notification.Delivery.PENDING),
+        created_before=now - timedelta(seconds=settings.JOB_CLAIM_SECONDS),
+    )
+    given_up = stalled.filter(attempts__gte=MAX_ATTEMPTS).update(delivery=Notification.Delivery.FAILED)
+    if given_up:
+        logger.warning("%d notifications not sent after %d attempts", given_up, MAX_ATTEMPTS)
+    return list(stalled.order_by("pk").values_list("pk", flat=True)[:SWEEP_BATCH])
 
 
 def sms_text(notification: Notification) -> str:
@@ -82,19 +111,10 @@ def sms_text(notification: Notification) -> str:
     return f"Bidangil: {text}"[:300]
 
 
-def send_sms_for(notification_id: int) -> bool:
+def _send_sms(notification: Notification, mine) -> bool:
     """Order steps only, and only to members with a phone number who opted in to text messages."""
-    notification = Notification.objects.select_related("user").filter(pk=notification_id).first()
-    if notification is None or notification.type not in ORDER_TYPES:
-        return False
     user = notification.user
-    if not user.notify_by_sms or not user.phone:
+    if notification.texted_at or notification.type not in ORDER_TYPES or not user.notify_by_sms or not user.phone:
         return False
-    if not _claim(notification_id, "texted_at"):
-        return False
-    try:
-        get_backend("sms").send(user.phone, sms_text(notification))
-    except Exception:
-        _release(notification_id, "texted_at")
-        raise
+    _mark_sent(mine, "texted_at", lambda: get_backend("sms").send(user.phone, sms_text(notification)))
     return True

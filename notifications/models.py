@@ -5,18 +5,32 @@ from django.db import models
 class Notification(models.Model):
     """Every message pushed to a user is stored, so nothing is lost while the socket is closed."""
 
+    class Delivery(models.TextChoices):
+        NONE = "none", "Inbox only"
+        PENDING = "pending", "Email / SMS to send"
+        DONE = "done", "Sent"
+        FAILED = "failed", "Gave up"
+
     user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="notifications")
     type = models.CharField(max_length=40)
     payload = models.JSONField(default=dict)
     created_at = models.DateTimeField(auto_now_add=True)
     read_at = models.DateTimeField(null=True, blank=True)
-    # Set when the email / text message job claims the notification, so a repeated job sends nothing twice.
+    # Email / SMS fan-out: pending until the job has sent every channel (bidangil.claims).
+    delivery = models.CharField(max_length=10, choices=Delivery.choices, default=Delivery.NONE)
+    claim_token = models.CharField(max_length=32, blank=True, editable=False)
+    claimed_until = models.DateTimeField(null=True, blank=True, editable=False)
+    attempts = models.PositiveSmallIntegerField(default=0, editable=False)
+    # Set once the email / text message was handed to the provider, so a repeated job sends nothing twice.
     emailed_at = models.DateTimeField(null=True, blank=True)
     texted_at = models.DateTimeField(null=True, blank=True)
 
     class Meta:
         ordering = ["-created_at", "-pk"]
-        indexes = [models.Index(fields=["user", "read_at", "-created_at"])]
+        indexes = [
+            models.Index(fields=["user", "read_at", "-created_at"]),
+            models.Index(fields=["delivery", "created_at"]),
+        ]
 
     def __str__(self):
         return f"{self.type} for {self.user_id}"

@@ -20,7 +20,8 @@ def notify(user_id: int, type: str, payload: dict, *, email: bool = False) -> No
     With `email=True` a Huey job also sends it by email (and by SMS for order steps) per the user's preferences.
     Safe to call inside or outside a transaction; nothing is pushed if the surrounding transaction rolls back.
     """
-    notification = Notification.objects.create(user_id=user_id, type=type, payload=payload)
+    delivery = Notification.Delivery.PENDING if email else Notification.Delivery.NONE
+    notification = Notification.objects.create(user_id=user_id, type=type, payload=payload, delivery=delivery)
     message = notification.as_message()
     transaction.on_commit(lambda: push_to_user(user_id, message))
     if email:

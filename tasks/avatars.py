@@ -1,5 +1,4 @@
-from huey import crontab
-from huey.contrib.djhuey import db_periodic_task, db_task
+from huey.contrib.djhuey import db_task
 
 from community import avatars
 
@@ -8,8 +7,3 @@ from community import avatars
 def generate_avatar(request_id: int, task=None) -> None:
     """Draw one avatar; provider hiccups retry after 10 s, 30 s, 90 s, then the request fails cleanly."""
     avatars.generate(request_id, final_attempt=task is None or task.retries == 0)
-
-
-@db_periodic_task(crontab(minute="*/5"))
-def fail_stuck_avatars() -> None:
-    avatars.fail_stuck_requests()

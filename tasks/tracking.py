@@ -1,25 +1,25 @@
 """Carrier tracking: a periodic poll of every shipped order, and retries of batches the carrier failed."""
 
 import logging
-import uuid
 from collections.abc import Callable
 from dataclasses import asdict
 
 from django.conf import settings
-from django.core.cache import cache
 from huey.contrib.djhuey import db_periodic_task, db_task
 
 from commerce.shipping import PollReport, poll_shipments
 from integrations.carriers import CarrierError
 
+from .leases import LeaseHeld, lease
+
 logger = logging.getLogger(__name__)
 
-LOCK_KEY = "tasks:tracking:poll-lock"
+LEASE = "tracking.poll"
 # Delay before the first retry of a failed batch; Huey then doubles it on each further failure.
 RETRY_DELAY_SECONDS = 120
 
 
-class PollAlreadyRunning(Exception):
+class PollAlreadyRunning(LeaseHeld):
     pass
 
 
@@ -34,20 +34,22 @@ def is_poll_due(dt) -> bool:
 
 
 def run_tracking_poll(on_progress: Callable[[PollReport], None] | None = None) -> PollReport:
-    """Poll every shipped order once under a lock, and schedule a retry of the batches that failed.
+    """Poll every shipped order once under a lease, and schedule a retry of the batches that failed.
 
-    The lock lives in the cache with a TTL (Redis in production), so a worker killed mid-poll does
-    not block the next polls for longer than one interval. Raises PollAlreadyRunning when held.
+    The lease is renewed after each batch and expires JOB_CLAIM_SECONDS after the last renewal, so a
+    worker killed mid-poll blocks the next polls no longer than that. Raises PollAlreadyRunning when held.
     """
-    token = uuid.uuid4().hex
-    ttl = max(60, min(3600, interval_minutes() * 60))
-    if not cache.add(LOCK_KEY, token, timeout=ttl):
-        raise PollAlreadyRunning("A tracking poll is already running.")
+
+    def progress(report: PollReport) -> None:
+        held.renew()
+        if on_progress:
+            on_progress(report)
+
     try:
-        report = poll_shipments(on_progress=on_progress)
-    finally:
-        if cache.get(LOCK_KEY) == token:
-            cache.delete(LOCK_KEY)
+        with lease(LEASE) as held:
+            report = poll_shipments(on_progress=progress)
+    except LeaseHeld:
+        raise PollAlreadyRunning("A tracking poll is already running.") from None
     if report.failed_ids:
         retry_tracking.schedule(args=(report.failed_ids,), delay=RETRY_DELAY_SECONDS)
     logger.info(

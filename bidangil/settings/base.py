@@ -144,6 +144,9 @@ else:
     }
 # Huey runs inside the web process (`manage.py serve`) when there is no Redis to share a queue through.
 HUEY_EMBEDDED = env.bool("HUEY_EMBEDDED", default=not REDIS_URL)
+# How long a job's claim on a pending row (bidangil.claims), or a periodic job's lease, holds without renewal:
+# longer than the slowest single side effect (an AI image). A killed worker's work is taken over after this.
+JOB_CLAIM_SECONDS = env.int("JOB_CLAIM_SECONDS", default=300)
 
 # --- Auth -------------------------------------------------------------------
 AUTH_USER_MODEL = "accounts.User"

@@ -6,7 +6,8 @@ from .base import HUEY, env
 DEBUG = False
 SECRET_KEY = "test-secret-key-not-for-production-0123456789abcdefghijklmnop"
 PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
-EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
+# A real worker process started by a test may be given a mail backend whose sent messages the test can count.
+EMAIL_BACKEND = env("TEST_EMAIL_BACKEND", default="django.core.mail.backends.locmem.EmailBackend")
 STORAGES["staticfiles"] = {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"}  # noqa: F405
 MEDIA_ROOT = "/tmp/bidangil-test-media"  # each test gets its own folders (tests/conftest.py)
 PRIVATE_MEDIA_ROOT = "/tmp/bidangil-test-private"

@@ -2,18 +2,19 @@
 
 import os
 import time
-from datetime import datetime
+from datetime import datetime, timedelta
 from io import StringIO
 
 import pytest
-from django.core.cache import cache
 from django.core.management import call_command
 from django.core.management.base import CommandError
+from django.utils import timezone
 from huey.contrib.djhuey import HUEY
 from huey.exceptions import TaskException
 
 from commerce.models import Order, ShipmentEvent
 from tasks import tracking
+from tasks.models import JobLease
 from tests.commerce.shipping_factories import ShipmentFactory
 from tests.integrations.fake_fedex import fake_fedex_fixture  # noqa: F401
 
@@ -60,16 +61,33 @@ def test_periodic_job_polls_every_shipped_order(fake_fedex):
     assert ShipmentEvent.objects.count() == 6
     assert Order.objects.filter(status=Order.Status.DELIVERED).count() == 1
     assert not scheduled_retries()
-    assert cache.get(tracking.LOCK_KEY) is None  # released
+    assert not JobLease.objects.exists()  # released
 
 
 def test_two_polls_never_overlap(fake_fedex):
     ShipmentFactory()
-    cache.add(tracking.LOCK_KEY, "held by another worker", timeout=60)
+    now = timezone.now()
+    JobLease.objects.create(name=tracking.LEASE, token="live", acquired_at=now, expires_at=now + timedelta(minutes=1))
     tracking.poll_tracking()
     assert fake_fedex.track_calls == 0 and not ShipmentEvent.objects.exists()
     with pytest.raises(CommandError, match="already running"):
         call_command("poll_tracking", stdout=StringIO())
+
+
+def test_a_poll_killed_while_holding_its_lease_does_not_block_the_next(fake_fedex):
+    ShipmentFactory()
+    now = timezone.now()
+    JobLease.objects.create(name=tracking.LEASE, token="killed", acquired_at=now, expires_at=now - timedelta(seconds=1))
+    assert tracking.poll_tracking.call_local()["polled"] == 1
+    assert not JobLease.objects.exists()
+
+
+def test_a_long_poll_renews_its_lease_after_each_batch(fake_fedex, settings):
+    settings.JOB_CLAIM_SECONDS = 60
+    [ShipmentFactory() for _ in range(31)]
+    seen = []
+    tracking.run_tracking_poll(on_progress=lambda report: seen.append(JobLease.objects.get().expires_at))
+    assert len(seen) == 2 and seen[1] > seen[0] > timezone.now() + timedelta(seconds=50)
 
 
 def test_lock_is_released_when_the_poll_crashes(fake_fedex, monkeypatch):
@@ -79,7 +97,7 @@ def test_lock_is_released_when_the_poll_crashes(fake_fedex, monkeypatch):
     monkeypatch.setattr(tracking, "poll_shipments", crash)
     with pytest.raises(RuntimeError):
         tracking.run_tracking_poll()
-    assert cache.get(tracking.LOCK_KEY) is None
+    assert not JobLease.objects.exists()
 
 
 def test_failed_batch_is_retried_later_with_backoff(fake_fedex):

@@ -51,7 +51,9 @@ def test_payment_problems_go_by_sms_and_carrier_scans_do_not(user, sms_outbox, t
     """The types commerce emits: notify_payment (`order.payment`), shipping scans (`order.tracking`)."""
     user.phone, user.notify_by_sms = "+12135550100", True
     user.save()
-    notification = Notification.objects.create(user=user, type=type, payload={"order": "B-1", "message": "Hi."})
+    notification = Notification.objects.create(
+        user=user, type=type, payload={"order": "B-1", "message": "Hi."}, delivery="pending"
+    )
     send_notification.call_local(notification.pk)
     assert sms_outbox == ([("+12135550100", "Bidangil: Hi.")] if texted else [])
 
@@ -68,7 +70,9 @@ def test_no_sms_without_phone_or_opt_in(user, sms_outbox, phone, opted_in, djang
 def test_running_the_job_twice_sends_nothing_twice(user, sms_outbox):
     user.phone, user.notify_by_sms = "+12135550100", True
     user.save()
-    notification = Notification.objects.create(user=user, type="order.status", payload={"order": "B-9"})
+    notification = Notification.objects.create(
+        user=user, type="order.status", payload={"order": "B-9"}, delivery="pending"
+    )
     send_notification.call_local(notification.pk)
     send_notification.call_local(notification.pk)
     assert len(mail.outbox) == 1
@@ -77,7 +81,9 @@ def test_running_the_job_twice_sends_nothing_twice(user, sms_outbox):
 
 @override_settings(EMAIL_BACKEND="tests.notifications.test_delivery.BrokenEmailBackend")
 def test_failed_email_is_released_for_the_retry(user):
-    notification = Notification.objects.create(user=user, type="order.status", payload={"order": "B-9"})
+    notification = Notification.objects.create(
+        user=user, type="order.status", payload={"order": "B-9"}, delivery="pending"
+    )
     with pytest.raises(ConnectionError):
         send_notification.call_local(notification.pk)
     notification.refresh_from_db()
