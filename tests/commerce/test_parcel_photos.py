@@ -136,7 +136,7 @@ def test_photos_stored_before_move_out_of_public_media(photographed, settings):
     photo = ParcelPhoto.objects.filter(parcel__order=photographed).first()
     old_name = default_storage.save(f"parcels/2026/11/{photographed.number}.png", ContentFile(b"\x89PNG old"))
     ParcelPhoto.objects.filter(pk=photo.pk).update(image=old_name)
-    migration = importlib.import_module("commerce.migrations.0005_private_parcel_photos")
+    migration = importlib.import_module("commerce.migrations.0006_private_parcel_photos")
 
     migration.move_to_private_storage(apps, None)
 

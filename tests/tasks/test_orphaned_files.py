@@ -9,6 +9,7 @@ from django.core.files.base import ContentFile
 from django.core.files.storage import default_storage
 
 from bidangil import orphans
+from commerce.models import ParcelPhoto
 from community import avatars
 from community.models import AvatarRequest, CommunityProfile
 from tasks.models import JobLease
@@ -19,10 +20,10 @@ pytestmark = pytest.mark.django_db
 OLD = time.time() - orphans.GRACE.total_seconds() - 60
 
 
-def stored(name: str, *, old: bool = True) -> str:
-    name = default_storage.save(name, ContentFile(b"x"))
+def stored(name: str, *, old: bool = True, storage=default_storage) -> str:
+    name = storage.save(name, ContentFile(b"x"))
     if old:
-        os.utime(default_storage.path(name), (OLD, OLD))
+        os.utime(storage.path(name), (OLD, OLD))
     return name
 
 
@@ -36,20 +37,21 @@ def test_replaced_avatars_and_uploads_without_a_row_are_deleted(user):
     os.utime(default_storage.path(first), (OLD, OLD))
     current = draw(user)  # replaces the first avatar on the profile
     os.utime(default_storage.path(current), (OLD, OLD))
-    killed_upload = stored("parcels/2026/12/BD261201-ABC123.jpg")  # the intake request died before its row
+    photos = ParcelPhoto._meta.get_field("image").storage
+    killed_upload = stored("parcels/a1b2c3.jpg", storage=photos)  # the intake request died before its row
     fresh_upload = stored("profiles/in-flight.png", old=False)  # its row may still be on the way
 
     assert sweep_orphaned_files.call_local() == 2
 
     assert not default_storage.exists(first)
-    assert not default_storage.exists(killed_upload)
+    assert not photos.exists(killed_upload)
     assert default_storage.exists(current) and CommunityProfile.objects.get(user=user).avatar.name == current
     assert default_storage.exists(fresh_upload)
     assert not JobLease.objects.exists()
 
 
 def test_files_referenced_by_any_file_field_are_kept(user, staff_user):
-    from commerce.models import Parcel, ParcelPhoto
+    from commerce.models import Parcel
     from tests.commerce.factories import requested_order
 
     order = requested_order(user)

@@ -6,7 +6,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('commerce', '0004_product_lookup'),
+        ('commerce', '0007_orderevent_account_closed'),
     ]
 
     operations = [
