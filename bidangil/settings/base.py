@@ -11,7 +11,14 @@ VAR_DIR.mkdir(exist_ok=True)  # SQLite, Huey storage, media and mail of the embe
 
 env = environ.Env()
 
-SECRET_KEY = env("SECRET_KEY", default="dev-only-insecure-key-change-me-0123456789abcdefghijklmnop")
+# Values only fit for a development machine; production settings refuse them (bidangil/checks.py).
+DEV_SECRET_KEY = "dev-only-insecure-key-change-me-0123456789abcdefghijklmnop"
+DEV_STRIPE_WEBHOOK_SECRET = "whsec_dev_only_dummy_secret"
+# Production settings turn this on: system checks then refuse dummy providers and development defaults.
+DEPLOYED = False
+ALLOW_DUMMY_PROVIDERS = True
+
+SECRET_KEY = env("SECRET_KEY", default=DEV_SECRET_KEY)
 DEBUG = env.bool("DEBUG", default=False)
 ALLOWED_HOSTS = env.list("ALLOWED_HOSTS", default=["127.0.0.1", "localhost", "testserver"])
 SITE_URL = env("SITE_URL", default=f"http://127.0.0.1:{env('PORT', default='8000')}").rstrip("/")
@@ -19,7 +26,7 @@ FRONTEND_URL = env("FRONTEND_URL", default="http://localhost:3000").rstrip("/")
 
 INSTALLED_APPS = [
     "daphne",
-    "bidangil",
+    "bidangil.apps.BidangilConfig",
     "accounts",
     "cms",
     "commerce",
@@ -280,7 +287,7 @@ EXCHANGE_RATE_BACKEND = env("EXCHANGE_RATE_BACKEND", default="dummy")
 EXCHANGE_RATE_KRW_PER_USD = Decimal(env("EXCHANGE_RATE_KRW_PER_USD", default="1380.00"))
 
 STRIPE_SECRET_KEY = env("STRIPE_SECRET_KEY", default="")
-STRIPE_WEBHOOK_SECRET = env("STRIPE_WEBHOOK_SECRET", default="whsec_dev_only_dummy_secret")
+STRIPE_WEBHOOK_SECRET = env("STRIPE_WEBHOOK_SECRET", default=DEV_STRIPE_WEBHOOK_SECRET)
 STRIPE_API_BASE = env("STRIPE_API_BASE", default="")
 CHECKOUT_SESSION_TTL_MINUTES = env.int("CHECKOUT_SESSION_TTL_MINUTES", default=60)
 
