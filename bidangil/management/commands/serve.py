@@ -34,12 +34,12 @@ def body_limited_request_class():
             self.body_bytes = 0
             self.refused = False
 
-        def gotLength(self, length):
+        def gotLength(self, length):  # noqa: N802 - Twisted's names
             super().gotLength(length)
             if length is not None and length > settings.REQUEST_BODY_MAX_BYTES:
                 self.refuse_too_large()
 
-        def handleContentChunk(self, data):
+        def handleContentChunk(self, data):  # noqa: N802
             if self.refused:
                 return
             self.body_bytes += len(data)
@@ -48,7 +48,7 @@ def body_limited_request_class():
                 return
             super().handleContentChunk(data)
 
-        def requestReceived(self, command, path, version):
+        def requestReceived(self, command, path, version):  # noqa: N802
             if not self.refused:
                 super().requestReceived(command, path, version)
 
