@@ -131,9 +131,12 @@ def test_check_deploy_is_clean_with_the_ci_environment():
 
 
 @pytest.fixture
-def reload_urls():
+def reload_urls(settings):
+    """Re-import the URLconf after changing PAYMENT_BACKEND; the suite's URLs come back afterwards."""
     import bidangil.urls
     import integrations.urls
+
+    backend = settings.PAYMENT_BACKEND
 
     def reload():
         clear_url_caches()
@@ -142,7 +145,8 @@ def reload_urls():
         clear_url_caches()
 
     yield reload
-    reload()  # back to the settings of the suite, after `settings` is restored
+    settings.PAYMENT_BACKEND = backend
+    reload()
 
 
 def test_dummy_checkout_is_not_routed_when_the_dummy_is_off(reload_urls, settings, user_client, client):
