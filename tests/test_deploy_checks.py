@@ -101,8 +101,8 @@ def manage(*args, **env_overrides) -> subprocess.CompletedProcess:
         DJANGO_SETTINGS_MODULE="bidangil.settings.production",
         SECRET_KEY=secrets.token_urlsafe(48),
         ALLOWED_HOSTS="bidangil.example",
-        **env_overrides,
     )
+    env.update(env_overrides)
     return subprocess.run(
         [sys.executable, str(ROOT / "manage.py"), *args], env=env, capture_output=True, text=True, timeout=120
     )

@@ -152,3 +152,23 @@ def test_memory_stays_flat_under_parallel_oversized_uploads(served):
     assert sorted(results) == [413] * 6
     grown_mib = (rss_kib(server.pid) - before) / 1024
     assert grown_mib < 16, f"the server's peak memory grew by {grown_mib:.0f} MiB"
+
+
+@pytest.mark.parametrize("path", ["/api/v1/auth/login/", "/api/login/"])
+def test_a_json_body_over_djangos_memory_bound_is_a_json_413(client, path):
+    # Under REQUEST_BODY_MAX_BYTES but over DATA_UPLOAD_MAX_MEMORY_SIZE: Django refuses to read it into memory.
+    body = json.dumps({"email": "x" * (3 * 1024 * 1024), "password": "x"})
+    response = client.post(path, body, content_type="application/json")
+    assert response.status_code == 413
+    assert response.json()["error"]["code"] == "too_large"
+
+
+def test_a_form_over_djangos_memory_bound_is_a_413(client):
+    response = client.post("/admin/login/", {"username": "x" * (3 * 1024 * 1024), "password": "x"})
+    assert response.status_code == 413
+
+
+def test_djangos_other_400s_answer_json_on_the_api(client):
+    response = client.get("/api/v1/posts/", HTTP_HOST="evil.example")  # not in ALLOWED_HOSTS
+    assert response.status_code == 400
+    assert response.json()["error"]["code"] == "bad_request"
