@@ -9,7 +9,7 @@ COPY requirements.txt .
 RUN pip install --no-cache-dir -r requirements.txt
 COPY . .
 RUN SECRET_KEY=collectstatic ALLOWED_HOSTS=localhost python manage.py collectstatic --no-input
-RUN useradd --create-home bidangil && mkdir -p var && chown bidangil var
+RUN useradd --create-home bidangil && mkdir -p var && chown -R bidangil var
 USER bidangil
 EXPOSE 8000
 CMD ["python", "manage.py", "serve", "--host", "0.0.0.0", "--port", "8000"]

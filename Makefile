@@ -51,8 +51,7 @@ lint: $(STAMP)
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
 	DJANGO_SETTINGS_MODULE=bidangil.settings.test $(BIN)/python manage.py makemigrations --check --dry-run
-	SECRET_KEY=$$(head -c 48 /dev/urandom | base64 | tr -d '/+=') ALLOWED_HOSTS=bidangil.example \
-		DATABASE_URL=sqlite:////tmp/bidangil-deploy-check.sqlite3 \
+	env $$(grep -v '^#' .ci/deploy-check.env) SECRET_KEY=$$(head -c 48 /dev/urandom | base64 | tr -d '/+=') \
 		$(BIN)/python manage.py check --deploy --fail-level WARNING --settings=bidangil.settings.production
 	$(BIN)/check-jsonschema --builtin-schema vendor.compose-spec docker-compose.yml
 

@@ -1,7 +1,9 @@
 from django.conf import settings
 from django.core.cache import cache
+from django.core.exceptions import RequestDataTooBig
 from django.db import connection
 from django.http import JsonResponse
+from django.views.defaults import bad_request as html_bad_request
 from django.views.defaults import page_not_found
 from django.views.defaults import server_error as html_server_error
 from django.views.static import serve
@@ -34,6 +36,15 @@ def media(request, path):
 
 def _wants_json(request) -> bool:
     return request.path.startswith(("/api/", "/webhook/")) or "application/json" in request.headers.get("Accept", "")
+
+
+def bad_request(request, exception=None):
+    """Django's own 400s, in JSON for API clients; a body over DATA_UPLOAD_MAX_MEMORY_SIZE is a 413."""
+    if isinstance(exception, RequestDataTooBig):
+        return JsonResponse(error_body("too_large", "The request body is too large."), status=413)
+    if _wants_json(request):
+        return JsonResponse(error_body("bad_request", "Bad request."), status=400)
+    return html_bad_request(request, exception)
 
 
 def not_found(request, exception=None):

@@ -12,7 +12,14 @@ VAR_DIR.mkdir(exist_ok=True)  # SQLite, Huey storage, media and mail of the embe
 
 env = environ.Env()
 
-SECRET_KEY = env("SECRET_KEY", default="dev-only-insecure-key-change-me-0123456789abcdefghijklmnop")
+# Values only fit for a development machine; production settings refuse them (bidangil/checks.py).
+DEV_SECRET_KEY = "dev-only-insecure-key-change-me-0123456789abcdefghijklmnop"
+DEV_STRIPE_WEBHOOK_SECRET = "whsec_dev_only_dummy_secret"
+# Production settings turn this on: system checks then refuse dummy providers and development defaults.
+DEPLOYED = False
+ALLOW_DUMMY_PROVIDERS = True
+
+SECRET_KEY = env("SECRET_KEY", default=DEV_SECRET_KEY)
 DEBUG = env.bool("DEBUG", default=False)
 ALLOWED_HOSTS = env.list("ALLOWED_HOSTS", default=["127.0.0.1", "localhost", "testserver"])
 SITE_URL = env("SITE_URL", default=f"http://127.0.0.1:{env('PORT', default='8000')}").rstrip("/")
@@ -20,7 +27,7 @@ FRONTEND_URL = env("FRONTEND_URL", default="http://localhost:3000").rstrip("/")
 
 INSTALLED_APPS = [
     "daphne",
-    "bidangil",
+    "bidangil.apps.BidangilConfig",
     "accounts",
     "cms",
     "commerce",
@@ -106,6 +113,17 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.mysql":
         }
     )
     DATABASES["default"]["TEST"] = {"CHARSET": "utf8mb4", "COLLATION": "utf8mb4_unicode_ci"}
+elif DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
+    # The embedded default serves parallel writers. WAL lets readers run beside the one writer; IMMEDIATE takes
+    # the write lock at BEGIN, where the busy timeout waits for it (a deferred transaction that reads first and
+    # writes later fails at once with "database is locked" when another writer got in between).
+    DATABASES["default"].setdefault("OPTIONS", {}).update(
+        {
+            "init_command": "PRAGMA journal_mode=WAL;",
+            "transaction_mode": "IMMEDIATE",
+            "timeout": env.int("SQLITE_BUSY_TIMEOUT_SECONDS", default=20),
+        }
+    )
 DATABASES["default"]["ATOMIC_REQUESTS"] = False
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
@@ -212,9 +230,13 @@ STORAGES = {
 PRIVATE_MEDIA_ROOT = env("PRIVATE_MEDIA_ROOT", default=str(VAR_DIR / "private"))
 # How long a parcel photo link handed to the customer or staff stays valid (seconds).
 PRIVATE_MEDIA_LINK_MAX_AGE = env.int("PRIVATE_MEDIA_LINK_MAX_AGE", default=15 * 60)
-DATA_UPLOAD_MAX_MEMORY_SIZE = 30 * 1024 * 1024
-FILE_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
 MAX_IMAGE_UPLOAD_BYTES = env.int("MAX_IMAGE_UPLOAD_BYTES", default=10 * 1024 * 1024)
+# `manage.py serve` answers 413 at the first byte over this, whatever the request declared. The largest request
+# is a parcel with its 10 photos of MAX_IMAGE_UPLOAD_BYTES each.
+REQUEST_BODY_MAX_BYTES = env.int("REQUEST_BODY_MAX_BYTES", default=10 * MAX_IMAGE_UPLOAD_BYTES + 1024 * 1024)
+# JSON bodies and form fields are read into memory (files are not): Django's default bound, then a 413.
+DATA_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024 // 2
+FILE_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
 # Community: posts of members with fewer approved posts than this go through the Wagtail workflow.
 COMMUNITY_MODERATE_NEW_MEMBERS = env.bool("COMMUNITY_MODERATE_NEW_MEMBERS", default=False)
 COMMUNITY_NEW_MEMBER_POSTS = env.int("COMMUNITY_NEW_MEMBER_POSTS", default=1)
@@ -304,7 +326,7 @@ EXCHANGE_RATE_BACKEND = env("EXCHANGE_RATE_BACKEND", default="dummy")
 EXCHANGE_RATE_KRW_PER_USD = Decimal(env("EXCHANGE_RATE_KRW_PER_USD", default="1380.00"))
 
 STRIPE_SECRET_KEY = env("STRIPE_SECRET_KEY", default="")
-STRIPE_WEBHOOK_SECRET = env("STRIPE_WEBHOOK_SECRET", default="whsec_dev_only_dummy_secret")
+STRIPE_WEBHOOK_SECRET = env("STRIPE_WEBHOOK_SECRET", default=DEV_STRIPE_WEBHOOK_SECRET)
 STRIPE_API_BASE = env("STRIPE_API_BASE", default="")
 CHECKOUT_SESSION_TTL_MINUTES = env.int("CHECKOUT_SESSION_TTL_MINUTES", default=60)
 

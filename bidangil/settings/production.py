@@ -20,3 +20,8 @@ CSRF_COOKIE_SECURE = True
 # Wagtail's live preview shows the page in a same-origin iframe, so frames stay allowed for our own origin.
 X_FRAME_OPTIONS = "SAMEORIGIN"
 SILENCED_SYSTEM_CHECKS = ["security.W019"]
+
+# Dummy providers and development defaults stop `check --deploy`, `serve`, `run_huey` and `migrate`
+# (bidangil/checks.py). A staging site that really means to run on the dummies says so with ALLOW_DUMMY_PROVIDERS.
+DEPLOYED = True
+ALLOW_DUMMY_PROVIDERS = env.bool("ALLOW_DUMMY_PROVIDERS", default=False)
