@@ -21,4 +21,3 @@ def test_docs_pages_load_only_local_assets(client, path):
         assert finders.find(asset.removeprefix("/static/")), f"{asset} is not a local static file"
     # Nothing else in the page (inline scripts, styles) names another host.
     assert not re.search(r"https?://|//[a-z0-9.-]+\.[a-z]{2,}/", html, re.IGNORECASE)
-
