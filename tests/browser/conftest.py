@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 
-CHROMIUM = os.environ.get("BROWSER_EXECUTABLE", "/usr/bin/chromium")
+CHROMIUM = "/usr/bin/chromium"  # Debian's package
 LAUNCH_ARGS = [
     "--headless",
     "--no-sandbox",
