@@ -5,6 +5,8 @@ BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed-$(shell cat requirements.txt requirements-dev.txt | cksum | cut -d' ' -f1)
 PORT ?= 8000
 export PORT
+# Playwright (tests/browser) uses Debian's chromium, never a browser download.
+export PLAYWRIGHT_SKIP_BROWSER_DOWNLOAD := 1
 HOST ?= 127.0.0.1
 MYSQL_HEADERS := default-libmysqlclient-dev pkg-config
 

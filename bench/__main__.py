@@ -5,7 +5,7 @@ import sys
 
 import django
 
-BENCHMARKS = ["tracking", "fanout"]  # module names under bench/, each with main()
+BENCHMARKS = ["tracking", "fanout", "metrics"]  # module names under bench/, each with main()
 
 
 def main(argv):

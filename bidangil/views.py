@@ -1,30 +1,18 @@
 from django.conf import settings
-from django.core.cache import cache
 from django.core.exceptions import RequestDataTooBig
-from django.db import connection
 from django.http import JsonResponse
 from django.views.defaults import bad_request as html_bad_request
 from django.views.defaults import page_not_found
 from django.views.defaults import server_error as html_server_error
 from django.views.static import serve
 
+from bidangil import health
 from bidangil.api.exceptions import error_body
 
 
 def healthz(request):
-    checks = {}
-    try:
-        with connection.cursor() as cursor:
-            cursor.execute("SELECT 1")
-        checks["database"] = "ok"
-    except Exception as exc:  # noqa: BLE001 - reported, not raised
-        checks["database"] = f"error: {exc.__class__.__name__}"
-    if settings.REDIS_URL:
-        try:
-            cache.set("healthz", "1", 5)
-            checks["redis"] = "ok" if cache.get("healthz") == "1" else "error: no round trip"
-        except Exception as exc:  # noqa: BLE001
-            checks["redis"] = f"error: {exc.__class__.__name__}"
+    """Each dependency's status; 503 when any of them fails."""
+    checks = health.run_checks()
     healthy = all(value == "ok" for value in checks.values())
     return JsonResponse({"status": "ok" if healthy else "error", "checks": checks}, status=200 if healthy else 503)
 

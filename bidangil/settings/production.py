@@ -9,7 +9,8 @@ ALLOWED_HOSTS = env.list("ALLOWED_HOSTS")
 
 SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
 SECURE_SSL_REDIRECT = env.bool("SECURE_SSL_REDIRECT", default=True)
-SECURE_REDIRECT_EXEMPT = [r"^healthz$"]
+# Health checks and Prometheus scrapes come from inside the network, not through the TLS proxy.
+SECURE_REDIRECT_EXEMPT = [r"^healthz$", r"^metrics$"]
 SECURE_HSTS_SECONDS = env.int("SECURE_HSTS_SECONDS", default=60 * 60 * 24 * 365)
 SECURE_HSTS_INCLUDE_SUBDOMAINS = True
 SECURE_HSTS_PRELOAD = True
@@ -25,3 +26,4 @@ SILENCED_SYSTEM_CHECKS = ["security.W019"]
 # (bidangil/checks.py). A staging site that really means to run on the dummies says so with ALLOW_DUMMY_PROVIDERS.
 DEPLOYED = True
 ALLOW_DUMMY_PROVIDERS = env.bool("ALLOW_DUMMY_PROVIDERS", default=False)
+LOGGING["handlers"]["console"]["formatter"] = env("LOG_FORMAT", default="json")  # noqa: F405

@@ -51,3 +51,16 @@ def test_draft_pages_are_not_served(client, home):
     make_content_page(home, title="Secret plan", publish=False)
 
     assert client.get("/secret-plan/").status_code == 404
+
+
+def test_pages_use_the_site_stylesheet_with_a_korean_font_stack(client, home):
+    from pathlib import Path
+
+    from django.contrib.staticfiles import finders
+
+    html = client.get("/").content.decode()
+    assert '<link rel="stylesheet" href="/static/cms/site.css">' in html
+    assert "<style" not in html  # one stylesheet, no inline copies
+    css = Path(finders.find("cms/site.css")).read_text(encoding="utf-8")
+    assert '"Pretendard", "Apple SD Gothic Neo", "Noto Sans KR", "Malgun Gothic"' in css
+    assert "@media (max-width:" in css
