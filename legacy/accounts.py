@@ -93,7 +93,7 @@ class SignUpView(OriginCheckedPublicView):
         with _legacy_refusals({"email_taken": (401,), "email_not_verified": (402,)}):
             user = services.sign_up_confirmed(**data)
         secret = csrf_secret(request._request)
-        login(request._request, user)
+        login(request._request, user, backend="django.contrib.auth.backends.ModelBackend")  # no password to check
         keep_csrf_secret(request._request, secret)
         nickname = user.profile.nickname
         return Response({"msg": f"{nickname} is created!", "data": nickname}, status=201)

@@ -20,3 +20,4 @@ CSRF_COOKIE_SECURE = True
 # Wagtail's live preview shows the page in a same-origin iframe, so frames stay allowed for our own origin.
 X_FRAME_OPTIONS = "SAMEORIGIN"
 SILENCED_SYSTEM_CHECKS = ["security.W019"]
+STAFF_2FA_REQUIRED = env.bool("STAFF_2FA_REQUIRED", default=True)
