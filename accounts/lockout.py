@@ -1,7 +1,7 @@
 """How django-axes names the client and the account of a sign-in, and what a locked-out sign-in is answered."""
 
 from django.http import HttpResponse, JsonResponse
-from django.template.response import TemplateResponse
+from django.shortcuts import render
 from rest_framework.throttling import BaseThrottle
 
 from bidangil.api.exceptions import error_body
@@ -29,7 +29,7 @@ def username(request, credentials: dict | None) -> str:
 def lockout_response(request, original_response: HttpResponse | None, credentials: dict | None) -> HttpResponse:
     """A normal page in the admin; the API view's own 429 (raised by accounts.services.log_in) elsewhere."""
     if request.path.startswith(ADMIN_PREFIXES):
-        return TemplateResponse(request, "accounts/locked_out.html", {"message": LOCKED_MESSAGE}, status=429)
+        return render(request, "accounts/locked_out.html", {"message": LOCKED_MESSAGE}, status=429)
     if original_response is not None and original_response.status_code == 429:
         return original_response
     response = JsonResponse(error_body("locked_out", LOCKED_MESSAGE), status=429)
