@@ -125,7 +125,7 @@ def test_customers_cannot_reach_the_two_factor_pages():
     assert not TOTPDevice.objects.exists()
 
 
-def test_the_gate_covers_the_admins_only(required):
+def test_customer_pages_are_not_gated(required):
     assert signed_in(OrderStaffFactory()).get("/api/v1/me/").status_code == 200
 
 
@@ -142,3 +142,20 @@ def test_production_settings_require_it():
 
     assert result.stdout.strip() == "True", result.stderr
     assert settings.STAFF_2FA_REQUIRED is False  # the test and dev default
+
+
+def test_the_staff_api_wants_the_second_factor_too(required):
+    from rest_framework.test import APIClient
+
+    staff = OrderStaffFactory()
+    token_client = APIClient()
+    token_client.force_authenticate(staff)
+    response = token_client.get("/api/v1/staff/orders/")
+    assert response.status_code == 403
+    assert response.json()["error"]["code"] == "second_factor_required"
+
+    device = TOTPDevice.objects.create(user=staff, name="phone", confirmed=True)
+    session = signed_in(staff)
+    assert session.get("/api/v1/staff/orders/").status_code == 403
+    session.post(VERIFY, {"token": code_for(device), "next": "/admin/"})
+    assert session.get("/api/v1/staff/orders/").status_code == 200
