@@ -294,9 +294,10 @@ def revoke_credentials(*, user_id: int, keep_session_key: str | None = None) -> 
     Called by every way a password changes (API, legacy, Wagtail and Django admin, reset) and when an
     account is deactivated.
     """
-    Token.objects.filter(user_id=user_id).delete()
-    UserSession.objects.filter(user_id=user_id).exclude(session_key=keep_session_key or "").delete()
-    transaction.on_commit(lambda: close_user_sockets(user_id))
+    with transaction.atomic():
+        Token.objects.filter(user_id=user_id).delete()
+        UserSession.objects.filter(user_id=user_id).exclude(session_key=keep_session_key or "").delete()
+        transaction.on_commit(lambda: close_user_sockets(user_id))
 
 
 # --- Passwords ------------------------------------------------------------------------------
