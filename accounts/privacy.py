@@ -146,7 +146,7 @@ def close_account(*, request, user: User, password: str) -> None:
         ProductLookup.objects.filter(user=locked).delete()
         Notification.objects.filter(user=locked).delete()
         EmailCode.objects.filter(email__iexact=locked.email).delete()
-        revoke_credentials(locked)
+        revoke_credentials(user_id=locked.pk)
         locked.email = f"closed-{locked.pk}@{CLOSED_EMAIL_DOMAIN}"
         locked.first_name = locked.last_name = locked.phone = ""
         locked.notify_by_email = locked.notify_by_sms = False

@@ -4,7 +4,6 @@ import logging
 import math
 import secrets
 from datetime import timedelta
-from importlib import import_module
 
 from django.conf import settings
 from django.contrib.auth import SESSION_KEY, authenticate, login, logout, update_session_auth_hash
@@ -14,16 +13,18 @@ from django.db.models import Q
 from django.shortcuts import get_object_or_404
 from django.utils import timezone
 from django.utils.crypto import constant_time_compare, salted_hmac
+from django_otp.plugins.otp_totp.models import TOTPDevice
 from rest_framework.authtoken.models import Token
 
 from bidangil.errors import DomainError, Forbidden, InvalidInput, RateLimited
 from community.models import CommunityProfile
 from community.nicknames import nickname_key, validate_nickname
 from community.services import create_profile
-from notifications.push import close_user_sockets
+from notifications.push import close_credential_sockets, close_user_sockets
 
 from .emails import EmailUnavailable, send_code_email, send_signup_pending_email
-from .models import Address, CodeLockout, EmailCode, User
+from .lockout import LOCKED_MESSAGE
+from .models import Address, CodeLockout, EmailCode, User, UserSession
 
 logger = logging.getLogger(__name__)
 
@@ -315,13 +316,22 @@ def _rename_unverified_profile(*, user: User, nickname: str) -> None:
 
 
 def log_in(*, request, email: str, password: str) -> tuple[User, Token]:
-    """Check the credentials, start a session (Django login) and return the user's API token."""
+    """Check the credentials, start a session (Django login) and return the user's API token.
+
+    django-axes counts each failure and, once the client and account are locked out, refuses even the
+    right password (RateLimited `locked_out`). Every refusal runs the password hasher twice whether or
+    not the account exists, so the answer's timing does not tell who has an account.
+    """
     email = normalize_email(email)
     user = authenticate(request, email=email, password=password)
+    if getattr(request, "axes_locked_out", False):
+        raise RateLimited(LOCKED_MESSAGE, code="locked_out")
     if user is None:
         # ModelBackend refuses inactive users; tell them apart only when the password is right.
         candidate = User.objects.filter(email__iexact=email).first()
-        if candidate is not None and candidate.check_password(password):
+        if candidate is None:
+            User().set_password(password)  # the same hasher work as check_password below
+        elif candidate.check_password(password):
             if candidate.email_verified_at is None:
                 raise Forbidden(
                     "Verify your email address first: enter the code we emailed you, or ask for a new one.",
@@ -335,10 +345,27 @@ def log_in(*, request, email: str, password: str) -> tuple[User, Token]:
 
 
 def log_out(*, request, token: Token | None) -> None:
-    """End the session; the API token is deleted only when it is what the request signed in with."""
+    """End the session and close the sockets opened with it; the API token is deleted (and its sockets
+    closed) only when it is what the request signed in with."""
+    keys = [request.session.session_key]
     if token is not None:
         Token.objects.filter(pk=token.pk).delete()
+        keys.append(token.key)
     logout(request)
+    transaction.on_commit(lambda: close_credential_sockets(keys))
+
+
+def revoke_credentials(*, user_id: int, keep_session_key: str | None = None) -> None:
+    """Sign an account out everywhere: delete its API tokens and sessions (except `keep_session_key`, the
+    caller's own) and close its open WebSockets once the transaction commits.
+
+    Called by every way a password changes (API, legacy, Wagtail and Django admin, reset) and when an
+    account is deactivated.
+    """
+    with transaction.atomic():
+        Token.objects.filter(user_id=user_id).delete()
+        UserSession.objects.filter(user_id=user_id).exclude(session_key=keep_session_key or "").delete()
+        transaction.on_commit(lambda: close_user_sockets(user_id))
 
 
 # --- Passwords ------------------------------------------------------------------------------
@@ -386,43 +413,51 @@ def reset_password(*, email: str, code: str, new_password: str) -> User:
                     _activate(user, fields=("password",))
                 else:
                     user.save(update_fields=["password"])
-                # Sessions die with the password hash change; tokens need deleting.
-                Token.objects.filter(user=user).delete()
+                revoke_credentials(user_id=user.pk)
     if error is not None:
         raise error
     return user
 
 
 def change_password(*, request, user: User, old_password: str, new_password: str) -> Token:
-    """Change the password (the old one is required); other sessions and the old token stop working.
+    """Change the password (the old one is required, and wrong guesses count towards the sign-in lockout);
+    other sessions, the old token and open sockets stop working.
 
     The caller's own session is kept and a fresh token is returned.
     """
-    if not user.check_password(old_password):
+    if authenticate(request, email=user.email, password=old_password) is None:
+        if getattr(request, "axes_locked_out", False):
+            raise RateLimited(LOCKED_MESSAGE, code="locked_out")
         message = "The current password is incorrect."
         raise InvalidInput(message, code="invalid_password", fields={"old_password": [message]})
     with transaction.atomic():
         user.set_password(new_password)
         user.save(update_fields=["password"])
-        Token.objects.filter(user=user).delete()
+        revoke_credentials(user_id=user.pk, keep_session_key=request.session.session_key)
         token = Token.objects.create(user=user)
     if SESSION_KEY in request.session:  # a session client stays signed in; token clients get no session
         update_session_auth_hash(request, user)
     return token
 
 
-def revoke_credentials(user: User) -> None:
-    """Sign the account out everywhere: delete its API tokens, end its sessions and, once the transaction
-    commits, close its open WebSockets."""
-    Token.objects.filter(user=user).delete()
-    store_class = import_module(settings.SESSION_ENGINE).SessionStore
-    if hasattr(store_class, "get_model_class"):  # database-backed sessions (db, cached_db) can be listed
-        sessions = store_class.get_model_class().objects.filter(expire_date__gt=timezone.now())
-        for session in sessions.iterator():
-            if session.get_decoded().get(SESSION_KEY) == str(user.pk):
-                store_class(session_key=session.session_key).delete()
-    user_id = user.pk
-    transaction.on_commit(lambda: close_user_sockets(user_id))
+# --- Two-factor sign-in (admin) ------------------------------------------------------------
+
+
+def start_totp_setup(*, user: User) -> TOTPDevice:
+    """The user's unconfirmed TOTP device, created on first use; it counts only once confirmed."""
+    device = TOTPDevice.objects.filter(user=user, confirmed=False).first()
+    return device or TOTPDevice.objects.create(user=user, name="Authenticator app", confirmed=False)
+
+
+def confirm_totp_device(*, device: TOTPDevice, token: str) -> bool:
+    """Confirm a device with one code from the app; from then on the admin asks for a code each session."""
+    with transaction.atomic():
+        device = TOTPDevice.objects.select_for_update().get(pk=device.pk)
+        if not device.verify_token(token):
+            return False
+        device.confirmed = True
+        device.save(update_fields=["confirmed"])
+    return True
 
 
 # --- Profile and address book ---------------------------------------------------------------

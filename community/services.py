@@ -8,6 +8,7 @@ from wagtail.coreutils import string_to_ascii
 from wagtail.images import get_image_model
 
 from bidangil.errors import DomainError, Forbidden, InvalidInput
+from notifications.push import close_user_sockets
 
 from . import images as uploads
 from .models import (
@@ -526,8 +527,13 @@ def dismiss_report(*, actor, report: Report) -> None:
 
 
 def set_member_banned(*, actor, user, banned: bool) -> None:
-    """Ban a member from posting, commenting, liking and reporting (or lift the ban)."""
+    """Ban a member from posting, commenting, liking, reporting and live notifications (or lift the ban).
+
+    A ban closes the member's open sockets; the consumer refuses banned members when they reconnect.
+    """
     _require_moderator(actor)
     if banned and is_moderator(user):
         raise DomainError("Editors and moderators cannot be banned here.", code="cannot_ban_moderator")
     CommunityProfile.objects.filter(user=user).update(is_banned=banned)
+    if banned:
+        transaction.on_commit(lambda: close_user_sockets(user.pk))

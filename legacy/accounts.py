@@ -100,7 +100,7 @@ class SignUpView(OriginCheckedPublicView):
             user = services.sign_up_confirmed(**data, proof=proof)
         request.session.pop(SIGNUP_PROOF_SESSION_KEY, None)
         secret = csrf_secret(request._request)
-        login(request._request, user)
+        login(request._request, user, backend="django.contrib.auth.backends.ModelBackend")  # no password to check
         keep_csrf_secret(request._request, secret)
         nickname = user.profile.nickname
         return Response({"msg": f"{nickname} is created!", "data": nickname}, status=201)

@@ -26,6 +26,8 @@ class TokenAuthMiddleware(AuthMiddleware):
         token = parse_qs(scope.get("query_string", b"").decode("latin1")).get("token")
         if token and token[0]:
             scope["user"]._wrapped = await _user_for_token(token[0][:64])
+            if scope["user"].is_authenticated:
+                scope["auth_token"] = token[0][:64]  # the consumer joins this token's group (signed out with it)
 
 
 def SessionOrTokenAuthMiddleware(inner):  # noqa: N802 - mirrors channels.auth.AuthMiddlewareStack

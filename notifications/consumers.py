@@ -5,7 +5,7 @@ import json
 from channels.db import database_sync_to_async
 from channels.generic.websocket import AsyncJsonWebsocketConsumer
 
-from .push import user_group
+from .push import credential_group, user_group
 
 UNAUTHORISED = 4401
 # Clients only listen (and may send a small ping). The server (`manage.py serve`) refuses bigger messages
@@ -21,10 +21,10 @@ def _is_banned(user) -> bool:
 
 
 class NotificationConsumer(AsyncJsonWebsocketConsumer):
-    """Every tab of a user joins the user's group; anonymous and banned members are closed with 4401, and so
-    is every open socket of an account whose credentials are revoked (`push.close_user_sockets`)."""
+    """Every tab of a user joins the user's group and the group of the session or token it signed in with;
+    anonymous and banned members are closed with 4401, and so is every socket whose sign-in is revoked."""
 
-    group = None
+    joined = ()
 
     async def connect(self):
         user = self.scope.get("user")
@@ -34,13 +34,16 @@ class NotificationConsumer(AsyncJsonWebsocketConsumer):
             await self.accept()
             await self.close(code=UNAUTHORISED)
             return
-        self.group = user_group(user.pk)
-        await self.channel_layer.group_add(self.group, self.channel_name)
+        session = self.scope.get("session")
+        credential = self.scope.get("auth_token") or (session.session_key if session is not None else None)
+        self.joined = [user_group(user.pk)] + ([credential_group(credential)] if credential else [])
+        for group in self.joined:
+            await self.channel_layer.group_add(group, self.channel_name)
         await self.accept()
 
     async def disconnect(self, code):
-        if self.group:
-            await self.channel_layer.group_discard(self.group, self.channel_name)
+        for group in self.joined:
+            await self.channel_layer.group_discard(group, self.channel_name)
 
     async def receive(self, text_data=None, bytes_data=None):
         """Clients have nothing to say: a `ping` gets a `pong`, the rest is ignored (malformed JSON and
@@ -58,5 +61,5 @@ class NotificationConsumer(AsyncJsonWebsocketConsumer):
     async def push_message(self, event):
         await self.send_json(event["message"])
 
-    async def session_revoked(self, event):
+    async def auth_revoked(self, event):
         await self.close(code=UNAUTHORISED)

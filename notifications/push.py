@@ -9,6 +9,7 @@ plain `async_to_sync` path is used.
 """
 
 import asyncio
+import hashlib
 import logging
 import threading
 
@@ -32,25 +33,35 @@ def user_group(user_id: int) -> str:
     return f"user.{user_id}"
 
 
+def credential_group(key: str) -> str:
+    """The sockets opened with one session or API token (hashed: group names are short and public-safe)."""
+    return "credential." + hashlib.sha256(key.encode()).hexdigest()[:40]
+
+
 def push_to_user(user_id: int, message: dict) -> None:
     """Send one message to every socket of a user (all tabs). Never raises: the inbox keeps the message."""
-    _send_to_user(user_id, {"type": "push.message", "message": message})
+    _send([user_group(user_id)], {"type": "push.message", "message": message})
 
 
 def close_user_sockets(user_id: int) -> None:
-    """Close every open socket of a user (signed out everywhere, account closed). Never raises: a socket
-    that misses it still cannot reconnect, since the consumer checks the account on connect."""
-    _send_to_user(user_id, {"type": "session.revoked"})
+    """Close every open socket of a user (signed out everywhere, password changed, banned)."""
+    _send([user_group(user_id)], {"type": "auth.revoked"})
 
 
-def _send_to_user(user_id: int, event: dict) -> None:
+def close_credential_sockets(keys: list[str]) -> None:
+    """Close the sockets opened with these session keys or API tokens (signed out of one session)."""
+    _send([credential_group(key) for key in keys if key], {"type": "auth.revoked"})
+
+
+def _send(groups: list[str], event: dict) -> None:
     layer = get_channel_layer()
     if layer is None:
         return
-    try:
-        _group_send(layer, user_group(user_id), event)
-    except Exception:  # noqa: BLE001 - best effort; the database is the record
-        logger.exception("%s to user %s failed", event["type"], user_id)
+    for group in groups:
+        try:
+            _group_send(layer, group, event)
+        except Exception:  # noqa: BLE001 - best effort; closing also happens when the credential is next checked
+            logger.exception("push to %s failed", group)
 
 
 def _group_send(layer, group: str, event: dict) -> None:

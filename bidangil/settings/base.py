@@ -1,5 +1,6 @@
 """Settings shared by every environment; every deploy-specific value comes from the environment."""
 
+from datetime import timedelta
 from decimal import Decimal
 from pathlib import Path
 
@@ -61,7 +62,10 @@ INSTALLED_APPS = [
     "channels",
     "huey.contrib.djhuey",
     "storages",
-    "django.contrib.admin",
+    "axes",
+    "django_otp",
+    "django_otp.plugins.otp_totp",
+    "bidangil.apps.AdminConfig",
     "django.contrib.auth",
     "django.contrib.contenttypes",
     "django.contrib.sessions",
@@ -78,9 +82,13 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "django_otp.middleware.OTPMiddleware",
+    "accounts.two_factor.StaffTwoFactorMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "wagtail.contrib.redirects.middleware.RedirectMiddleware",
+    # Last, as django-axes asks: turns a locked-out sign-in into its lockout answer (accounts/lockout.py).
+    "axes.middleware.AxesMiddleware",
 ]
 
 ROOT_URLCONF = "bidangil.urls"
@@ -177,6 +185,25 @@ AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
 ]
 LOGIN_URL = "wagtailadmin_login"
+# django-axes counts failed sign-ins on every password form (API, legacy, Wagtail and Django admin) and locks
+# the pair of client IP and account after AXES_FAILURE_LIMIT failures for AXES_COOLOFF_TIME.
+AUTHENTICATION_BACKENDS = ["axes.backends.AxesStandaloneBackend", "django.contrib.auth.backends.ModelBackend"]
+AXES_FAILURE_LIMIT = env.int("AXES_FAILURE_LIMIT", default=5)
+AXES_COOLOFF_TIME = timedelta(minutes=env.int("AXES_COOLOFF_MINUTES", default=15))
+AXES_LOCKOUT_PARAMETERS = [["ip_address", "username"]]
+AXES_RESET_ON_SUCCESS = True
+AXES_DISABLE_ACCESS_LOG = True  # failures are what count; a row per successful sign-in would only grow
+AXES_USERNAME_CALLABLE = "accounts.lockout.username"
+AXES_CLIENT_IP_CALLABLE = "accounts.lockout.client_ip"
+AXES_LOCKOUT_CALLABLE = "accounts.lockout.lockout_response"
+# Sessions carry their user id so signing an account out everywhere can find them (accounts.sessions).
+SESSION_ENGINE = "accounts.sessions"
+# Order staff and superusers must set up TOTP before using the admin (on in production settings).
+STAFF_2FA_REQUIRED = env.bool("STAFF_2FA_REQUIRED", default=False)
+OTP_TOTP_ISSUER = "Bidangil"
+# Wagtail's admin login only starts sessions for admin users; its password reset only mails them.
+WAGTAILADMIN_USER_LOGIN_FORM = "accounts.admin_forms.AdminLoginForm"
+WAGTAILADMIN_USER_PASSWORD_RESET_FORM = "accounts.admin_forms.AdminPasswordResetForm"
 VERIFICATION_CODE_TTL_SECONDS = 600
 # Wrong code guesses per address (all codes and purposes); each 5th locks it, 15 min doubling up to a day.
 VERIFICATION_CODE_MAX_ATTEMPTS = 5

@@ -27,3 +27,4 @@ SILENCED_SYSTEM_CHECKS = ["security.W019"]
 DEPLOYED = True
 ALLOW_DUMMY_PROVIDERS = env.bool("ALLOW_DUMMY_PROVIDERS", default=False)
 LOGGING["handlers"]["console"]["formatter"] = env("LOG_FORMAT", default="json")  # noqa: F405
+STAFF_2FA_REQUIRED = env.bool("STAFF_2FA_REQUIRED", default=True)

@@ -1,9 +1,10 @@
 from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_schema
-from rest_framework import permissions, status
+from rest_framework import exceptions, permissions, status
 from rest_framework.exceptions import ValidationError
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
+from accounts.two_factor import missing_second_factor
 from bidangil.api.pagination import PagePagination
 from bidangil.api.serializers import ApiError
 from bidangil.api.throttling import ScopedThrottle
@@ -35,10 +36,19 @@ def _status_filter(request) -> str | None:
 
 
 class IsOrderStaff(permissions.BasePermission):
+    """Order staff, with their second factor when they have or need one (an admin session that entered a code;
+    an API token never carries one)."""
+
     message = "Only order staff may do this."
 
     def has_permission(self, request, view):
-        return selectors.is_order_staff(request.user)
+        if not selectors.is_order_staff(request.user):
+            return False
+        if missing_second_factor(request.user):
+            raise exceptions.PermissionDenied(
+                "Sign in to the admin with your two-factor code first.", code="second_factor_required"
+            )
+        return True
 
 
 class OrderListCreateView(APIView):

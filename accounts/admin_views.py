@@ -1,0 +1,34 @@
+"""The admin's own password changes (Wagtail account page, Wagtail password reset, Django admin), each
+signing the account out of its other sessions, tokens and sockets as the API does."""
+
+from wagtail.admin.auth import require_admin_access
+from wagtail.admin.views import account
+
+from . import services
+
+
+def revoke_if_password_changed(request, user, old_password_hash: str) -> None:
+    """After a form saved `user`: when its password hash moved, sign the account out everywhere else."""
+    if user.password != old_password_hash:
+        own = request.user.is_authenticated and request.user.pk == user.pk
+        services.revoke_credentials(user_id=user.pk, keep_session_key=request.session.session_key if own else None)
+
+
+class AccountView(account.AccountView):
+    def post(self, request):
+        old_password_hash = request.user.password
+        response = super().post(request)
+        revoke_if_password_changed(request, request.user, old_password_hash)
+        return response
+
+
+class PasswordResetConfirmView(account.PasswordResetConfirmView):
+    def form_valid(self, form):
+        old_password_hash = form.user.password
+        response = super().form_valid(form)
+        revoke_if_password_changed(self.request, form.user, old_password_hash)
+        return response
+
+
+account_view = require_admin_access(AccountView.as_view())
+password_reset_confirm_view = PasswordResetConfirmView.as_view()
