@@ -86,7 +86,7 @@ class UserSerializer(StrictModelSerializer):
 
     nickname = serializers.CharField(source="profile.nickname", read_only=True, default="")
     email_verified = serializers.SerializerMethodField()
-    default_address_id = serializers.IntegerField(required=False, min_value=1)
+    default_address_id = serializers.IntegerField(required=False, min_value=1, allow_null=True)
 
     class Meta:
         model = User

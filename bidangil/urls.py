@@ -39,5 +39,7 @@ if not settings.AWS_STORAGE_BUCKET_NAME:
 
 urlpatterns.append(path("", include(wagtail_urls)))
 
+handler400 = "bidangil.views.bad_request_error"
+handler403 = "bidangil.views.forbidden"
 handler404 = "bidangil.views.not_found"
 handler500 = "bidangil.views.server_error"

@@ -158,6 +158,7 @@ VERIFICATION_CODE_MAX_ATTEMPTS = 5
 
 SESSION_COOKIE_SAMESITE = "Lax"
 CSRF_COOKIE_SAMESITE = "Lax"
+CSRF_FAILURE_VIEW = "bidangil.views.csrf_failure"
 SESSION_COOKIE_DOMAIN = env("SESSION_COOKIE_DOMAIN", default=None)
 CSRF_COOKIE_DOMAIN = env("CSRF_COOKIE_DOMAIN", default=None)
 CSRF_TRUSTED_ORIGINS = env.list("CSRF_TRUSTED_ORIGINS", default=["http://localhost:3000", "http://127.0.0.1:3000"])
@@ -223,7 +224,7 @@ REST_FRAMEWORK = {
     "DEFAULT_PAGINATION_CLASS": "bidangil.api.pagination.PagePagination",
     "PAGE_SIZE": 20,
     "DEFAULT_FILTER_BACKENDS": ["django_filters.rest_framework.DjangoFilterBackend"],
-    "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
+    "DEFAULT_SCHEMA_CLASS": "bidangil.api.schema.ApiAutoSchema",
     "EXCEPTION_HANDLER": "bidangil.api.exceptions.exception_handler",
     # Proxies in front of the app: 0 ignores X-Forwarded-For, so clients can't dodge per-IP throttles.
     "NUM_PROXIES": env.int("NUM_PROXIES", default=0),
