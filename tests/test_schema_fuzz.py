@@ -26,7 +26,12 @@ from schemathesis.checks import load_all_checks
 pytestmark = pytest.mark.django_db(transaction=True, serialized_rollback=True)
 
 EXAMPLES = int(os.environ.get("FUZZ_EXAMPLES", "12"))
-CHECK_NAMES = ("not_a_server_error", "status_code_conformance", "content_type_conformance", "response_schema_conformance")
+CHECK_NAMES = (
+    "not_a_server_error",
+    "status_code_conformance",
+    "content_type_conformance",
+    "response_schema_conformance",
+)
 # Operations that end the role's session: run last for each role, after which the token is restored.
 SESSION_ENDING = ("POST /api/v1/auth/logout/", "POST /api/v1/auth/password/change/")
 
