@@ -4,6 +4,7 @@ from decimal import Decimal
 from pathlib import Path
 
 import environ
+import redis
 
 BASE_DIR = Path(__file__).resolve().parents[2]
 VAR_DIR = BASE_DIR / "var"
@@ -110,24 +111,32 @@ DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 REDIS_URL = env("REDIS_URL", default="")
 
+# Every Redis client gives up on a dead server instead of hanging: longer than the blocking reads that wait on
+# purpose (5 s for the channel layer's BZPOPMIN, 1 s for Huey's BRPOP), short enough not to hold a request.
+REDIS_TIMEOUTS = {"socket_connect_timeout": 5, "socket_timeout": 10}
+
 if REDIS_URL:
     CACHES = {
         "default": {
             "BACKEND": "django.core.cache.backends.redis.RedisCache",
             "LOCATION": REDIS_URL,
             "KEY_PREFIX": env("CACHE_KEY_PREFIX", default="bidangil"),
+            "OPTIONS": REDIS_TIMEOUTS,
         }
     }
     CHANNEL_LAYERS = {
         "default": {
             "BACKEND": "channels_redis.core.RedisChannelLayer",
-            "CONFIG": {"hosts": [REDIS_URL], "prefix": env("CHANNELS_PREFIX", default="bidangil:asgi")},
+            "CONFIG": {
+                "hosts": [{"address": REDIS_URL, **REDIS_TIMEOUTS}],
+                "prefix": env("CHANNELS_PREFIX", default="bidangil:asgi"),
+            },
         }
     }
     HUEY = {
         "huey_class": "huey.RedisHuey",
         "name": env("HUEY_NAME", default="bidangil"),
-        "url": REDIS_URL,
+        "connection_pool": redis.ConnectionPool.from_url(REDIS_URL, **REDIS_TIMEOUTS),
         "immediate": False,
         "consumer": {"workers": 2, "worker_type": "thread"},
     }
