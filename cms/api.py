@@ -22,6 +22,7 @@ from wagtail.models import Page, PageViewRestriction, get_page_models
 from wagtail_headless_preview.models import HeadlessPreviewMixin, PagePreview
 
 from bidangil.api.exceptions import error_body
+from bidangil.search import MAX_OFFSET, plain_search_text
 
 from . import selectors
 
@@ -33,6 +34,16 @@ class PublicReadMixin:
     """Anonymous read access (the project default is IsAuthenticated) and the project's error shape."""
 
     permission_classes = [AllowAny]
+
+    def listing_view(self, request):
+        offset = request.GET.get("offset", "")
+        if offset.isdigit() and int(offset) > MAX_OFFSET:
+            raise BadRequestError(f"offset must be at most {MAX_OFFSET}")
+        if "search" in request.GET:
+            query = request._request.GET.copy()
+            query["search"] = plain_search_text(query["search"])
+            request._request.GET = query
+        return super().listing_view(request)
 
     def handle_exception(self, exc):
         if isinstance(exc, Http404):
