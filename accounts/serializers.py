@@ -86,6 +86,7 @@ class UserSerializer(StrictModelSerializer):
 
     nickname = serializers.CharField(source="profile.nickname", read_only=True, default="")
     email_verified = serializers.SerializerMethodField()
+    # Null in answers (no address yet); a PATCH must name an address.
     default_address_id = serializers.IntegerField(required=False, min_value=1, allow_null=True)
 
     class Meta:
@@ -105,6 +106,11 @@ class UserSerializer(StrictModelSerializer):
             "date_joined",
         ]
         read_only_fields = ["id", "email", "is_staff", "date_joined"]
+
+    def validate_default_address_id(self, value):
+        if value is None:
+            raise serializers.ValidationError("This field may not be null.")
+        return value
 
     def get_email_verified(self, user) -> bool:
         return user.email_verified_at is not None

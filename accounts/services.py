@@ -331,20 +331,15 @@ def change_password(*, request, user: User, old_password: str, new_password: str
 # --- Profile and address book ---------------------------------------------------------------
 
 
-KEEP = object()  # update_me: the default address is left as it is
-
-
-def update_me(*, user: User, default_address_id: int | None | object = KEEP, **fields) -> User:
-    """Update the account's own editable fields and, optionally, which address is the default (None: none)."""
+def update_me(*, user: User, default_address_id: int | None = None, **fields) -> User:
+    """Update the account's own editable fields and, optionally, which address is the default."""
     with transaction.atomic():
         locked = User.objects.select_for_update().get(pk=user.pk)
         for name, value in fields.items():
             setattr(locked, name, value)
         if fields:
             locked.save(update_fields=list(fields))
-        if default_address_id is None:
-            locked.addresses.filter(is_default=True).update(is_default=False)
-        elif default_address_id is not KEEP:
+        if default_address_id is not None:
             address = locked.addresses.filter(pk=default_address_id).first()
             if address is None:
                 message = "Choose one of your own addresses."
