@@ -153,3 +153,13 @@ def test_every_page_of_the_site_renders(demo):
     queries = (f"?page={HUGE}", "?page=abc", "?page=-1", f"?cursor={_cursor('o=' + HUGE)}", "?q=%22*(")
     errors = _server_errors(client, [page.url + query for page in pages for query in queries])
     assert not errors, errors
+
+
+@pytest.mark.django_db
+def test_a_csrf_refusal_on_an_unknown_api_path_answers_json():
+    client = Client(enforce_csrf_checks=True)
+    client.cookies["sessionid"] = "stale"
+    response = client.post("/api/v1/comments/-1/like/")
+    assert response.status_code == 403
+    assert response.json()["error"]["code"] == "csrf_failed"
+    assert Client(enforce_csrf_checks=True).post("/some-page/", HTTP_COOKIE="x=1").status_code == 403  # HTML there
