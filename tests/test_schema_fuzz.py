@@ -7,8 +7,9 @@ number of examples (FUZZ_EXAMPLES, default 12) of valid and of invalid input, an
 mixed in so the examples reach past the 404. A 5xx, an undocumented status code, content type or a body
 that does not match the documented schema fails. Examples are derandomized: the same code gives the same run.
 
-Not fuzzed: the Stripe webhook is not part of the schema (it needs a signature; tests/commerce/
-test_checkout_webhook.py proves it refuses bad input with a 4xx), and neither are the legacy routes and the
+Not fuzzed: the Stripe webhook is not part of the schema (without a valid signature every request is refused
+before its body is read, so examples would test nothing; test_checkout_webhook.py::
+test_bad_signature_is_400_and_nothing_is_stored holds the 4xx), and neither are the legacy routes and the
 Wagtail page API, whose hostile input is covered in tests/test_hostile_input.py.
 """
 
