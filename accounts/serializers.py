@@ -4,7 +4,7 @@ from django.core.validators import RegexValidator
 from drf_spectacular.utils import inline_serializer
 from rest_framework import serializers
 
-from bidangil.api.serializers import StrictCharField, StrictEmailField, StrictModelSerializer, StrictSerializer
+from bidangil.api.serializers import MAX_ID, StrictCharField, StrictEmailField, StrictModelSerializer, StrictSerializer
 
 from .models import Address, User
 from .validators import address_problems, normalize_phone
@@ -87,7 +87,7 @@ class UserSerializer(StrictModelSerializer):
     nickname = serializers.CharField(source="profile.nickname", read_only=True, default="")
     email_verified = serializers.SerializerMethodField()
     # Null in answers (no address yet); a PATCH must name an address.
-    default_address_id = serializers.IntegerField(required=False, min_value=1, allow_null=True)
+    default_address_id = serializers.IntegerField(required=False, min_value=1, max_value=MAX_ID, allow_null=True)
 
     class Meta:
         model = User

@@ -155,3 +155,16 @@ def test_a_csrf_refusal_on_an_unknown_api_path_answers_json():
     assert response.status_code == 403
     assert response.json()["error"]["code"] == "csrf_failed"
     assert Client(enforce_csrf_checks=True).post("/some-page/", HTTP_COOKIE="x=1").status_code == 403  # HTML there
+
+
+def test_ids_past_64_bits_in_bodies_are_400(demo):
+    client = _client(demo["customer"])
+    huge = int(HUGE)
+    for url, body in (
+        ("/api/v1/notifications/read/", {"ids": [huge]}),
+        ("/api/v1/me/", {"default_address_id": huge}),
+        ("/api/v1/orders/", {"address_id": huge, "items": [{"url": "https://shop.example/p/1", "quantity": 1}]}),
+    ):
+        method = client.patch if url == "/api/v1/me/" else client.post
+        response = method(url, body, content_type="application/json")
+        assert response.status_code == 400, (url, response.content[:300])
