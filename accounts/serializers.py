@@ -4,7 +4,7 @@ from django.core.validators import RegexValidator
 from drf_spectacular.utils import inline_serializer
 from rest_framework import serializers
 
-from bidangil.api.serializers import StrictCharField, StrictEmailField, StrictModelSerializer, StrictSerializer
+from bidangil.api.serializers import MAX_ID, StrictCharField, StrictEmailField, StrictModelSerializer, StrictSerializer
 from commerce.api.serializers import OrderDetailSerializer
 from community.api.serializers import PostDetail
 
@@ -92,7 +92,8 @@ class UserSerializer(StrictModelSerializer):
 
     nickname = serializers.CharField(source="profile.nickname", read_only=True, default="")
     email_verified = serializers.SerializerMethodField()
-    default_address_id = serializers.IntegerField(required=False, min_value=1)
+    # Null in answers (no address yet); a PATCH must name an address.
+    default_address_id = serializers.IntegerField(required=False, min_value=1, max_value=MAX_ID, allow_null=True)
 
     class Meta:
         model = User
@@ -111,6 +112,11 @@ class UserSerializer(StrictModelSerializer):
             "date_joined",
         ]
         read_only_fields = ["id", "email", "is_staff", "date_joined"]
+
+    def validate_default_address_id(self, value):
+        if value is None:
+            raise serializers.ValidationError("This field may not be null.")
+        return value
 
     def get_email_verified(self, user) -> bool:
         return user.email_verified_at is not None

@@ -47,5 +47,6 @@ if not settings.AWS_STORAGE_BUCKET_NAME:
 urlpatterns.append(path("", include(wagtail_urls)))
 
 handler400 = "bidangil.views.bad_request"
+handler403 = "bidangil.views.forbidden"
 handler404 = "bidangil.views.not_found"
 handler500 = "bidangil.views.server_error"

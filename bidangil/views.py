@@ -1,8 +1,9 @@
 from django.conf import settings
 from django.core.exceptions import RequestDataTooBig
 from django.http import JsonResponse
+from django.views.csrf import csrf_failure as html_csrf_failure
 from django.views.defaults import bad_request as html_bad_request
-from django.views.defaults import page_not_found
+from django.views.defaults import page_not_found, permission_denied
 from django.views.defaults import server_error as html_server_error
 from django.views.static import serve
 
@@ -33,6 +34,19 @@ def bad_request(request, exception=None):
     if _wants_json(request):
         return JsonResponse(error_body("bad_request", "Bad request."), status=400)
     return html_bad_request(request, exception)
+
+
+def forbidden(request, exception=None):
+    if _wants_json(request):
+        return JsonResponse(error_body("permission_denied", "You may not do this."), status=403)
+    return permission_denied(request, exception)
+
+
+def csrf_failure(request, reason=""):
+    """CSRF refusals outside DRF views (an unknown /api/ path falling through to the site) answer JSON too."""
+    if _wants_json(request):
+        return JsonResponse(error_body("csrf_failed", f"CSRF Failed: {reason}"), status=403)
+    return html_csrf_failure(request, reason)
 
 
 def not_found(request, exception=None):

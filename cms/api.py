@@ -23,6 +23,7 @@ from wagtail.models import Page, get_page_models
 from wagtail_headless_preview.models import HeadlessPreviewMixin, PagePreview
 
 from bidangil.api.exceptions import error_body
+from bidangil.search import MAX_OFFSET, plain_search_text
 from community import selectors as community_selectors
 
 from . import selectors
@@ -35,6 +36,16 @@ class PublicReadMixin:
     """Anonymous read access (the project default is IsAuthenticated) and the project's error shape."""
 
     permission_classes = [AllowAny]
+
+    def listing_view(self, request):
+        offset = request.GET.get("offset", "")
+        if offset.isdigit() and int(offset) > MAX_OFFSET:
+            raise BadRequestError(f"offset must be at most {MAX_OFFSET}")
+        if "search" in request.GET:
+            query = request._request.GET.copy()
+            query["search"] = plain_search_text(query["search"])
+            request._request.GET = query
+        return super().listing_view(request)
 
     def handle_exception(self, exc):
         if isinstance(exc, Http404):

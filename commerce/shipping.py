@@ -12,9 +12,10 @@ from decimal import ROUND_CEILING, Decimal, InvalidOperation
 from django.conf import settings
 from django.db import DatabaseError, transaction
 from django.utils import timezone
-from PIL import Image, UnidentifiedImageError
+from PIL import UnidentifiedImageError
 
 from bidangil.errors import InvalidInput
+from bidangil.images import ImageTooLarge, open_bounded
 from integrations.backends import get_backend
 from integrations.carriers import CarrierError, Status, TrackResult, normalize_tracking_number, status_category
 from notifications.services import notify
@@ -120,10 +121,12 @@ def validate_photos(photos: Iterable) -> list:
             )
         try:
             photo.seek(0)
-            with Image.open(photo) as image:
+            with open_bounded(photo, PHOTO_FORMATS) as image:
                 image_format = image.format
                 image.verify()
-        except (UnidentifiedImageError, OSError, SyntaxError, ValueError, Image.DecompressionBombError):
+        except ImageTooLarge as exc:
+            raise InvalidInput(f"{name}: {exc}", code="too_large", fields={"photos": [f"{name}: {exc}"]}) from exc
+        except (UnidentifiedImageError, OSError, SyntaxError, ValueError):
             image_format = None
         finally:
             photo.seek(0)
@@ -210,7 +213,7 @@ def _photo_name(photo) -> str:
     """The stored file's extension follows the real image format; the name itself is random (upload_to)."""
     extension = {"JPEG": "jpg", "PNG": "png", "WEBP": "webp"}
     photo.seek(0)
-    with Image.open(photo) as image:
+    with open_bounded(photo, PHOTO_FORMATS) as image:
         suffix = extension.get(image.format, "img")
     photo.seek(0)
     return f"photo.{suffix}"

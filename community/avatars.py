@@ -14,11 +14,12 @@ from django.core.files.base import ContentFile
 from django.core.files.storage import default_storage
 from django.db import transaction
 from django.utils import timezone
-from PIL import Image, UnidentifiedImageError
+from PIL import UnidentifiedImageError
 
 from bidangil import claims
 from bidangil.absolute import absolute_url
 from bidangil.errors import DomainError, InvalidInput, RateLimited
+from bidangil.images import ImageTooLarge, open_bounded
 from integrations.ai import AIError
 from integrations.backends import get_backend
 from notifications.services import notify
@@ -172,13 +173,15 @@ def checked_image(data: bytes) -> str:
     if not data or len(data) > settings.MAX_IMAGE_UPLOAD_BYTES:
         raise AIError("The generated image is empty or too large.", retryable=False)
     try:
-        with Image.open(io.BytesIO(data)) as image:
+        with open_bounded(io.BytesIO(data), IMAGE_FORMATS) as image:
             kind = image.format
             width, height = image.size
-            if kind not in IMAGE_FORMATS or max(width, height) > MAX_IMAGE_SIDE or min(width, height) < 1:
+            if max(width, height) > MAX_IMAGE_SIDE or min(width, height) < 1:
                 raise AIError("The generated image has an unexpected format or size.", retryable=False)
             image.verify()
-    except (UnidentifiedImageError, OSError, SyntaxError, ValueError, Image.DecompressionBombError) as exc:
+    except ImageTooLarge as exc:
+        raise AIError("The generated image has an unexpected format or size.", retryable=False) from exc
+    except (UnidentifiedImageError, OSError, SyntaxError, ValueError) as exc:
         raise AIError("The generated file is not a readable image.", retryable=False) from exc
     return IMAGE_FORMATS[kind]
 

@@ -2,7 +2,6 @@
 
 import io
 import os
-import warnings
 from dataclasses import dataclass
 
 from django.conf import settings
@@ -14,11 +13,12 @@ from wagtail.images import get_image_model
 from wagtail.models import Collection
 
 from bidangil.errors import InvalidInput
+from bidangil.images import ImageTooLarge, open_bounded
 
 from .models import MAX_POST_IMAGES, THUMBNAIL_SPEC
 
 COLLECTION_NAME = "Community uploads"
-# Pillow format → file extension; anything else (SVG, TIFF, BMP, HEIC…) is refused.
+# Pillow format → file extension; anything else (SVG, TIFF, BMP, HEIC…) is refused unread.
 FORMATS = {"PNG": "png", "JPEG": "jpg", "WEBP": "webp", "GIF": "gif"}
 
 
@@ -73,20 +73,16 @@ def prepare_images(files) -> list[CleanImage]:
             _refuse(index, f"the file is larger than {limit // (1024 * 1024)} MB.", UploadTooLarge)
         try:
             upload.seek(0)
-            with warnings.catch_warnings():
-                warnings.simplefilter("error", PILImage.DecompressionBombWarning)
-                with PILImage.open(upload) as probe:
-                    probe.verify()
-                upload.seek(0)
-                image = PILImage.open(upload)
+            with open_bounded(upload, FORMATS) as probe:
+                probe.verify()
+            upload.seek(0)
+            with open_bounded(upload, FORMATS) as image:
                 fmt = image.format
                 image.load()
-                if fmt not in FORMATS:
-                    _refuse(index, "use a PNG, JPEG, WebP or GIF image.")
                 content, (width, height) = _reencode(image, fmt)
-        except InvalidInput:
-            raise
-        except (UnidentifiedImageError, PILImage.DecompressionBombError, PILImage.DecompressionBombWarning):
+        except ImageTooLarge as exc:
+            _refuse(index, str(exc), UploadTooLarge)
+        except UnidentifiedImageError:
             _refuse(index, "this is not an image we can read (use PNG, JPEG, WebP or GIF).")
         except (OSError, SyntaxError, ValueError, EOFError):
             _refuse(index, "the image file is damaged.")

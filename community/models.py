@@ -76,6 +76,15 @@ class CommunityIndexPage(Page):
     class Meta:
         verbose_name = "community board"
 
+    def get_context(self, request, *args, **kwargs):
+        context = super().get_context(request, *args, **kwargs)
+        posts = self.get_children().live().public().filter(postpage__is_hidden=False)
+        context["posts"] = posts.order_by("-first_published_at")[:50]
+        return context
+
+
+POST_TEMPLATE = "community/post_page.html"  # one page template for every kind of post
+
 
 class PostPage(Page):
     """Fields shared by every member post; the concrete types below add their category fields."""
@@ -146,6 +155,7 @@ _common_api_fields = [
 
 
 class ReviewPostPage(PostPage):
+    template = POST_TEMPLATE
     category = Category.REVIEW
     rating = models.PositiveSmallIntegerField(choices=[(n, str(n)) for n in range(1, 6)])
     order = models.ForeignKey(
@@ -176,6 +186,7 @@ class ReviewPostPage(PostPage):
 
 
 class SharePostPage(PostPage):
+    template = POST_TEMPLATE
     category = Category.SHARE
 
     content_panels = Page.content_panels + [
@@ -190,6 +201,7 @@ class SharePostPage(PostPage):
 
 
 class FunPostPage(PostPage):
+    template = POST_TEMPLATE
     category = Category.FUN
     subcategory = models.CharField(max_length=10, choices=Subcategory.choices, default=Subcategory.CHAT)
     restaurant_address = models.CharField(max_length=300, blank=True)

@@ -7,6 +7,7 @@ from django.db.models.functions import Coalesce
 from wagtail.images import get_image_model
 
 from bidangil.errors import DomainError
+from bidangil.search import plain_search_text
 from cms.selectors import restricted_pages_q
 
 from .models import (
@@ -151,7 +152,7 @@ def feed(user, *, category="", subcategory="", state="", county="", author="", q
         qs = qs.filter(author__profile__nickname_key=nickname_key(author))
     if q:
         # Wagtail search finds the matching pages; the feed keeps its own ordering and cursor.
-        matches = PostPage.objects.live().search(q, fields=None, operator="and")[:1000]
+        matches = PostPage.objects.live().search(plain_search_text(q), fields=None, operator="and")[:1000]
         qs = qs.filter(pk__in=[page.pk for page in matches])
     return qs
 

@@ -5,14 +5,18 @@ before any connection; the connection is then made to that checked address (Host
 carry the name), so a DNS answer that changes between check and use cannot redirect us inward.
 Refused: other schemes, userinfo, loopback, private, link-local, multicast, reserved, unspecified,
 shared and other non-global addresses, IPv4-mapped/compatible IPv6, 6to4/Teredo/NAT64 embedding a
-non-public IPv4, and cloud metadata endpoints. Responses must be HTML, at most 2 MB, within 10 s.
+non-public IPv4, and cloud metadata endpoints. Responses must be HTML, at most 2 MB, within 10 s in all:
+the socket timeout bounds each wait, and at the deadline the socket is shut down whatever read is blocked
+(a server that trickles its headers or body a byte at a time cannot hold a worker past the deadline).
 """
 
+import contextlib
 import http.client
 import ipaddress
 import re
 import socket
 import ssl
+import threading
 import time
 import zlib
 from dataclasses import dataclass
@@ -24,6 +28,7 @@ TIMEOUT_SECONDS = 10
 MAX_BYTES = 2 * 1024 * 1024
 MAX_REDIRECTS = 3
 MAX_URL_LENGTH = 2000
+TOO_SLOW = "Page took too long to load."
 HTML_TYPES = ("text/html", "application/xhtml+xml")
 USER_AGENT = "Mozilla/5.0 (compatible; BidangilBot/1.0; +https://bidangil.co)"
 
@@ -221,6 +226,22 @@ def _open(target: Target, timeout: float) -> http.client.HTTPConnection:
     return http.client.HTTPConnection(target.ip, target.port, timeout=timeout)
 
 
+def _cut_at(deadline: float, connection: http.client.HTTPConnection, expired: threading.Event) -> threading.Timer:
+    """At the deadline, set `expired` and shut the connection's socket down, which ends any blocked read."""
+
+    def cut():
+        expired.set()
+        sock = connection.sock
+        if sock is not None:
+            with contextlib.suppress(OSError):  # already closed
+                socket.socket.shutdown(sock, socket.SHUT_RDWR)  # the plain socket's, also under TLS
+
+    timer = threading.Timer(max(0.0, deadline - time.monotonic()), cut)
+    timer.daemon = True
+    timer.start()
+    return timer
+
+
 def _read_capped(response, deadline: float) -> bytes:
     length = response.getheader("Content-Length")
     if length and length.isdigit() and int(length) > MAX_BYTES:
@@ -236,8 +257,8 @@ def _read_capped(response, deadline: float) -> bytes:
     body = bytearray()
     while True:
         if time.monotonic() > deadline:
-            raise FetchError("Page took longer than 10 s.")
-        chunk = response.read(64 * 1024)
+            raise FetchError(TOO_SLOW)
+        chunk = response.read1(64 * 1024)  # what has arrived, not a wait for 64 KB
         if not chunk:
             break
         if decoder is not None:
@@ -271,8 +292,10 @@ def fetch_html(url: str) -> FetchedPage:
         target = check_url(url)
         remaining = deadline - time.monotonic()
         if remaining <= 0:
-            raise FetchError("Page took longer than 10 s.")
+            raise FetchError(TOO_SLOW)
         connection = _open(target, timeout=remaining)
+        expired = threading.Event()
+        watchdog = _cut_at(deadline, connection, expired)
         try:
             connection.request(
                 "GET",
@@ -287,6 +310,8 @@ def fetch_html(url: str) -> FetchedPage:
                 },
             )
             response = connection.getresponse()
+            if expired.is_set():  # the headers ended because the socket was cut
+                raise FetchError(TOO_SLOW)
             if response.status in (301, 302, 303, 307, 308):
                 location = response.getheader("Location")
                 if not location:
@@ -299,6 +324,8 @@ def fetch_html(url: str) -> FetchedPage:
             if content_type.split(";")[0].strip().lower() not in HTML_TYPES:
                 raise FetchError("Not an HTML page.")
             body = _read_capped(response, deadline)
+            if expired.is_set():  # the body ended because the socket was cut, not because it was complete
+                raise FetchError(TOO_SLOW)
             return FetchedPage(
                 url=url,
                 status=response.status,
@@ -306,7 +333,10 @@ def fetch_html(url: str) -> FetchedPage:
                 text=body.decode(_charset(content_type, body), errors="replace"),
             )
         except (OSError, http.client.HTTPException) as exc:
+            if expired.is_set():
+                raise FetchError(TOO_SLOW) from exc
             raise FetchError(f"Could not fetch the page: {exc.__class__.__name__}.") from exc
         finally:
+            watchdog.cancel()
             connection.close()
     raise FetchError("Too many redirects.")

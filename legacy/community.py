@@ -5,6 +5,7 @@ import re
 from rest_framework.permissions import AllowAny
 from rest_framework.response import Response
 
+from bidangil.search import MAX_OFFSET
 from community import avatars, selectors, services
 from community.api.serializers import PostInput
 from community.models import Category, CommentLike, MeetupType, PostLike
@@ -25,7 +26,7 @@ SPECIES = {ko: key for key, _, ko in avatars.SPECIES}
 TAGS = [{answer[3]: index for index, answer in enumerate(answers)} for _, _, answers in avatars.QUESTIONS]
 
 
-def _int_param(request, name: str, default: int, maximum: int | None = None) -> int:
+def _int_param(request, name: str, default: int, maximum: int = MAX_OFFSET) -> int:
     raw = request.query_params.get(name)
     if raw in (None, ""):
         return default
@@ -34,8 +35,7 @@ def _int_param(request, name: str, default: int, maximum: int | None = None) -> 
     except ValueError:
         raise bad_request(f"{name} must be a whole number.", name) from None
     if value < 1 or (maximum is not None and value > maximum):
-        limit = f" and at most {maximum}" if maximum else ""
-        raise bad_request(f"{name} must be at least 1{limit}.", name)
+        raise bad_request(f"{name} must be at least 1 and at most {maximum}.", name)
     return value
 
 

@@ -1,5 +1,7 @@
 from rest_framework import serializers
 
+from bidangil.api.serializers import MAX_ID
+
 from .models import Notification
 
 
@@ -20,7 +22,7 @@ class NotificationSerializer(serializers.ModelSerializer):
 
 class MarkReadInput(serializers.Serializer):
     ids = serializers.ListField(
-        child=serializers.IntegerField(min_value=1),
+        child=serializers.IntegerField(min_value=1, max_value=MAX_ID),
         required=False,
         max_length=500,
         help_text="Notifications to mark read (others' ids are ignored).",

@@ -1,4 +1,5 @@
 import ipaddress
+import logging
 import shutil
 import socket
 
@@ -50,6 +51,39 @@ def pytest_collection_modifyitems(items):
         marker = item.get_closest_marker("django_db")
         if marker and marker.kwargs.get("transaction") and not marker.kwargs.get("serialized_rollback"):
             raise pytest.UsageError(f"{item.nodeid}: use django_db(transaction=True, serialized_rollback=True)")
+
+
+class _TracebackRecorder(logging.Handler):
+    """Keeps every log record at ERROR or above that carries a traceback (a 500, a crashed job, a logged exception)."""
+
+    def __init__(self):
+        super().__init__(level=logging.ERROR)
+        self.records = []
+
+    def emit(self, record):
+        if record.exc_info:
+            self.records.append(record)
+
+
+@pytest.fixture(scope="session")
+def _traceback_recorder(django_test_environment):
+    recorder = _TracebackRecorder()
+    root = logging.getLogger()
+    root.addHandler(recorder)  # after Django configured logging, which would have dropped it
+    yield recorder
+    root.removeHandler(recorder)
+
+
+@pytest.fixture(autouse=True)
+def _no_server_traceback(request, _traceback_recorder):
+    """The server log of the suite has no traceback: a test that provokes one on purpose is marked server_error."""
+    start = len(_traceback_recorder.records)
+    yield
+    logged = _traceback_recorder.records[start:]
+    del _traceback_recorder.records[start:]
+    if logged and not request.node.get_closest_marker("server_error"):
+        lines = [f"{record.name}: {record.getMessage()} ({record.exc_info[0].__name__})" for record in logged]
+        pytest.fail("traceback(s) in the server log:\n" + "\n".join(lines), pytrace=False)
 
 
 @pytest.fixture(autouse=True)

@@ -357,3 +357,9 @@ def test_notification_responses_match_the_schema(schema, user_client, api_client
     after = user_client.get("/api/v1/notifications/")
     assert after.json()["results"][0]["read"] is True
     _assert_response(schema, "/api/v1/notifications/", "get", after)
+
+
+def test_me_without_an_address_matches_the_schema(schema, user_client):
+    response = user_client.get("/api/v1/me/")
+    assert response.json()["default_address_id"] is None
+    _assert_response(schema, "/api/v1/me/", "get", response)

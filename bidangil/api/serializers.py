@@ -3,6 +3,8 @@
 from drf_spectacular.utils import OpenApiResponse
 from rest_framework import serializers
 
+# Ids are BigAutoFields: a larger id cannot exist, and SQLite cannot even bind it in a query.
+MAX_ID = 2**63 - 1
 # Form posts from Django templates carry the CSRF token as a field; it is never data.
 IGNORED_KEYS = frozenset({"csrfmiddlewaretoken"})
 

@@ -2,6 +2,7 @@ from django.core.validators import URLValidator
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
+from bidangil.api.serializers import MAX_ID
 from commerce import pricing
 from commerce.documents import photo_url
 from commerce.models import Order, OrderEvent, OrderItem, Payment, Shipment
@@ -37,7 +38,7 @@ class AddressInput(serializers.Serializer):
 
 
 class OrderCreateInput(serializers.Serializer):
-    address_id = serializers.IntegerField(required=False, min_value=1)
+    address_id = serializers.IntegerField(required=False, min_value=1, max_value=MAX_ID)
     address = AddressInput(required=False)
     items = OrderItemInput(many=True, min_length=1, max_length=20, allow_empty=False)
     note = serializers.CharField(max_length=2000, required=False, allow_blank=True, default="")
@@ -57,7 +58,7 @@ class CancelInput(serializers.Serializer):
 
 
 class QuoteItemInput(serializers.Serializer):
-    id = serializers.IntegerField(min_value=1)
+    id = serializers.IntegerField(min_value=1, max_value=MAX_ID)
     unit_price_krw = serializers.IntegerField(min_value=0, max_value=10**12)
     restricted = serializers.BooleanField(required=False, allow_null=True, default=None)
     # Optional corrections of what the customer asked for; left out, the customer's value stays.

@@ -156,6 +156,8 @@ def test_cached_answers_are_ready_at_once(shop, user_client, ai):
     assert response.json()["status"] == "ready"
 
 
+# The failing job's traceback is logged by Huey, as it would be in production.
+@pytest.mark.server_error
 def test_failures_end_as_failed_never_pending(user_client, ai, django_capture_on_commit_callbacks):
     ai.error = AIError("The AI provider timed out.")
     with django_capture_on_commit_callbacks(execute=True):

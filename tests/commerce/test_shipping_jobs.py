@@ -101,6 +101,8 @@ def test_lock_is_released_when_the_poll_crashes(fake_fedex, monkeypatch):
     assert not JobLease.objects.exists()
 
 
+# The failing batch's traceback is logged by Huey, as it would be in production.
+@pytest.mark.server_error
 def test_failed_batch_is_retried_later_with_backoff(fake_fedex):
     shipments = [ShipmentFactory() for _ in range(31)]
     fake_fedex.fail_next(500, times=3)  # the first batch of 30 fails, retries included

@@ -134,6 +134,8 @@ def test_tenth_image_oversized_and_non_image_uploads_are_refused(user_client, bo
     assert _count_state() == before
 
 
+# The storage failure is a 500 on purpose.
+@pytest.mark.server_error
 def test_failure_after_images_were_stored_leaves_no_page_image_or_file(user_client, boards, settings, monkeypatch):
     import os
 

@@ -2,6 +2,9 @@
 
 import gzip
 import socket
+import threading
+import time
+from contextlib import contextmanager
 
 import pytest
 
@@ -283,6 +286,56 @@ def test_slow_pages_time_out(shop, monkeypatch):
     shop.add("GET", "/slow", body="<p>late</p>", headers=HTML, delay=1.0)
     with pytest.raises(FetchError):
         fetch_html(f"{shop.url}/slow")
+
+
+@contextmanager
+def trickling_server(head: bytes, body: bytes):
+    """A raw HTTP server that sends `head` at once and then `body` one byte every 50 ms."""
+    listener = socket.create_server(("127.0.0.1", 0))
+    stop = threading.Event()
+
+    def serve():
+        conn, _ = listener.accept()
+        with conn:
+            conn.recv(65536)
+            try:
+                conn.sendall(head)
+                for byte in body:
+                    if stop.wait(0.05):
+                        break
+                    conn.sendall(bytes([byte]))
+            except OSError:
+                pass  # the client hung up: what the test wants
+
+    thread = threading.Thread(target=serve, daemon=True)
+    thread.start()
+    try:
+        yield f"http://127.0.0.1:{listener.getsockname()[1]}/"
+    finally:
+        stop.set()
+        thread.join(timeout=5)
+        listener.close()
+
+
+@pytest.mark.parametrize(
+    ("head", "body"),
+    [
+        pytest.param(b"HTTP/1.1 200 OK\r\n", b"Content-Type: text/html\r\n" * 20 + b"\r\n<p>x</p>", id="headers"),
+        pytest.param(b"HTTP/1.1 200 OK\r\nContent-Type: text/html\r\nContent-Length: 60\r\n\r\n", b"a" * 60, id="body"),
+        pytest.param(
+            b"HTTP/1.1 200 OK\r\nContent-Type: text/html\r\nConnection: close\r\n\r\n", b"a" * 60, id="no-length"
+        ),
+    ],
+)
+def test_the_deadline_holds_across_slow_reads(settings, monkeypatch, head, body):
+    """Every byte arrives well within the socket timeout, yet the whole fetch stops at the deadline."""
+    settings.FETCH_ALLOW_LOOPBACK = True
+    monkeypatch.setattr(fetch, "TIMEOUT_SECONDS", 0.5)
+    with trickling_server(head, body) as url:
+        started = time.monotonic()
+        with pytest.raises(FetchError, match="too long"):
+            fetch_html(url)
+        assert time.monotonic() - started < 1.5  # the trickle would take 3 s
 
 
 @pytest.mark.parametrize("status", [404, 500, 503])
