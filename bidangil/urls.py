@@ -8,6 +8,7 @@ from wagtail.documents import urls as wagtaildocs_urls
 
 from accounts import admin_views
 from bidangil import metrics, views
+from cms import admin_views as cms_admin_views
 
 api_v1 = [
     path("", include("accounts.urls")),
@@ -31,6 +32,11 @@ urlpatterns = [
         "admin/password_reset/confirm/<uidb64>/<token>/",
         admin_views.password_reset_confirm_view,
         name="wagtailadmin_password_reset_confirm",
+    ),
+    path(
+        "admin/choose-page/chosen-multiple/",
+        cms_admin_views.chosen_multiple_pages,
+        name="wagtailadmin_choose_page_chosen_multiple",
     ),
     path("admin/", include(wagtailadmin_urls)),
     path("documents/", include(wagtaildocs_urls)),

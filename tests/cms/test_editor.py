@@ -184,3 +184,14 @@ def test_page_type_placement(home):
     # HomePage does not restrict its children: the community's category index pages live under it too
     assert ContentPage in HomePage.allowed_subpage_models()
     assert not hasattr(HomePage, "subpage_types")
+
+
+def test_multiple_page_chooser_answers_for_the_root_and_junk_ids(client, home):
+    """Wagtail's own view raised on the tree root (no parent); junk ids matched nothing but broke the query."""
+    client.force_login(EditorFactory())
+    response = client.get(
+        "/admin/choose-page/chosen-multiple/", {"id": [Page.objects.get(depth=1).pk, home.pk, "x", "9" * 30]}
+    )
+
+    assert response.status_code == 200
+    assert [page["id"] for page in response.json()["result"]] == [home.pk]
