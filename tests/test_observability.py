@@ -237,3 +237,27 @@ def test_production_logs_are_json(tmp_path):
     record = json.loads(result.stderr.strip().splitlines()[-1])
     assert record["message"] == "poll of 3 done"
     assert record["level"] == "WARNING" and record["logger"] == "commerce" and record["time"]
+
+
+def test_client_errors_flagged_by_django_are_one_line_without_a_traceback(client):
+    """A foreign Host header is the client's error: a 400 and one log line, not a stack in the server log."""
+    import io
+    import logging
+
+    from bidangil.logs import WithoutTraceback
+
+    (handler,) = [
+        handler
+        for handler in logging.getLogger("django.security").handlers
+        if any(isinstance(f, WithoutTraceback) for f in handler.filters)
+    ]
+    stream = io.StringIO()
+    previous = handler.setStream(stream)
+    try:
+        response = client.get("/healthz", HTTP_HOST="evil.example")
+    finally:
+        handler.setStream(previous)
+
+    assert response.status_code == 400
+    assert "Invalid HTTP_HOST header" in stream.getvalue()
+    assert "Traceback" not in stream.getvalue()

@@ -412,9 +412,16 @@ LOGGING = {
             "rename_fields": {"asctime": "time", "levelname": "level", "name": "logger"},
         },
     },
-    "handlers": {"console": {"class": "logging.StreamHandler", "formatter": LOG_FORMAT}},
+    "filters": {"without_traceback": {"()": "bidangil.logs.WithoutTraceback"}},
+    "handlers": {
+        "console": {"class": "logging.StreamHandler", "formatter": LOG_FORMAT},
+        "client_errors": {"class": "logging.StreamHandler", "formatter": LOG_FORMAT, "filters": ["without_traceback"]},
+    },
     "root": {"handlers": ["console"], "level": env("LOG_LEVEL", default="INFO")},
-    "loggers": {"django.db.backends": {"level": "WARNING"}},
+    "loggers": {
+        "django.db.backends": {"level": "WARNING"},
+        "django.security": {"handlers": ["client_errors"], "propagate": False},
+    },
 }
 # Errors go to Sentry only when a DSN is set (integrations.sentry, at start-up).
 SENTRY_DSN = env("SENTRY_DSN", default="")

@@ -26,5 +26,6 @@ SILENCED_SYSTEM_CHECKS = ["security.W019"]
 # (bidangil/checks.py). A staging site that really means to run on the dummies says so with ALLOW_DUMMY_PROVIDERS.
 DEPLOYED = True
 ALLOW_DUMMY_PROVIDERS = env.bool("ALLOW_DUMMY_PROVIDERS", default=False)
-LOGGING["handlers"]["console"]["formatter"] = env("LOG_FORMAT", default="json")  # noqa: F405
+for handler in LOGGING["handlers"].values():  # noqa: F405
+    handler["formatter"] = env("LOG_FORMAT", default="json")
 STAFF_2FA_REQUIRED = env.bool("STAFF_2FA_REQUIRED", default=True)
