@@ -5,6 +5,7 @@ from wagtail.admin.auth import require_admin_access
 from wagtail.admin.views import account
 
 from . import services
+from .lockout import clear_lockout
 
 
 def revoke_if_password_changed(request, user, old_password_hash: str) -> None:
@@ -27,6 +28,7 @@ class PasswordResetConfirmView(account.PasswordResetConfirmView):
         old_password_hash = form.user.password
         response = super().form_valid(form)
         revoke_if_password_changed(self.request, form.user, old_password_hash)
+        clear_lockout(form.user.email)
         return response
 
 

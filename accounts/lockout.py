@@ -9,7 +9,9 @@ from bidangil.api.exceptions import error_body
 from .models import User
 
 ADMIN_PREFIXES = ("/admin/", "/django-admin/")
-LOCKED_MESSAGE = "Too many failed sign-ins for this account from your network. Try again later."
+LOCKED_MESSAGE = (
+    "Too many failed sign-ins for this account or from your network. Try again later, or reset your password."
+)
 
 
 def client_ip(request) -> str:
@@ -24,6 +26,14 @@ def username(request, credentials: dict | None) -> str:
     if value is None:
         value = request.POST.get("username", "") if request.method == "POST" else ""
     return User.objects.normalize_email(value if isinstance(value, str) else "")
+
+
+def clear_lockout(email: str) -> None:
+    """Forget the account's failed sign-ins: a password reset proved the mailbox, so its owner gets back in even
+    while someone else keeps failing on the address."""
+    from axes.utils import reset
+
+    reset(username=User.objects.normalize_email(email))
 
 
 def lockout_response(request, original_response: HttpResponse | None, credentials: dict | None) -> HttpResponse:

@@ -23,7 +23,7 @@ from community.services import create_profile
 from notifications.push import close_credential_sockets, close_user_sockets
 
 from .emails import EmailUnavailable, send_code_email, send_signup_pending_email
-from .lockout import LOCKED_MESSAGE
+from .lockout import LOCKED_MESSAGE, clear_lockout
 from .models import Address, CodeLockout, EmailCode, User, UserSession
 
 logger = logging.getLogger(__name__)
@@ -414,6 +414,7 @@ def reset_password(*, email: str, code: str, new_password: str) -> User:
                 else:
                     user.save(update_fields=["password"])
                 revoke_credentials(user_id=user.pk)
+                clear_lockout(user.email)
     if error is not None:
         raise error
     return user

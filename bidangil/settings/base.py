@@ -195,11 +195,12 @@ AUTH_PASSWORD_VALIDATORS = [
 ]
 LOGIN_URL = "wagtailadmin_login"
 # django-axes counts failed sign-ins on every password form (API, legacy, Wagtail and Django admin) and locks
-# the pair of client IP and account after AXES_FAILURE_LIMIT failures for AXES_COOLOFF_TIME.
+# a client IP, and an account, after AXES_FAILURE_LIMIT failures for AXES_COOLOFF_TIME; a password reset
+# unlocks the account.
 AUTHENTICATION_BACKENDS = ["axes.backends.AxesStandaloneBackend", "django.contrib.auth.backends.ModelBackend"]
 AXES_FAILURE_LIMIT = env.int("AXES_FAILURE_LIMIT", default=5)
 AXES_COOLOFF_TIME = timedelta(minutes=env.int("AXES_COOLOFF_MINUTES", default=15))
-AXES_LOCKOUT_PARAMETERS = [["ip_address", "username"]]
+AXES_LOCKOUT_PARAMETERS = ["ip_address", "username"]
 AXES_RESET_ON_SUCCESS = True
 AXES_DISABLE_ACCESS_LOG = True  # failures are what count; a row per successful sign-in would only grow
 AXES_USERNAME_CALLABLE = "accounts.lockout.username"

@@ -1,4 +1,4 @@
-"""django-axes on every password form: a client+account pair is locked after AXES_FAILURE_LIMIT failures."""
+"""django-axes on every password form: a client, and an account, are locked after AXES_FAILURE_LIMIT failures."""
 
 import pytest
 from django.contrib.auth import SESSION_KEY
@@ -37,14 +37,38 @@ def test_api_login_is_locked_after_the_limit_even_with_the_right_password():
     assert SESSION_KEY not in client.session
 
 
-def test_lockout_is_per_client_and_account_pair():
-    user, other = UserFactory(), UserFactory()
-    for _ in range(LIMIT):
-        api_login(APIClient(), user.email, WRONG)
+def test_an_account_is_locked_from_every_client():
+    user = UserFactory()
+    for number in range(LIMIT):
+        api_login(APIClient(), user.email, WRONG, ip=f"10.0.1.{number}")  # a guess from each of many clients
 
-    assert api_login(APIClient(), user.email, PASSWORD, ip="10.0.0.2").status_code == 200  # another client
-    assert api_login(APIClient(), other.email, PASSWORD).status_code == 200  # another account
-    assert api_login(APIClient(), user.email.upper(), PASSWORD).status_code == 429  # same account, any case
+    assert api_login(APIClient(), user.email, PASSWORD, ip="10.0.0.9").status_code == 429
+    assert api_login(APIClient(), user.email.upper(), PASSWORD, ip="10.0.0.9").status_code == 429  # any case
+
+
+def test_a_client_is_locked_for_every_account():
+    user, other = UserFactory(), UserFactory()
+    for number in range(LIMIT):
+        api_login(APIClient(), f"guess{number}@example.com", WRONG)  # one client trying many accounts
+
+    assert api_login(APIClient(), user.email, PASSWORD).status_code == 429
+    assert api_login(APIClient(), other.email, PASSWORD, ip="10.0.0.2").status_code == 200  # another client
+
+
+def test_a_password_reset_unlocks_the_account(throttle_rates):
+    from django.core import mail
+
+    from accounts import services
+
+    user = UserFactory()
+    for number in range(LIMIT):
+        api_login(APIClient(), user.email, WRONG, ip=f"10.0.1.{number}")
+    services.request_password_reset(email=user.email)
+    code = next(word for word in mail.outbox[-1].body.split() if word.isdigit() and len(word) == 6)
+
+    services.reset_password(email=user.email, code=code, new_password="another-Horse-8")
+
+    assert api_login(APIClient(), user.email, "another-Horse-8", ip="10.0.0.9").status_code == 200
 
 
 def test_a_successful_login_clears_the_failures():
