@@ -77,4 +77,14 @@ def development_defaults(app_configs=None, **kwargs) -> list[checks.Error]:
                     id="bidangil.E004",
                 )
             )
+    for name in ("CORS_ALLOWED_ORIGINS", "CSRF_TRUSTED_ORIGINS"):
+        local = [origin for origin in getattr(settings, name) if not origin.startswith("https://")]
+        if local:
+            errors.append(
+                checks.Error(
+                    f"{name}={local!r}: browsers there could call the API with members' cookies.",
+                    hint=f"Set {name} to the client's public https:// origins (default: FRONTEND_URL).",
+                    id="bidangil.E004",
+                )
+            )
     return errors

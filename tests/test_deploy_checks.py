@@ -32,6 +32,7 @@ def deployed(settings):
         if name not in ("DATABASE_URL", "EMAIL_URL", "ALLOWED_HOSTS"):
             setattr(settings, name, value)
     settings.EMAIL_BACKEND = "django.core.mail.backends.smtp.EmailBackend"
+    settings.CORS_ALLOWED_ORIGINS = settings.CSRF_TRUSTED_ORIGINS = [settings.FRONTEND_URL]
     settings.SECRET_KEY = secrets.token_urlsafe(48)
     return settings
 
@@ -85,6 +86,12 @@ def test_published_development_secrets_are_refused_even_on_staging(deployed, nam
 @pytest.mark.parametrize("name", ["SITE_URL", "FRONTEND_URL"])
 def test_local_site_addresses_are_refused(deployed, name):
     setattr(deployed, name, "http://127.0.0.1:8000")
+    assert error_ids() == [("bidangil.E004", name)]
+
+
+@pytest.mark.parametrize("name", ["CORS_ALLOWED_ORIGINS", "CSRF_TRUSTED_ORIGINS"])
+def test_local_browser_origins_are_refused(deployed, name):
+    setattr(deployed, name, ["https://www.bidangil.example", "http://localhost:3000"])
     assert error_ids() == [("bidangil.E004", name)]
 
 

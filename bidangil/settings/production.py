@@ -1,7 +1,7 @@
 """Production: secrets and hosts from the environment, HTTPS everywhere."""
 
 from .base import *  # noqa: F403
-from .base import env
+from .base import FRONTEND_URL, env
 
 DEBUG = False
 SECRET_KEY = env("SECRET_KEY")
@@ -29,3 +29,6 @@ ALLOW_DUMMY_PROVIDERS = env.bool("ALLOW_DUMMY_PROVIDERS", default=False)
 for handler in LOGGING["handlers"].values():  # noqa: F405
     handler["formatter"] = env("LOG_FORMAT", default="json")
 STAFF_2FA_REQUIRED = env.bool("STAFF_2FA_REQUIRED", default=True)
+# Only the client's own origin may call the API with credentials, unless the environment names others.
+CORS_ALLOWED_ORIGINS = env.list("CORS_ALLOWED_ORIGINS", default=[FRONTEND_URL])
+CSRF_TRUSTED_ORIGINS = env.list("CSRF_TRUSTED_ORIGINS", default=[FRONTEND_URL])
