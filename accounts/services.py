@@ -137,7 +137,7 @@ def _spend(row: EmailCode) -> None:
 # An account's password becomes active only for whoever proves the mailbox *and* set that password:
 # verify asks for the password with the code, a second sign-up of a waiting address changes nothing
 # (the mailbox is told, and a password reset claims the account), and the code-first flow hands its
-# proof to the client that confirmed the code. See docs/security/identity.md.
+# proof to the client that confirmed the code. See docs/security.md, "Identity".
 
 
 def _password_mismatch() -> InvalidInput:
