@@ -1,14 +1,14 @@
 """Who may reach what: every route of the URL resolver × anonymous, the customer who owns the objects, another
 customer, an editor, order staff and a superuser.
 
-Routes of the API (v1, Wagtail's page API, legacy, webhooks, documents) have one row each per method in API below;
-the Wagtail admin and the Django admin are covered by ADMIN_RULES, first matching rule wins. A route no row or rule
-covers fails `test_every_route_is_classified`, so a new route must be given its expected outcomes here.
+API (v1, Wagtail's page API, legacy, webhooks, media and documents, the site's pages) and ADMIN (the Wagtail
+admin, the Django admin) below hold one row per route and method. A route or a view method without a row fails
+`test_every_route_is_classified` by name, so a new route must be given its expected outcomes here.
 
-Each cell is one outcome: "ok" reached the view (2xx, a redirect elsewhere than a sign-in page, or a 400/409 from
-validating the deliberately minimal body), "auth" refused (401/403, a redirect to a sign-in page or, in the
-Wagtail admin, to its home page with "no permission"), "hidden" 404. Every request runs in its own savepoint, so
-a write by one role never changes what the next one sees.
+Each cell is one outcome: "ok" reached the view (2xx, a redirect to another screen, or a 400/409 from validating
+the deliberately minimal body), "auth" refused (401/403, a redirect to a sign-in page or, in the Wagtail admin, to
+its home page with "no permission"), "hidden" 404. Every request runs in its own savepoint, so a write by one
+role never changes what the next one sees.
 """
 
 import re
@@ -21,14 +21,31 @@ from django.core.files.base import ContentFile
 from django.db import transaction
 from django.test import Client, override_settings
 from django.urls import URLPattern, URLResolver, get_resolver
+from wagtail.contrib.redirects.models import Redirect
+from wagtail.documents import get_document_model
+from wagtail.models import Collection, Site, Task, Workflow
+
+from cms.models import SiteSettings
+from commerce import documents, services, shipping
+from commerce.models import DeliveryRate, ExchangeRate, Payment
+from commerce.product_models import ProductLookup
+from community import services as community
+from notifications.services import notify
+from tests.accounts.factories import AddressFactory, EditorFactory, OrderStaffFactory, UserFactory
+from tests.cms.factories import ImageFactory
+from tests.commerce.factories import RestrictedItemRuleFactory, quoted_order
+from tests.commerce.shipping_factories import PurchasedOrderFactory, us_rates
+from tests.commerce.shipping_helpers import image_upload
+from tests.community.factories import make_boards, make_post
 
 ROLES = ("anonymous", "customer", "other", "editor", "staff", "superuser")
 PARAM = re.compile(r"<(?:\w+:)?(\w+)>|\(\?P<(\w+)>[^)]*\)")
 WRITES = ("post", "put", "patch", "delete")
 
 
-def routes() -> dict[str, str]:
-    """Every named route of the resolver, as name -> pattern (unnamed ones under their pattern)."""
+def routes() -> dict[str, tuple]:
+    """Every route of the resolver, as name -> (pattern, view): unnamed ones under their pattern, a second
+    pattern of the same name as `name@pattern`; a pattern shadowed by an earlier identical one is left out."""
 
     def walk(patterns, prefix, namespace):
         for pattern in patterns:
@@ -42,9 +59,11 @@ def routes() -> dict[str, str]:
                 name = f"{namespace}:{pattern.name}" if namespace and pattern.name else pattern.name
                 yield name or route, route, pattern.callback
 
-    found = {}
+    found, seen = {}, set()
     for name, route, callback in walk(get_resolver().url_patterns, "", None):
-        found.setdefault(name, (route, callback))
+        if route not in seen:
+            found[name if name not in found else f"{name}@{route}"] = (route, callback)
+            seen.add(route)
     return found
 
 
@@ -71,22 +90,6 @@ def world(django_db_setup, django_db_blocker, tmp_path_factory):
 
 
 def build_world() -> dict:
-    from wagtail.contrib.redirects.models import Redirect
-    from wagtail.documents import get_document_model
-    from wagtail.models import Collection, Site, Task, Workflow
-
-    from commerce import documents, services, shipping
-    from commerce.models import DeliveryRate, ExchangeRate, Payment
-    from commerce.product_models import ProductLookup
-    from community import services as community
-    from notifications.services import notify
-    from tests.accounts.factories import AddressFactory, EditorFactory, OrderStaffFactory, UserFactory
-    from tests.cms.factories import ImageFactory
-    from tests.commerce.factories import RestrictedItemRuleFactory, quoted_order
-    from tests.commerce.shipping_factories import PurchasedOrderFactory, us_rates
-    from tests.commerce.shipping_helpers import image_upload
-    from tests.community.factories import make_boards, make_post
-
     customer, other = UserFactory(), UserFactory()
     staff = OrderStaffFactory()
     users = {
@@ -144,6 +147,7 @@ def build_world() -> dict:
         "document": document,
         "collection": collection,
         "site": Site.objects.get(is_default_site=True),
+        "site_settings": SiteSettings.load(),
         "group": Group.objects.get(name="Editors"),
         "workflow": Workflow.objects.first(),
         "task": Task.objects.first(),
@@ -178,6 +182,7 @@ def url_for(key: str, world: dict) -> str:
         (r"^admin/workflows/tasks/", w["task"].pk),
         (r"^admin/workflows/", w["workflow"].pk),
         (r"^admin/sites/", w["site"].pk),
+        (r"^admin/settings/", w["site_settings"].pk),
         (r"^admin/users/", w["customer"].pk),
         (r"^admin/groups/", w["group"].pk),
         (r"^admin/community/reports/", w["report"].pk),
@@ -199,7 +204,7 @@ def url_for(key: str, world: dict) -> str:
         "wagtailsettings:preview_on_edit": ("cms", "sitesettings"),
         "wagtailadmin_workflows:add_task": ("wagtailcore", "groupapprovaltask"),
         "wagtailadmin_editing_sessions:ping": ("wagtailcore", "page"),
-    }.get(key, ("cms", "contentpage"))
+    }.get(key.split("@")[0], ("cms", "contentpage"))
     values = {
         "number": w["order"].number,
         "stage": "items",
@@ -585,6 +590,9 @@ ADMIN = {
     "wagtailadmin_workflows:usage": {"get": "auth auth auth auth auth ok"},
     "wagtailadmin_workflows:usage_results": {"get": "auth auth auth auth auth ok"},
     "wagtailadmin_workflows:remove": {"get": "auth auth auth 405 405 405"},
+    "wagtailadmin_workflows:remove@admin/workflows/remove/<int:page_pk>/<int:workflow_pk>/": {
+        "get": "auth auth auth 405 405 405"
+    },
     "wagtailadmin_workflows:add_task": {"get": "auth auth auth auth auth ok"},
     "wagtailadmin_workflows:select_task_type": {"get": "auth auth auth auth auth ok"},
     "wagtailadmin_workflows:task_index": {"get": "auth auth auth auth auth ok"},
@@ -651,7 +659,10 @@ ADMIN = {
     "wagtailredirects:start_import": {"get": "auth auth auth auth auth ok"},
     "wagtailredirects:process_import": {"get": "auth auth auth auth auth 405"},
     "wagtailsettings:edit": {"get": "auth auth auth auth auth ok"},
-    "wagtailsettings:preview_on_edit": {"get": "auth auth auth hidden hidden hidden"},
+    "wagtailsettings:edit@admin/settings/<slug:app_name>/<slug:model_name>/<int:pk>/": {
+        "get": "auth auth auth auth auth ok"
+    },
+    "wagtailsettings:preview_on_edit": {"get": "auth auth auth auth auth hidden"},
     "wagtailembeds:chooser": {"get": "auth auth auth ok ok ok"},
     "wagtailembeds:chooser_upload": {"get": "auth auth auth ok ok ok"},
     "wagtailsnippets:index": {"get": "auth auth auth auth ok ok"},
