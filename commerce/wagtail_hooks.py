@@ -7,7 +7,7 @@ from django.contrib import messages
 from django.contrib.admin import SimpleListFilter
 from django.core.exceptions import PermissionDenied
 from django.db.models import BooleanField, ExpressionWrapper
-from django.urls import path
+from django.urls import URLPattern, path
 from django.utils.html import format_html
 from wagtail import hooks
 from wagtail.admin.filters import DateRangePickerWidget, WagtailFilterSet
@@ -17,6 +17,7 @@ from wagtail.permissions import register_permission_policy
 from wagtail.snippets.bulk_actions.delete import DeleteBulkAction
 from wagtail.snippets.bulk_actions.snippet_bulk_action import SnippetBulkAction
 from wagtail.snippets.models import register_snippet
+from wagtail.snippets.views.chooser import SnippetChooserViewSet
 from wagtail.snippets.views.snippets import InspectView, SnippetViewSet
 from wagtail_modeladmin.helpers import PermissionHelper
 from wagtail_modeladmin.options import ModelAdmin, modeladmin_register
@@ -102,8 +103,20 @@ class OrderInspectView(InspectView):
         return {**super().get_context_data(**kwargs), **admin_views.order_context(self.object)}
 
 
+class OrderDataChooserViewSet(SnippetChooserViewSet):
+    """Wagtail opens a snippet's chooser (list, search, chosen) to every admin user; order data is for Order
+    staff only."""
+
+    def get_urlpatterns(self):
+        return [
+            URLPattern(p.pattern, admin_views.order_staff_required(p.callback), p.default_args, p.name)
+            for p in super().get_urlpatterns()
+        ]
+
+
 class OrderViewSet(SnippetViewSet):
     model = Order
+    chooser_viewset_class = OrderDataChooserViewSet
     icon = "list-ul"
     menu_label = "Orders"
     menu_order = 100
@@ -281,6 +294,7 @@ class ExchangeRateViewSet(SnippetViewSet):
 
 class PaymentViewSet(SnippetViewSet):
     model = Payment
+    chooser_viewset_class = OrderDataChooserViewSet
     icon = "doc-full"
     menu_label = "Payments"
     list_display = ["order", "kind", "stage", "status", "amount_cents", "created_at"]

@@ -208,6 +208,8 @@ AXES_CLIENT_IP_CALLABLE = "accounts.lockout.client_ip"
 AXES_LOCKOUT_CALLABLE = "accounts.lockout.lockout_response"
 # Sessions carry their user id so signing an account out everywhere can find them (accounts.sessions).
 SESSION_ENGINE = "accounts.sessions"
+# A TOTP device's secret is shown to nobody after set-up, superusers included (django-otp's admin screens).
+OTP_ADMIN_HIDE_SENSITIVE_DATA = True
 # Order staff and superusers must set up TOTP before using the admin (on in production settings).
 STAFF_2FA_REQUIRED = env.bool("STAFF_2FA_REQUIRED", default=False)
 OTP_TOTP_ISSUER = "Bidangil"
