@@ -55,8 +55,8 @@ def _seed(fake) -> None:
 
 
 def main() -> None:
+    from commerce.shipping.tracking import run_tracking_poll
     from integrations.carriers.fake_fedex import FakeFedEx
-    from tasks.tracking import run_tracking_poll
 
     setup_test_environment()
     old_name = connection.settings_dict["NAME"]

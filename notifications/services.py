@@ -3,6 +3,7 @@
 from django.db import transaction
 from django.utils import timezone
 
+from bidangil import jobs
 from bidangil.errors import InvalidInput
 
 from .models import Notification
@@ -25,9 +26,7 @@ def notify(user_id: int, type: str, payload: dict, *, email: bool = False) -> No
     message = notification.as_message()
     transaction.on_commit(lambda: push_to_user(user_id, message))
     if email:
-        from tasks.notifications import send_notification
-
-        transaction.on_commit(lambda: send_notification(notification.pk))
+        jobs.enqueue_on_commit("notifications.send", notification.pk)
     return notification
 
 

@@ -1,9 +1,8 @@
 from huey import crontab
 from huey.contrib.djhuey import db_periodic_task
 
+from bidangil.leases import leased
 from commerce.orders import services
-
-from .leases import leased
 
 
 @db_periodic_task(crontab(minute="*/5"))

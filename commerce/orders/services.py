@@ -12,6 +12,7 @@ from django.db.models import Sum
 from django.utils import timezone
 
 from accounts.models import Address
+from bidangil import jobs
 from bidangil.errors import InvalidInput
 from commerce.orders import pricing
 from commerce.orders.models import ExchangeRate, Order, OrderConflict, OrderEvent, OrderItem, RestrictedItemRule
@@ -209,11 +210,7 @@ def create_order(*, user, items: list[dict], address_id: int | None = None, addr
         )
         record_event(order, OrderEvent.Kind.REQUESTED, actor=user, data={"items": len(items)})
         notify_order_status(order)
-
-        from tasks.products import extract_order_item_names
-
-        order_pk = order.pk
-        transaction.on_commit(lambda: extract_order_item_names(order_pk))
+        jobs.enqueue_on_commit("products.item-names", order.pk)
     return order
 
 

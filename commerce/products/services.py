@@ -19,7 +19,7 @@ from django.core.cache import cache
 from django.db import transaction
 from django.utils import timezone
 
-from bidangil import claims
+from bidangil import claims, jobs
 from bidangil.errors import InvalidInput
 from commerce.orders.models import OrderItem
 from commerce.products.models import ProductLookup
@@ -257,8 +257,6 @@ def lookup(url: str) -> ProductInfo:
 def request_product_info(*, user, url) -> ProductLookup:
     """Queue a lookup for a member (answered from the cache at once when possible)."""
     url = validate_url(url)
-    from tasks.products import extract_product
-
     cached = cache.get(_cache_name(cache_key(url)))
     with transaction.atomic():
         product = ProductLookup.objects.create(user=user, url=url, cache_key=cache_key(url))
@@ -266,7 +264,7 @@ def request_product_info(*, user, url) -> ProductLookup:
             _finish(product.pk, ProductInfo(**cached))
             product.refresh_from_db()
         else:
-            transaction.on_commit(lambda: extract_product(product.pk))
+            jobs.enqueue_on_commit("products.lookup", product.pk)
     return product
 
 

@@ -16,7 +16,7 @@ from django.db import transaction
 from django.utils import timezone
 from PIL import UnidentifiedImageError
 
-from bidangil import claims
+from bidangil import claims, jobs
 from bidangil.absolute import absolute_url
 from bidangil.errors import DomainError, InvalidInput, RateLimited
 from bidangil.images import ImageTooLarge, open_bounded
@@ -150,8 +150,6 @@ def build_prompt(species: str, answers: list[int]) -> str:
 def request_avatar(*, user, species, answers) -> AvatarRequest:
     """Queue a generation: one in flight per member (409) and at most 3 a day, failures not counted (429)."""
     answers = validate_answers(species, answers)
-    from tasks.avatars import generate_avatar
-
     with transaction.atomic():
         # Locking the profile row serialises concurrent requests of one member.
         profile = CommunityProfile.objects.select_for_update().filter(user=user).first()
@@ -164,7 +162,7 @@ def request_avatar(*, user, species, answers) -> AvatarRequest:
         if mine.filter(created_at__gte=since).exclude(status=AvatarRequest.Status.FAILED).count() >= MAX_PER_DAY:
             raise RateLimited(f"At most {MAX_PER_DAY} avatars a day.")
         avatar_request = AvatarRequest.objects.create(user=user, species=species, answers=answers)
-        transaction.on_commit(lambda: generate_avatar(avatar_request.pk))
+        jobs.enqueue_on_commit("avatars.generate", avatar_request.pk)
     return avatar_request
 
 

@@ -5,7 +5,8 @@
             ...
             held.renew()                     # long runs renew; a killed run's lease simply expires
 
-A lease lasts JOB_CLAIM_SECONDS from its last renewal.
+A lease lasts JOB_CLAIM_SECONDS from its last renewal. The table is the tasks app's (`tasks.JobLease`), looked
+up by name so that domain code can hold a lease without importing `tasks/`.
 """
 
 import functools
@@ -14,13 +15,16 @@ import uuid
 from contextlib import contextmanager
 from datetime import timedelta
 
+from django.apps import apps
 from django.conf import settings
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 
-from .models import JobLease
-
 logger = logging.getLogger(__name__)
+
+
+def _leases():
+    return apps.get_model("tasks", "JobLease").objects
 
 
 class LeaseHeld(Exception):
@@ -34,18 +38,18 @@ class Lease:
     def renew(self) -> bool:
         """Extend the lease; False when it expired and another run took it."""
         until = timezone.now() + timedelta(seconds=settings.JOB_CLAIM_SECONDS)
-        return bool(JobLease.objects.filter(name=self.name, token=self.token).update(expires_at=until))
+        return bool(_leases().filter(name=self.name, token=self.token).update(expires_at=until))
 
 
 def acquire(name: str) -> Lease | None:
     now = timezone.now()
     token = uuid.uuid4().hex
     until = now + timedelta(seconds=settings.JOB_CLAIM_SECONDS)
-    if JobLease.objects.filter(name=name, expires_at__lte=now).update(token=token, expires_at=until, acquired_at=now):
+    if _leases().filter(name=name, expires_at__lte=now).update(token=token, expires_at=until, acquired_at=now):
         return Lease(name, token)
     try:
         with transaction.atomic():
-            JobLease.objects.create(name=name, token=token, expires_at=until, acquired_at=now)
+            _leases().create(name=name, token=token, expires_at=until, acquired_at=now)
     except IntegrityError:
         return None  # held by a live run
     return Lease(name, token)
@@ -59,7 +63,7 @@ def lease(name: str):
     try:
         yield held
     finally:
-        JobLease.objects.filter(name=name, token=held.token).delete()
+        _leases().filter(name=name, token=held.token).delete()
 
 
 def leased(name: str):
