@@ -11,7 +11,7 @@ def test_every_enqueued_name_is_registered_by_tasks():
     assert names <= set(jobs._registry)
 
 
-@pytest.mark.django_db(transaction=True)
+@pytest.mark.django_db
 def test_an_unknown_job_name_fails_inside_the_callers_transaction():
     with pytest.raises(KeyError), transaction.atomic():
         jobs.enqueue_on_commit("no.such-job", 1)
