@@ -1,10 +1,7 @@
 """Stripe webhook: verify → store the event id (unique) → dispatch by type → act once → 200."""
 
-import json
 import logging
 
-import stripe
-from django.conf import settings
 from django.db import IntegrityError, transaction
 from django.http import JsonResponse
 from django.utils import timezone
@@ -15,6 +12,8 @@ from bidangil.api.exceptions import error_body
 from bidangil.errors import InvalidInput
 from commerce.orders import services
 from commerce.payments.models import Payment, StripeEvent
+from integrations.backends import get_backend
+from integrations.payments import WebhookSignatureError
 
 logger = logging.getLogger(__name__)
 
@@ -84,10 +83,9 @@ HANDLERS = {
 def process_event(payload: bytes, signature: str | None) -> str:
     """Verify and handle one delivery. Raises InvalidInput for a bad signature or payload."""
     try:
-        stripe.Webhook.construct_event(payload, signature, settings.STRIPE_WEBHOOK_SECRET)
-        event = json.loads(payload)
+        event = get_backend("payments").parse_webhook(payload, signature)
         event_id, event_type, obj = event["id"], event["type"], event["data"]["object"]
-    except stripe.SignatureVerificationError as exc:
+    except WebhookSignatureError as exc:
         raise InvalidInput("Invalid Stripe signature.", code="invalid_signature") from exc
     except (ValueError, KeyError, TypeError) as exc:
         raise InvalidInput("Malformed Stripe event.", code="invalid_payload") from exc

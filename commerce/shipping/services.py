@@ -21,7 +21,14 @@ from commerce.orders.services import notify_order_status, record_event
 from commerce.orders.steps import current_step
 from commerce.shipping.models import DeliveryRate, Parcel, ParcelPhoto, Shipment, ShipmentEvent
 from integrations.backends import get_backend
-from integrations.carriers import CarrierError, Status, TrackResult, normalize_tracking_number, status_category
+from integrations.carriers import (
+    CarrierError,
+    Status,
+    TrackEvent,
+    TrackResult,
+    normalize_tracking_number,
+    status_category,
+)
 from notifications.services import notify
 
 logger = logging.getLogger(__name__)
@@ -388,6 +395,17 @@ class PollReport:
     failed_ids: list[int] = field(default_factory=list)  # shipments to retry (the carrier call failed)
 
 
+def recorded_scans(numbers: Sequence[str]) -> dict[str, list[TrackEvent]]:
+    """The scans stored so far for each tracking number, oldest first."""
+    stored: dict[str, list[TrackEvent]] = {number: [] for number in numbers}
+    rows = ShipmentEvent.objects.filter(shipment__tracking_number__in=list(stored)).order_by("occurred_at", "pk")
+    for number, occurred_at, code, description, location in rows.values_list(
+        "shipment__tracking_number", "occurred_at", "code", "description", "location"
+    ):
+        stored[number].append(TrackEvent(occurred_at, code, description, location))
+    return stored
+
+
 def poll_shipments(
     *,
     shipment_ids: Sequence[int] | None = None,
@@ -410,7 +428,8 @@ def poll_shipments(
     for start in range(0, len(rows), size):
         chunk = rows[start : start + size]
         try:
-            results = backend.track([number for _, number in chunk])
+            numbers = [number for _, number in chunk]
+            results = backend.track(numbers, recorded=recorded_scans(numbers))
         except CarrierError as exc:
             logger.warning("Tracking batch of %d failed: %s", len(chunk), exc)
             report.errors += len(chunk)

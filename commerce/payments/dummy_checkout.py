@@ -1,4 +1,6 @@
-"""The dummy provider's Checkout page: Pay sends a signed `checkout.session.completed` through our webhook."""
+"""The dummy provider's Checkout page: Pay sends a signed `checkout.session.completed` through our webhook.
+
+Routed only while PAYMENT_BACKEND is "dummy" (bidangil/urls.py)."""
 
 import json
 import secrets
@@ -11,8 +13,9 @@ from django.shortcuts import redirect, render
 from django.views.decorators.http import require_http_methods
 
 from bidangil.errors import InvalidInput
-
-from .dummy import signature_header
+from commerce.payments.models import Payment
+from commerce.payments.webhooks import process_event
+from integrations.payments.dummy import signature_header
 
 
 def _session_event(payment, session_id: str) -> dict:
@@ -41,9 +44,6 @@ def _session_event(payment, session_id: str) -> dict:
 
 @require_http_methods(["GET", "POST"])
 def dummy_checkout(request, session_id: str):
-    from commerce.payments.models import Payment
-    from commerce.payments.webhooks import process_event
-
     payment = Payment.objects.select_related("order").filter(session_id=session_id, provider="dummy").first()
     if payment is None:
         raise Http404
