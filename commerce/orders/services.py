@@ -63,7 +63,7 @@ def record_event(order: Order, kind: str, *, actor=None, data: dict | None = Non
     return OrderEvent.objects.create(order=order, kind=kind, actor=actor, data=data or {})
 
 
-def notify_order_status(order: Order, *, reason: str = "", refund_cents: int | None = None) -> None:
+def _notify_order_status(order: Order, *, reason: str = "", refund_cents: int | None = None) -> None:
     """Tell the customer about the order's current status (inbox + push + email, all on commit)."""
     title, template = STATUS_MESSAGES[order.status]
     message = template.format(
@@ -103,17 +103,31 @@ def notify_payment(order: Order, payment: Payment, *, title: str, message: str) 
     )
 
 
-def lock_order(order_id: int) -> Order:
-    return Order.objects.select_for_update().get(pk=order_id)
+def lock_order(order_id: int, *related: str) -> Order:
+    """The order row, locked until the transaction ends: every state change starts here."""
+    return Order.objects.select_for_update().select_related(*related).get(pk=order_id)
 
 
-def _transition(order: Order, status: str, kind: str, *, actor, data: dict | None = None, reason: str = "") -> None:
+def transition(
+    order: Order,
+    status: str,
+    kind: str,
+    *,
+    actor=None,
+    data: dict | None = None,
+    reason: str = "",
+    also_save: tuple[str, ...] = (),
+) -> None:
+    """Move a locked order to `status`: save it (with the `also_save` fields), log the event, tell the customer.
+
+    The only code that writes Order.status; call it inside the transaction that holds lock_order().
+    """
     order.status = status
     if reason:
         order.status_reason = reason
-    order.save(update_fields=["status", "status_reason", "updated_at"])
+    order.save(update_fields=["status", "status_reason", "updated_at", *also_save])
     record_event(order, kind, actor=actor, data={"status": status, **(data or {})})
-    notify_order_status(order, reason=reason, refund_cents=(data or {}).get("amount_cents"))
+    _notify_order_status(order, reason=reason, refund_cents=(data or {}).get("amount_cents"))
 
 
 def _new_order_number() -> str:
@@ -209,7 +223,7 @@ def create_order(*, user, items: list[dict], address_id: int | None = None, addr
             for position, item in enumerate(items)
         )
         record_event(order, OrderEvent.Kind.REQUESTED, actor=user, data={"items": len(items)})
-        notify_order_status(order)
+        _notify_order_status(order)
         jobs.enqueue_on_commit("products.item-names", order.pk)
     return order
 
@@ -224,7 +238,7 @@ def cancel_order(*, order_id: int, actor, reason: str = "") -> Order:
             )
         order.require_status(Order.Status.REQUESTED, Order.Status.QUOTED)
         closed = _close_open_sessions(order)
-        _transition(
+        transition(
             order,
             Order.Status.CANCELLED,
             OrderEvent.Kind.CANCELLED,
@@ -243,7 +257,7 @@ def start_checkout(*, order_id: int, stage: str) -> Payment:
     backend = get_backend("payments")
     now = timezone.now()
     with transaction.atomic():
-        order = Order.objects.select_for_update().select_related("user").get(pk=order_id)
+        order = lock_order(order_id, "user")
         order.require_status(PAYABLE_STATUS[stage])
         if stage == Payment.Stage.ITEMS:
             amount = order.total_cents
@@ -378,7 +392,7 @@ def quote_order(*, order_id: int, actor, items: list, domestic_shipping_krw: int
         raise InvalidInput("Prices must not be negative.")
     _check_corrections(lines)
     with transaction.atomic():
-        order = Order.objects.select_for_update().select_related("exchange_rate").get(pk=order_id)
+        order = lock_order(order_id, "exchange_rate")
         order.require_status(Order.Status.REQUESTED)
         order_items = {item.pk: item for item in order.items.all()}
         given = {line.id: line for line in lines}
@@ -428,7 +442,7 @@ def quote_order(*, order_id: int, actor, items: list, domestic_shipping_krw: int
         order.quote_version += 1
         order.quoted_at = timezone.now()
         order.save()
-        _transition(
+        transition(
             order,
             Order.Status.QUOTED,
             OrderEvent.Kind.QUOTED,
@@ -463,7 +477,7 @@ def reject_order(*, order_id: int, actor, reason: str) -> Order:
     with transaction.atomic():
         order = lock_order(order_id)
         order.require_status(Order.Status.REQUESTED)
-        _transition(order, Order.Status.REJECTED, OrderEvent.Kind.REJECTED, actor=actor, reason=reason)
+        transition(order, Order.Status.REJECTED, OrderEvent.Kind.REJECTED, actor=actor, reason=reason)
     return order
 
 
@@ -472,7 +486,7 @@ def mark_purchased(*, order_id: int, actor, note: str = "") -> Order:
     with transaction.atomic():
         order = lock_order(order_id)
         order.require_status(Order.Status.ITEMS_PAID)
-        _transition(
+        transition(
             order, Order.Status.PURCHASED, OrderEvent.Kind.PURCHASED, actor=actor, data={"note": note} if note else {}
         )
     return order
@@ -546,7 +560,7 @@ def _record_refund(order: Order, rows: list[Payment], *, actor, reason: str, dat
         **(data or {}),
     }
     if order.status in REFUNDABLE_STATUSES and left == 0 and amount:
-        _transition(order, Order.Status.REFUNDED, OrderEvent.Kind.REFUNDED, actor=actor, data=data, reason=reason)
+        transition(order, Order.Status.REFUNDED, OrderEvent.Kind.REFUNDED, actor=actor, data=data, reason=reason)
         return
     record_event(order, OrderEvent.Kind.REFUND_ISSUED, actor=actor, data=data)
     if amount:
@@ -671,7 +685,7 @@ def settle_checkout(*, session_id: str, amount_total, currency, payment_intent_i
         payment.status = Payment.Status.PAID
         payment.paid_at = timezone.now()
         payment.save()
-        _transition(
+        transition(
             order,
             PAID_STATUS[payment.stage],
             PAID_EVENT[payment.stage],

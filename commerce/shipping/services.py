@@ -17,7 +17,7 @@ from PIL import UnidentifiedImageError
 from bidangil.errors import InvalidInput
 from bidangil.images import ImageTooLarge, open_bounded
 from commerce.orders.models import Order, OrderEvent
-from commerce.orders.services import notify_order_status, record_event
+from commerce.orders.services import lock_order, record_event, transition
 from commerce.orders.steps import current_step
 from commerce.shipping.models import DeliveryRate, Parcel, ParcelPhoto, Shipment, ShipmentEvent
 from integrations.backends import get_backend
@@ -175,7 +175,7 @@ def record_intake(
     stored_files: list = []
     try:
         with transaction.atomic():
-            order = Order.objects.select_for_update().get(pk=order_id)
+            order = lock_order(order_id)
             order.require_status(Order.Status.PURCHASED)
             fee = delivery_fee_cents((order.shipping_address or {}).get("country", ""), billable)
             parcel = Parcel.objects.create(
@@ -193,21 +193,19 @@ def record_intake(
                 stored_files.append(photo_row.image)
                 photo_row.save()
             order.delivery_fee_cents = fee
-            order.status = Order.Status.DELIVERY_QUOTED
-            order.save(update_fields=["delivery_fee_cents", "status", "updated_at"])
-            record_event(
+            transition(
                 order,
+                Order.Status.DELIVERY_QUOTED,
                 OrderEvent.Kind.INTAKE,
                 actor=actor,
                 data={
-                    "status": order.status,
                     "weight_g": weight,
                     "billable_weight_g": billable,
                     "delivery_fee_cents": fee,
                     "photos": len(photos),
                 },
+                also_save=("delivery_fee_cents",),
             )
-            notify_order_status(order)
     except Exception:
         # The rows are rolled back; the files already written to storage must go too.
         for stored in stored_files:
@@ -243,7 +241,7 @@ def ship_order(*, order_id: int, actor, carrier: str, tracking_number: str) -> O
         raise InvalidInput(str(exc), fields={"tracking_number": [str(exc)]}) from None
 
     with transaction.atomic():
-        order = Order.objects.select_for_update().get(pk=order_id)
+        order = lock_order(order_id)
         order.require_status(Order.Status.DELIVERY_PAID)
         other = (
             Shipment.objects.filter(carrier=carrier, tracking_number=number)
@@ -255,15 +253,13 @@ def ship_order(*, order_id: int, actor, carrier: str, tracking_number: str) -> O
             message = f"Tracking number {number} is already used by order {other}."
             raise InvalidInput(message, fields={"tracking_number": [message]})
         Shipment.objects.create(order=order, carrier=carrier, tracking_number=number)
-        order.status = Order.Status.SHIPPED
-        order.save(update_fields=["status", "updated_at"])
-        record_event(
+        transition(
             order,
+            Order.Status.SHIPPED,
             OrderEvent.Kind.SHIPPED,
             actor=actor,
-            data={"status": order.status, "carrier": carrier, "tracking_number": number},
+            data={"carrier": carrier, "tracking_number": number},
         )
-        notify_order_status(order)
     return order
 
 
@@ -292,7 +288,7 @@ def apply_tracking(shipment_id: int, result: TrackResult) -> TrackingOutcome:
 
     with transaction.atomic():
         order_id = Shipment.objects.filter(pk=shipment_id).values_list("order_id", flat=True).get()
-        order = Order.objects.select_for_update().get(pk=order_id)
+        order = lock_order(order_id)
         shipment = Shipment.objects.select_for_update().get(pk=shipment_id)
 
         known = set(shipment.events.values_list("occurred_at", "code"))
@@ -350,18 +346,15 @@ def apply_tracking(shipment_id: int, result: TrackResult) -> TrackingOutcome:
                     result.delivered_at or (delivered_scan.occurred_at if delivered_scan else None) or now
                 )
                 changed.append("delivered_at")
-                order.status = Order.Status.DELIVERED
-                order.save(update_fields=["status", "updated_at"])
-                record_event(
+                transition(
                     order,
+                    Order.Status.DELIVERED,
                     OrderEvent.Kind.DELIVERED,
                     data={
-                        "status": order.status,
                         "tracking_number": shipment.tracking_number,
                         "delivered_at": shipment.delivered_at.isoformat(),
                     },
                 )
-                notify_order_status(order)
                 outcome.delivered = True
             elif new_rows:
                 notify(
