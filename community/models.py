@@ -14,7 +14,6 @@ from wagtail.models import Orderable, Page
 from wagtail.search import index
 
 from bidangil.absolute import absolute_url
-from community.avatars import models as avatars  # noqa: F401  (so Django finds the avatar models)
 
 from .regions import STATE_CHOICES
 
