@@ -6,7 +6,7 @@ from django.contrib import messages
 from django.core.exceptions import PermissionDenied
 from django.shortcuts import get_object_or_404, redirect
 from django.template.response import TemplateResponse
-from django.urls import NoReverseMatch, reverse
+from django.urls import reverse
 
 from bidangil.errors import DomainError
 from commerce.orders import forms as admin_forms
@@ -28,14 +28,6 @@ def order_staff_required(view):
     return wrapped
 
 
-def _optional_url(name: str, pk: int) -> str | None:
-    """Actions served by other modules (warehouse intake, tracking) appear once their views exist."""
-    try:
-        return reverse(name, args=[pk])
-    except NoReverseMatch:
-        return None
-
-
 def order_actions(order: Order) -> list[dict]:
     """The buttons that make sense for the order's current status."""
     status = order.status
@@ -54,12 +46,11 @@ def order_actions(order: Order) -> list[dict]:
         ("Refund", "commerce_order_refund", status in selectors.REFUNDABLE_STATUSES, "button-secondary no"),
         ("Add staff note", "commerce_order_note", True, "button-secondary"),
     ]
-    actions = []
-    for label, name, applies, classes in candidates:
-        url = _optional_url(name, order.pk) if applies else None
-        if url:
-            actions.append({"label": label, "url": url, "classes": classes})
-    return actions
+    return [
+        {"label": label, "url": reverse(name, args=[order.pk]), "classes": classes}
+        for label, name, applies, classes in candidates
+        if applies
+    ]
 
 
 def order_context(order: Order) -> dict:

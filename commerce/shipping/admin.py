@@ -8,7 +8,7 @@ from django import forms
 from django.contrib import messages
 from django.shortcuts import get_object_or_404, redirect
 from django.template.response import TemplateResponse
-from django.urls import NoReverseMatch, path, reverse
+from django.urls import path, reverse
 from wagtail import hooks
 from wagtail.admin.forms import WagtailAdminModelForm
 from wagtail.admin.panels import FieldPanel, ObjectList
@@ -66,18 +66,8 @@ class ShipForm(forms.Form):
 
 
 def order_admin_url(order: Order) -> str:
-    """The order's staff screen, else its snippet inspect/edit page, else the order list."""
-    for name, args in (
-        ("commerce_order_screen", [order.pk]),
-        ("wagtailsnippets_commerce_order:inspect", [order.pk]),
-        ("wagtailsnippets_commerce_order:edit", [order.pk]),
-        ("wagtailsnippets_commerce_order:list", []),
-    ):
-        try:
-            return reverse(name, args=args)
-        except NoReverseMatch:
-            continue
-    return reverse("wagtailadmin_home")
+    """The order's staff screen."""
+    return reverse("commerce_order_screen", args=[order.pk])
 
 
 def _action(request, pk, *, form_class, title, perform, success, extra=None):
