@@ -85,8 +85,22 @@ def order_screen(request, pk: int):
     return TemplateResponse(request, "commerce/admin/order_detail.html", context)
 
 
-def _action_view(form_class, title: str, perform, *, success: str, form_kwargs=None, statuses=None):
-    """An action screen; with `statuses`, the form only opens for orders in one of them."""
+def action_view(
+    form_class,
+    title: str,
+    perform,
+    *,
+    success: str,
+    form_kwargs=None,
+    statuses=None,
+    extra=None,
+    template: str = "commerce/admin/action_form.html",
+):
+    """A staff action screen on one order: the form, then `perform(order, user, form)`, one service call.
+
+    With `statuses`, the form only opens for orders in one of them; `extra(order)` adds to the context.
+    Every order action of the admin (quote to refund, intake, ship) is built here.
+    """
 
     @order_staff_required
     def view(request, pk: int):
@@ -98,73 +112,76 @@ def _action_view(form_class, title: str, perform, *, success: str, form_kwargs=N
                 f"Order {order.number} is {order.get_status_display().lower()}: {title.lower()} is not possible.",
             )
             return redirect("commerce_order_screen", pk=order.pk)
-        extra = form_kwargs(order) if form_kwargs else {}
-        form = form_class(request.POST if request.method == "POST" else None, **extra)
-        if request.method == "POST" and form.is_valid():
-            try:
-                perform(order, request.user, form)
-            except DomainError as exc:
-                messages.error(request, exc.message)  # nothing was changed
+        kwargs = form_kwargs(order) if form_kwargs else {}
+        if request.method == "POST":
+            form = form_class(request.POST, request.FILES, **kwargs)
+            if form.is_valid():
+                try:
+                    perform(order, request.user, form)
+                except DomainError as exc:
+                    messages.error(request, exc.message)  # nothing was changed
+                else:
+                    messages.success(request, success.format(number=order.number))
+                    return redirect("commerce_order_screen", pk=order.pk)
             else:
-                messages.success(request, success.format(number=order.number))
-                return redirect("commerce_order_screen", pk=order.pk)
+                messages.error(request, "The form has errors; nothing was saved.")
+        else:
+            form = form_class(**kwargs)
         context = {
             "page_title": f"{title}: {order.number}",
             "header_icon": "list-ul",
             "title": title,
             "form": form,
+            "order_url": reverse("commerce_order_screen", args=[order.pk]),
             **order_context(order),
+            **(extra(order) if extra else {}),
         }
-        template = (
-            "commerce/admin/quote_form.html"
-            if form_class is admin_forms.QuoteForm
-            else "commerce/admin/action_form.html"
-        )
         return TemplateResponse(request, template, context)
 
     return view
 
 
-def _with_cleaned_data(service):
+def with_cleaned_data(service):
     """The action for forms whose cleaned data are exactly the service's keyword arguments."""
     return lambda order, user, form: service(order_id=order.pk, actor=user, **form.cleaned_data)
 
 
-quote_view = _action_view(
+quote_view = action_view(
     admin_forms.QuoteForm,
     "Approve quote",
     lambda order, user, form: services.quote_order(order_id=order.pk, actor=user, **form.service_kwargs()),
     success="Quote sent for {number}.",
     form_kwargs=lambda order: {"order": order},
     statuses=(Order.Status.REQUESTED,),
+    template="commerce/admin/quote_form.html",
 )
-reject_view = _action_view(
+reject_view = action_view(
     admin_forms.RejectForm,
     "Reject order",
-    _with_cleaned_data(services.reject_order),
+    with_cleaned_data(services.reject_order),
     success="Order {number} rejected.",
 )
-purchase_view = _action_view(
+purchase_view = action_view(
     admin_forms.PurchaseForm,
     "Mark purchased",
-    _with_cleaned_data(services.mark_purchased),
+    with_cleaned_data(services.mark_purchased),
     success="Order {number} marked purchased.",
 )
-cancel_view = _action_view(
+cancel_view = action_view(
     admin_forms.CancelForm,
     "Cancel order",
-    _with_cleaned_data(services.cancel_order),
+    with_cleaned_data(services.cancel_order),
     success="Order {number} cancelled.",
 )
-refund_view = _action_view(
+refund_view = action_view(
     admin_forms.RefundForm,
     "Refund",
-    _with_cleaned_data(services.refund_order),
+    with_cleaned_data(services.refund_order),
     success="Refund recorded for {number}.",
 )
-note_view = _action_view(
+note_view = action_view(
     admin_forms.NoteForm,
     "Add staff note",
-    _with_cleaned_data(services.add_staff_note),
+    with_cleaned_data(services.add_staff_note),
     success="Note added to {number}.",
 )

@@ -5,18 +5,14 @@ Imported by commerce.wagtail_hooks; registers its own admin URLs (`commerce_orde
 """
 
 from django import forms
-from django.contrib import messages
-from django.shortcuts import get_object_or_404, redirect
-from django.template.response import TemplateResponse
-from django.urls import path, reverse
+from django.urls import path
 from wagtail import hooks
 from wagtail.admin.forms import WagtailAdminModelForm
 from wagtail.admin.panels import FieldPanel, ObjectList
 from wagtail.snippets.models import register_snippet
 from wagtail.snippets.views.snippets import SnippetViewSet
 
-from bidangil.errors import DomainError
-from commerce.orders.admin import order_staff_required
+from commerce.orders.admin import action_view, with_cleaned_data
 from commerce.orders.models import Order
 from commerce.shipping import services as shipping
 from commerce.shipping.models import DeliveryRate, Shipment
@@ -65,65 +61,26 @@ class ShipForm(forms.Form):
 # --- Views ----------------------------------------------------------------------------------------
 
 
-def order_admin_url(order: Order) -> str:
-    """The order's staff screen."""
-    return reverse("commerce_order_screen", args=[order.pk])
-
-
-def _action(request, pk, *, form_class, title, perform, success, extra=None):
-    order = get_object_or_404(Order.objects.select_related("user"), pk=pk)
-    form = form_class(request.POST, request.FILES) if request.method == "POST" else form_class()
-    if request.method == "POST":
-        if form.is_valid():
-            try:
-                perform(order, request.user, form.cleaned_data)
-            except DomainError as exc:
-                messages.error(request, exc.message)  # the service changed nothing
-            else:
-                messages.success(request, success.format(number=order.number))
-                return redirect(order_admin_url(order))
-        else:
-            messages.error(request, "The form has errors; nothing was saved.")
-    context = {
-        "page_title": f"{title}: {order.number}",
-        "header_icon": "list-ul",
-        "title": title,
-        "form": form,
-        "order": order,
-        "order_url": order_admin_url(order),
-        **(extra(order) if extra else {}),
-    }
-    return TemplateResponse(request, "commerce/admin/shipping_form.html", context)
-
-
 def _rates_for(order: Order) -> dict:
     country = str((order.shipping_address or {}).get("country", "")).upper()
     return {"show_rates": True, "country": country, "rates": list(DeliveryRate.objects.filter(country=country))}
 
 
-@order_staff_required
-def intake_view(request, pk: int):
-    return _action(
-        request,
-        pk,
-        form_class=IntakeForm,
-        title="Record warehouse intake",
-        perform=lambda order, user, data: shipping.record_intake(order_id=order.pk, actor=user, **data),
-        success="Parcel of {number} recorded; delivery fee quoted.",
-        extra=_rates_for,
-    )
-
-
-@order_staff_required
-def ship_view(request, pk: int):
-    return _action(
-        request,
-        pk,
-        form_class=ShipForm,
-        title="Ship parcel",
-        perform=lambda order, user, data: shipping.ship_order(order_id=order.pk, actor=user, **data),
-        success="Order {number} shipped.",
-    )
+intake_view = action_view(
+    IntakeForm,
+    "Record warehouse intake",
+    with_cleaned_data(shipping.record_intake),
+    success="Parcel of {number} recorded; delivery fee quoted.",
+    extra=_rates_for,
+    template="commerce/admin/shipping_form.html",
+)
+ship_view = action_view(
+    ShipForm,
+    "Ship parcel",
+    with_cleaned_data(shipping.ship_order),
+    success="Order {number} shipped.",
+    template="commerce/admin/shipping_form.html",
+)
 
 
 @hooks.register("register_admin_urls")
