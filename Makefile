@@ -53,6 +53,7 @@ lint: $(STAMP)
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
 	DJANGO_SETTINGS_MODULE=bidangil.settings.test $(BIN)/python manage.py makemigrations --check --dry-run
+	$(BIN)/lint-imports
 	env $$(grep -v '^#' .ci/deploy-check.env) SECRET_KEY=$$(head -c 48 /dev/urandom | base64 | tr -d '/+=') \
 		$(BIN)/python manage.py check --deploy --fail-level WARNING --settings=bidangil.settings.production
 	$(BIN)/check-jsonschema --builtin-schema vendor.compose-spec docker-compose.yml

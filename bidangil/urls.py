@@ -9,6 +9,7 @@ from wagtail.documents import urls as wagtaildocs_urls
 from accounts import admin_views
 from bidangil import metrics, views
 from cms import admin_views as cms_admin_views
+from commerce.payments import dummy_checkout
 
 api_v1 = [
     path("", include("accounts.urls")),
@@ -40,8 +41,13 @@ urlpatterns = [
     ),
     path("admin/", include(wagtailadmin_urls)),
     path("documents/", include(wagtaildocs_urls)),
-    path("", include("integrations.urls")),
 ]
+
+if settings.PAYMENT_BACKEND == "dummy":
+    # The offline provider's Checkout page exists only while the dummy takes the payments.
+    urlpatterns.append(
+        path("payments/dummy-checkout/<str:session_id>/", dummy_checkout.dummy_checkout, name="dummy_checkout")
+    )
 
 if settings.LEGACY_API:
     urlpatterns.append(path("", include("legacy.urls")))

@@ -13,7 +13,7 @@ from wagtail.images import get_image_model
 from wagtail.models import Site
 
 from accounts.models import User
-from commerce.models import DeliveryRate
+from commerce.shipping.models import DeliveryRate
 
 from .models import ContentPage, HomePage, SiteSettings
 

@@ -1,5 +1,6 @@
-from django.apps import AppConfig
+from bidangil.apps import PackagedModelsConfig
 
 
-class CommerceConfig(AppConfig):
+class CommerceConfig(PackagedModelsConfig):
     name = "commerce"
+    model_packages = ("orders", "payments", "shipping", "products")  # one label, one migrations folder

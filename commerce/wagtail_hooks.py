@@ -25,15 +25,12 @@ from wagtail_modeladmin.views import HistoryView as ModelAdminHistoryView
 from wagtail_modeladmin.views import InspectView as ModelAdminInspectView
 
 from bidangil.errors import DomainError
-
-from . import (
-    admin_shipping,  # noqa: F401  (registers the intake / tracking screens)
-    admin_views,
-    selectors,
-    services,
-)
-from .models import ExchangeRate, Order, Payment, RestrictedItemRule
-from .steps import STEPS
+from commerce.orders import admin as admin_views
+from commerce.orders import selectors, services
+from commerce.orders.models import ExchangeRate, Order, RestrictedItemRule
+from commerce.orders.steps import STEPS
+from commerce.payments.models import Payment
+from commerce.shipping import admin as admin_shipping  # noqa: F401  (registers the intake / tracking screens)
 
 # Step filter choices: 0 (not reviewed yet) and the five customer steps.
 STEP_CHOICES = [("0", "0. Awaiting review")] + [(str(number), f"{number}. {label}") for number, _, label, _ in STEPS]
@@ -57,6 +54,17 @@ def order_admin_urls():
         path("orders/<int:pk>/refund/", admin_views.refund_view, name="commerce_order_refund"),
         path("orders/<int:pk>/note/", admin_views.note_view, name="commerce_order_note"),
     ]
+
+
+# One order list for both admin views (the Orders snippet and the Order desk): columns, search, page size.
+ORDER_COLUMNS = ("number", "user", "status", "alerts", "total_cents", "created_at")
+ORDER_SEARCH_FIELDS = ["number", "user__email", "shipment__tracking_number"]
+ORDER_LIST_PER_PAGE = 50
+CARRIER_ALERT = "Carrier exception"
+
+
+def order_list_queryset(queryset):
+    return with_carrier_alert(queryset.select_related("user"))
 
 
 class ReadOnlyPermissionPolicy(ModelPermissionPolicy):
@@ -122,23 +130,19 @@ class OrderViewSet(SnippetViewSet):
     menu_order = 100
     add_to_admin_menu = True
     list_display = [
-        "number",
-        "user",
-        "status",
-        StatusFlagColumn("carrier_exception", label="Alerts", true_label="Carrier exception"),
-        "total_cents",
-        "created_at",
+        StatusFlagColumn("carrier_exception", label="Alerts", true_label=CARRIER_ALERT) if name == "alerts" else name
+        for name in ORDER_COLUMNS
     ]
-    list_per_page = 50
+    list_per_page = ORDER_LIST_PER_PAGE
     filterset_class = OrderFilterSet
-    search_fields = ["number", "user__email", "shipment__tracking_number"]
+    search_fields = ORDER_SEARCH_FIELDS
     search_backend_name = None  # plain ORM lookups: related fields (email, tracking number) work
     inspect_view_enabled = True
     inspect_view_class = OrderInspectView
     copy_view_enabled = False
 
     def get_queryset(self, request):
-        return with_carrier_alert(Order.objects.select_related("user"))
+        return order_list_queryset(Order.objects.all())
 
 
 class WaitingOnStaffFilter(SimpleListFilter):
@@ -212,18 +216,17 @@ class OrderDeskAdmin(ModelAdmin):
     inspect_view_enabled = True
     inspect_view_class = OrderDeskInspectView
     history_view_class = OrderDeskHistoryView
-    list_display = ["number", "user", "status", "alerts", "total_cents", "created_at"]
+    list_display = list(ORDER_COLUMNS)
     list_filter = ["status", WaitingOnStaffFilter, StepFilter, "created_at"]
-    search_fields = ["number", "user__email", "shipment__tracking_number"]
-    list_select_related = ["user"]
-    list_per_page = 50
+    search_fields = ORDER_SEARCH_FIELDS
+    list_per_page = ORDER_LIST_PER_PAGE
 
     def get_queryset(self, request):
-        return with_carrier_alert(super().get_queryset(request))
+        return order_list_queryset(super().get_queryset(request))
 
     def alerts(self, obj):
         if getattr(obj, "carrier_exception", False):
-            return format_html('<span class="w-status w-status--primary">{}</span>', "Carrier exception")
+            return format_html('<span class="w-status w-status--primary">{}</span>', CARRIER_ALERT)
         return ""
 
 

@@ -1,5 +1,6 @@
-from django.apps import AppConfig
+from bidangil.apps import PackagedModelsConfig
 
 
-class CommunityConfig(AppConfig):
+class CommunityConfig(PackagedModelsConfig):
     name = "community"
+    model_packages = ("avatars",)

@@ -357,6 +357,3 @@ class Report(models.Model):
     @property
     def target(self):
         return self.post if self.post_id else self.comment
-
-
-from .avatar_models import *  # noqa: E402, F403

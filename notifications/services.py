@@ -3,13 +3,14 @@
 from django.db import transaction
 from django.utils import timezone
 
+from bidangil import jobs
 from bidangil.errors import InvalidInput
 
 from .models import Notification
 from .push import push_to_user
 
 # Order notifications that may also go out by SMS when the member opted in: status changes
-# (commerce.services.notify_order_status) and payment problems and refunds (notify_payment). Carrier scans
+# (commerce.orders.services.transition) and payment problems and refunds (notify_payment). Carrier scans
 # (`order.tracking`, commerce.shipping) are inbox + push only: there can be a dozen per parcel.
 ORDER_TYPES = ("order.status", "order.payment")
 
@@ -25,9 +26,7 @@ def notify(user_id: int, type: str, payload: dict, *, email: bool = False) -> No
     message = notification.as_message()
     transaction.on_commit(lambda: push_to_user(user_id, message))
     if email:
-        from tasks.notifications import send_notification
-
-        transaction.on_commit(lambda: send_notification(notification.pk))
+        jobs.enqueue_on_commit("notifications.send", notification.pk)
     return notification
 
 

@@ -1,8 +1,10 @@
 from huey.contrib.djhuey import db_task
 
-from community import avatars
+from bidangil import jobs
+from community.avatars import services as avatars
 
 
+@jobs.register("avatars.generate")
 @db_task(retries=3, retry_delay=10, retry_backoff=3, context=True)
 def generate_avatar(request_id: int, task=None) -> None:
     """Draw one avatar; provider hiccups retry after 10 s, 30 s, 90 s, then the request fails cleanly."""

@@ -1,8 +1,10 @@
 from huey.contrib.djhuey import db_task
 
+from bidangil import jobs
 from notifications import delivery
 
 
+@jobs.register("notifications.send")
 @db_task(retries=3, retry_delay=30)
 def send_notification(notification_id: int) -> None:
     """Email / SMS fan-out of one stored notification; each channel is sent at most once."""

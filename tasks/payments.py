@@ -1,9 +1,8 @@
 from huey import crontab
 from huey.contrib.djhuey import db_periodic_task
 
-from commerce import services
-
-from .leases import leased
+from bidangil.leases import leased
+from commerce.orders import services
 
 
 @db_periodic_task(crontab(minute="*/5"))

@@ -6,15 +6,11 @@ import logging
 from huey import crontab
 from huey.contrib.djhuey import db_periodic_task
 
-from bidangil import orphans
-from commerce import products
-from community import avatars
+from bidangil import jobs, orphans
+from bidangil.leases import LeaseHeld, lease, leased
+from commerce.products import services as products
+from community.avatars import services as avatars
 from notifications import delivery
-
-from .avatars import generate_avatar
-from .leases import LeaseHeld, lease, leased
-from .notifications import send_notification
-from .products import extract_order_item_names, extract_product
 
 logger = logging.getLogger(__name__)
 
@@ -23,14 +19,14 @@ def requeue_stalled(now=None) -> dict[str, int]:
     """Enqueue again every pending row with no live claim (its job died or was lost); counts per kind."""
     counts = {}
     for kind, stalled_ids, job in (
-        ("notifications", delivery.stalled_ids, send_notification),
-        ("product_lookups", products.stalled_lookup_ids, extract_product),
-        ("item_names", products.stalled_item_order_ids, extract_order_item_names),
-        ("avatars", avatars.stalled_request_ids, generate_avatar),
+        ("notifications", delivery.stalled_ids, "notifications.send"),
+        ("product_lookups", products.stalled_lookup_ids, "products.lookup"),
+        ("item_names", products.stalled_item_order_ids, "products.item-names"),
+        ("avatars", avatars.stalled_request_ids, "avatars.generate"),
     ):
         ids = stalled_ids(now)
         for pk in ids:
-            job(pk)
+            jobs.enqueue(job, pk)
         counts[kind] = len(ids)
     if any(counts.values()):
         logger.warning("Enqueued again stalled jobs: %s", counts)

@@ -26,9 +26,13 @@ from wagtail.documents import get_document_model
 from wagtail.models import Collection, Site, Task, Workflow
 
 from cms.models import SiteSettings
-from commerce import documents, services, shipping
-from commerce.models import DeliveryRate, ExchangeRate, Payment
-from commerce.product_models import ProductLookup
+from commerce.orders import services
+from commerce.orders.models import ExchangeRate
+from commerce.payments.models import Payment
+from commerce.products.models import ProductLookup
+from commerce.shipping import documents
+from commerce.shipping import services as shipping
+from commerce.shipping.models import DeliveryRate
 from community import services as community
 from notifications.services import notify
 from tests.accounts.factories import AddressFactory, EditorFactory, OrderStaffFactory, UserFactory

@@ -141,13 +141,11 @@ def test_check_deploy_is_clean_with_the_ci_environment():
 def reload_urls(settings):
     """Re-import the URLconf after changing PAYMENT_BACKEND; the suite's URLs come back afterwards."""
     import bidangil.urls
-    import integrations.urls
 
     backend = settings.PAYMENT_BACKEND
 
     def reload():
         clear_url_caches()
-        importlib.reload(integrations.urls)
         importlib.reload(bidangil.urls)
         clear_url_caches()
 

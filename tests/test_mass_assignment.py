@@ -9,7 +9,9 @@ import pytest
 from django.test import Client
 
 from accounts.models import Address, User
-from commerce.models import Order, Payment, ProductLookup
+from commerce.orders.models import Order
+from commerce.payments.models import Payment
+from commerce.products.models import ProductLookup
 from community.models import Comment, PostPage
 from notifications.models import Notification
 from tests.accounts.conftest import STRONG_PASSWORD

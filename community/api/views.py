@@ -9,8 +9,8 @@ from rest_framework.views import APIView
 from bidangil.api.pagination import NewestFirstCursorPagination
 from bidangil.api.serializers import ApiError
 from bidangil.api.throttling import ScopedThrottle
+from community import regions, selectors, services
 
-from .. import regions, selectors, services
 from ..models import CommunityProfile
 from ..nicknames import nickname_problem
 from . import serializers as s

@@ -4,7 +4,7 @@
 """
 
 import re
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Protocol
@@ -110,7 +110,11 @@ class CarrierBackend(Protocol):
 
     max_batch_size: int
 
-    def track(self, numbers: Sequence[str]) -> list[TrackResult]: ...
+    def track(
+        self, numbers: Sequence[str], recorded: Mapping[str, Sequence[TrackEvent]] | None = None
+    ) -> list[TrackResult]:
+        """`recorded` holds the scans already stored per number (the offline carrier replays from them)."""
+        ...
 
 
 # Tracking number formats per carrier. FedEx Express/Ground numbers are 12 or 15 digits, SmartPost/

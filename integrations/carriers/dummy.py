@@ -5,7 +5,7 @@ timeline survives restarts and works the same whether the poll runs in the web p
 `manage.py poll_tracking`. Numbers ending in 9 take a detour through a customs delay (an exception).
 """
 
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from datetime import timedelta
 
 from django.utils import timezone
@@ -33,20 +33,14 @@ def timeline_for(number: str) -> list[tuple[str, str, str]]:
 class DummyCarrierBackend:
     max_batch_size = 30
 
-    def track(self, numbers: Sequence[str]) -> list[TrackResult]:
-        # Imported here: integrations must not need commerce at import time.
-        from commerce.models import ShipmentEvent
-
-        stored: dict[str, list[TrackEvent]] = {n: [] for n in numbers}
-        rows = ShipmentEvent.objects.filter(shipment__tracking_number__in=list(stored)).order_by("occurred_at", "pk")
-        for number, occurred_at, code, description, location in rows.values_list(
-            "shipment__tracking_number", "occurred_at", "code", "description", "location"
-        ):
-            stored[number].append(TrackEvent(occurred_at, code, description, location))
-        return [self._advance(number, stored[number]) for number in dict.fromkeys(numbers)]
+    def track(
+        self, numbers: Sequence[str], recorded: Mapping[str, Sequence[TrackEvent]] | None = None
+    ) -> list[TrackResult]:
+        recorded = recorded or {}
+        return [self._advance(number, recorded.get(number, ())) for number in dict.fromkeys(numbers)]
 
     @staticmethod
-    def _advance(number: str, events: list[TrackEvent]) -> TrackResult:
+    def _advance(number: str, events: Sequence[TrackEvent]) -> TrackResult:
         timeline = timeline_for(number)
         events = list(events)
         if len(events) < len(timeline):

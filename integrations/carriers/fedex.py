@@ -25,7 +25,7 @@ class FedExCarrierBackend:
 
     max_batch_size = 30  # the Track API's limit per request
 
-    def track(self, numbers: Sequence[str]) -> list[TrackResult]:
+    def track(self, numbers: Sequence[str], recorded=None) -> list[TrackResult]:
         numbers = list(dict.fromkeys(numbers))  # one result per distinct number
         results: list[TrackResult] = []
         with httpx.Client(base_url=self._base_url, timeout=self._timeout) as client:

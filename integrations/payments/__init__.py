@@ -60,3 +60,11 @@ class PaymentBackend(Protocol):
     def refund(
         self, *, payment_intent_id: str, amount_cents: int, idempotency_key: str, metadata: dict
     ) -> RefundResult: ...
+
+    def parse_webhook(self, payload: bytes, signature: str | None) -> dict:
+        """The verified event; raises WebhookSignatureError for a bad signature, ValueError for a bad payload."""
+        ...
+
+
+class WebhookSignatureError(Exception):
+    """A webhook delivery whose signature does not verify."""

@@ -1,18 +1,29 @@
 """Stripe Checkout through the official SDK's StripeClient."""
 
+import json
 import logging
 from datetime import UTC, datetime
 
 import stripe
 from django.conf import settings
 
-from . import CheckoutRequest, CheckoutSession, PaymentProviderError, RefundResult
+from . import CheckoutRequest, CheckoutSession, PaymentProviderError, RefundResult, WebhookSignatureError
 
 logger = logging.getLogger(__name__)
 
 
+def parse_webhook(payload: bytes, signature: str | None) -> dict:
+    """Verify a Stripe-signed delivery against STRIPE_WEBHOOK_SECRET and return the event as sent."""
+    try:
+        stripe.Webhook.construct_event(payload, signature, settings.STRIPE_WEBHOOK_SECRET)
+    except stripe.SignatureVerificationError as exc:
+        raise WebhookSignatureError(str(exc)) from exc
+    return json.loads(payload)
+
+
 class StripePaymentBackend:
     name = "stripe"
+    parse_webhook = staticmethod(parse_webhook)
 
     def __init__(self):
         options = {}

@@ -13,7 +13,9 @@ from django.utils import timezone
 from huey.contrib.djhuey import HUEY
 from huey.exceptions import TaskException
 
-from commerce.models import Order, ShipmentEvent
+from commerce.orders.models import Order
+from commerce.shipping import tracking as shipping_tracking
+from commerce.shipping.models import ShipmentEvent
 from tasks import tracking
 from tasks.models import JobLease
 from tests.commerce.shipping_factories import ShipmentFactory
@@ -68,7 +70,9 @@ def test_periodic_job_polls_every_shipped_order(fake_fedex):
 def test_two_polls_never_overlap(fake_fedex):
     ShipmentFactory()
     now = timezone.now()
-    JobLease.objects.create(name=tracking.LEASE, token="live", acquired_at=now, expires_at=now + timedelta(minutes=1))
+    JobLease.objects.create(
+        name=shipping_tracking.LEASE, token="live", acquired_at=now, expires_at=now + timedelta(minutes=1)
+    )
     tracking.poll_tracking()
     assert fake_fedex.track_calls == 0 and not ShipmentEvent.objects.exists()
     with pytest.raises(CommandError, match="already running"):
@@ -78,7 +82,9 @@ def test_two_polls_never_overlap(fake_fedex):
 def test_a_poll_killed_while_holding_its_lease_does_not_block_the_next(fake_fedex):
     ShipmentFactory()
     now = timezone.now()
-    JobLease.objects.create(name=tracking.LEASE, token="killed", acquired_at=now, expires_at=now - timedelta(seconds=1))
+    JobLease.objects.create(
+        name=shipping_tracking.LEASE, token="killed", acquired_at=now, expires_at=now - timedelta(seconds=1)
+    )
     assert tracking.poll_tracking.call_local()["polled"] == 1
     assert not JobLease.objects.exists()
 
@@ -87,7 +93,7 @@ def test_a_long_poll_renews_its_lease_after_each_batch(fake_fedex, settings):
     settings.JOB_CLAIM_SECONDS = 60
     [ShipmentFactory() for _ in range(31)]
     seen = []
-    tracking.run_tracking_poll(on_progress=lambda report: seen.append(JobLease.objects.get().expires_at))
+    shipping_tracking.run_tracking_poll(on_progress=lambda report: seen.append(JobLease.objects.get().expires_at))
     assert len(seen) == 2 and seen[1] > seen[0] > timezone.now() + timedelta(seconds=50)
 
 
@@ -95,9 +101,9 @@ def test_lock_is_released_when_the_poll_crashes(fake_fedex, monkeypatch):
     def crash(**kwargs):
         raise RuntimeError("database went away")
 
-    monkeypatch.setattr(tracking, "poll_shipments", crash)
+    monkeypatch.setattr(shipping_tracking, "poll_shipments", crash)
     with pytest.raises(RuntimeError):
-        tracking.run_tracking_poll()
+        shipping_tracking.run_tracking_poll()
     assert not JobLease.objects.exists()
 
 

@@ -5,7 +5,7 @@ import logging
 from django.core.management.base import BaseCommand, CommandError
 
 from bidangil.progress import command_progress
-from tasks.tracking import PollAlreadyRunning, run_tracking_poll
+from commerce.shipping.tracking import PollAlreadyRunning, run_tracking_poll
 
 logger = logging.getLogger(__name__)
 

@@ -1,0 +1,493 @@
+from django.core.validators import URLValidator
+from drf_spectacular.utils import extend_schema_field
+from rest_framework import serializers
+
+from bidangil.api.serializers import MAX_ID
+from commerce.orders import pricing
+from commerce.orders.models import Order, OrderEvent, OrderItem
+from commerce.orders.selectors import payment_totals, related_or_none
+from commerce.orders.steps import current_step, order_steps
+from commerce.payments.models import Payment
+from commerce.shipping.documents import photo_url
+from commerce.shipping.models import Shipment
+
+# Event kinds that are staff bookkeeping, not news for the customer.
+STAFF_ONLY_EVENTS = {"payment_flagged", "note"}
+
+
+# --- Input ------------------------------------------------------------------------------------------
+
+
+class OrderItemInput(serializers.Serializer):
+    url = serializers.CharField(max_length=2000, validators=[URLValidator(schemes=["http", "https"])])
+    quantity = serializers.IntegerField(min_value=1, max_value=99, default=1)
+    options = serializers.CharField(max_length=500, required=False, allow_blank=True, default="")
+    note = serializers.CharField(max_length=500, required=False, allow_blank=True, default="")
+
+
+class AddressInput(serializers.Serializer):
+    name = serializers.CharField(max_length=100)
+    phone = serializers.CharField(max_length=32, required=False, allow_blank=True, default="")
+    country = serializers.RegexField(r"^[A-Za-z]{2}$", default="US")
+    state = serializers.CharField(max_length=100, required=False, allow_blank=True, default="")
+    city = serializers.CharField(max_length=100)
+    line1 = serializers.CharField(max_length=200)
+    line2 = serializers.CharField(max_length=200, required=False, allow_blank=True, default="")
+    postal_code = serializers.CharField(max_length=20)
+
+    def validate_country(self, value):
+        return value.upper()
+
+
+class OrderCreateInput(serializers.Serializer):
+    address_id = serializers.IntegerField(required=False, min_value=1, max_value=MAX_ID)
+    address = AddressInput(required=False)
+    items = OrderItemInput(many=True, min_length=1, max_length=20, allow_empty=False)
+    note = serializers.CharField(max_length=2000, required=False, allow_blank=True, default="")
+
+    def validate(self, attrs):
+        if ("address_id" in attrs) == ("address" in attrs):
+            raise serializers.ValidationError({"address": ["Give either address_id or address."]})
+        return attrs
+
+
+class CheckoutInput(serializers.Serializer):
+    stage = serializers.ChoiceField(choices=Payment.Stage.choices)
+
+
+class CancelInput(serializers.Serializer):
+    reason = serializers.CharField(max_length=1000, required=False, allow_blank=True, default="")
+
+
+class QuoteItemInput(serializers.Serializer):
+    id = serializers.IntegerField(min_value=1, max_value=MAX_ID)
+    unit_price_krw = serializers.IntegerField(min_value=0, max_value=10**12)
+    restricted = serializers.BooleanField(required=False, allow_null=True, default=None)
+    # Optional corrections of what the customer asked for; left out, the customer's value stays.
+    quantity = serializers.IntegerField(min_value=1, max_value=99, required=False)
+    options = serializers.CharField(max_length=500, required=False, allow_blank=True)
+    name = serializers.CharField(max_length=200, required=False, allow_blank=True)
+
+
+class QuoteInput(serializers.Serializer):
+    items = QuoteItemInput(many=True, allow_empty=False)
+    domestic_shipping_krw = serializers.IntegerField(min_value=0, max_value=10**10)
+    note = serializers.CharField(max_length=2000, required=False, allow_blank=True, default="")
+
+
+class RejectInput(serializers.Serializer):
+    reason = serializers.CharField(max_length=1000)
+
+
+class PurchaseInput(serializers.Serializer):
+    note = serializers.CharField(max_length=1000, required=False, allow_blank=True, default="")
+
+
+class RefundInput(serializers.Serializer):
+    amount_cents = serializers.IntegerField(min_value=1, required=False, allow_null=True, default=None)
+    reason = serializers.CharField(max_length=300)
+
+
+# --- Nested shapes -----------------------------------------------------------------------------------
+# The output below builds plain dicts; these serializers describe those dicts in the OpenAPI schema.
+
+
+class CheckoutOutput(serializers.Serializer):
+    checkout_url = serializers.URLField()
+    expires_at = serializers.DateTimeField(allow_null=True)
+    session_id = serializers.CharField()
+    stage = serializers.ChoiceField(choices=Payment.Stage.choices)
+    amount_cents = serializers.IntegerField()
+    currency = serializers.CharField()
+
+
+class AddressSnapshotOutput(serializers.Serializer):
+    """The shipping address frozen onto the order when it was requested."""
+
+    name = serializers.CharField()
+    phone = serializers.CharField()
+    country = serializers.CharField()
+    state = serializers.CharField()
+    city = serializers.CharField()
+    line1 = serializers.CharField()
+    line2 = serializers.CharField()
+    postal_code = serializers.CharField()
+
+
+@extend_schema_field(AddressSnapshotOutput)
+class AddressSnapshotField(serializers.JSONField):
+    pass
+
+
+class StepOutput(serializers.Serializer):
+    number = serializers.IntegerField()
+    key = serializers.CharField()
+    label = serializers.CharField()
+    done = serializers.BooleanField()
+    at = serializers.DateTimeField(allow_null=True, help_text="When the step was first completed.")
+
+
+class ExchangeRateOutput(serializers.Serializer):
+    krw_per_usd = serializers.DecimalField(max_digits=12, decimal_places=4)
+    source = serializers.CharField()
+    captured_at = serializers.DateTimeField()
+
+
+class OrderItemOutput(serializers.Serializer):
+    id = serializers.IntegerField()
+    position = serializers.IntegerField()
+    url = serializers.URLField()
+    quantity = serializers.IntegerField()
+    options = serializers.CharField()
+    note = serializers.CharField()
+    name = serializers.CharField(help_text="Filled in by the product extraction job.")
+    name_status = serializers.ChoiceField(choices=OrderItem.NameStatus.choices)
+    unit_price_krw = serializers.IntegerField(allow_null=True)
+    line_total_krw = serializers.IntegerField(allow_null=True)
+    restricted = serializers.BooleanField()
+    restricted_reason = serializers.CharField()
+
+
+class QuoteLineOutput(serializers.Serializer):
+    kind = serializers.CharField(help_text="item, domestic_shipping, agency_fee, card_fee or delivery_fee.")
+    label = serializers.CharField()
+    amount_krw = serializers.IntegerField(allow_null=True)
+    amount_cents = serializers.IntegerField()
+    item_id = serializers.IntegerField(allow_null=True)
+
+
+class QuoteOutput(serializers.Serializer):
+    version = serializers.IntegerField()
+    quoted_at = serializers.DateTimeField()
+    lines = QuoteLineOutput(many=True)
+    items_subtotal_krw = serializers.IntegerField()
+    domestic_shipping_krw = serializers.IntegerField()
+    agency_fee_krw = serializers.IntegerField()
+    card_fee_krw = serializers.IntegerField()
+    total_krw = serializers.IntegerField()
+    total_cents = serializers.IntegerField()
+    note = serializers.CharField()
+
+
+class DeliveryQuoteOutput(serializers.Serializer):
+    lines = QuoteLineOutput(many=True)
+    total_cents = serializers.IntegerField()
+
+
+class PaymentOutput(serializers.Serializer):
+    id = serializers.IntegerField()
+    stage = serializers.ChoiceField(choices=Payment.Stage.choices)
+    kind = serializers.ChoiceField(choices=Payment.Kind.choices)
+    status = serializers.ChoiceField(choices=Payment.Status.choices)
+    amount_cents = serializers.IntegerField()
+    currency = serializers.CharField()
+    session_id = serializers.CharField(allow_null=True)
+    checkout_url = serializers.URLField(allow_null=True, help_text="Only while the session is open.")
+    expires_at = serializers.DateTimeField(allow_null=True)
+    paid_at = serializers.DateTimeField(allow_null=True)
+    created_at = serializers.DateTimeField()
+
+
+class StaffPaymentOutput(PaymentOutput):
+    provider = serializers.CharField()
+    payment_intent_id = serializers.CharField()
+    refund_id = serializers.CharField(allow_null=True)
+    flagged_reason = serializers.CharField()
+    reason = serializers.CharField()
+
+
+class PaymentTotalsOutput(serializers.Serializer):
+    paid_cents = serializers.IntegerField(help_text="Settled charges, items and delivery (flagged ones excluded).")
+    refunded_cents = serializers.IntegerField(help_text="Refunds of those charges that went through.")
+    refundable_cents = serializers.IntegerField(
+        help_text="What a further refund may take: paid less refunded, 0 in a status that allows no refund."
+    )
+
+
+class ParcelOutput(serializers.Serializer):
+    weight_g = serializers.IntegerField()
+    billable_weight_g = serializers.IntegerField()
+    length_cm = serializers.DecimalField(max_digits=6, decimal_places=1)
+    width_cm = serializers.DecimalField(max_digits=6, decimal_places=1)
+    height_cm = serializers.DecimalField(max_digits=6, decimal_places=1)
+    delivery_fee_cents = serializers.IntegerField()
+    notes = serializers.CharField()
+    received_at = serializers.DateTimeField()
+    photos = serializers.ListField(child=serializers.URLField())
+
+
+class ScanOutput(serializers.Serializer):
+    occurred_at = serializers.DateTimeField()
+    code = serializers.CharField()
+    description = serializers.CharField()
+    location = serializers.CharField()
+
+
+class ShipmentOutput(serializers.Serializer):
+    carrier = serializers.ChoiceField(choices=Shipment.Carrier.choices)
+    carrier_label = serializers.CharField()
+    tracking_number = serializers.CharField()
+    status = serializers.CharField(help_text="The carrier's latest status code.")
+    status_description = serializers.CharField()
+    estimated_delivery_at = serializers.DateTimeField(allow_null=True)
+    shipped_at = serializers.DateTimeField()
+    delivered_at = serializers.DateTimeField(allow_null=True)
+    scans = ScanOutput(many=True)
+
+
+class EventOutput(serializers.Serializer):
+    kind = serializers.ChoiceField(choices=OrderEvent.Kind.choices)
+    label = serializers.CharField()
+    at = serializers.DateTimeField()
+
+
+class StaffEventOutput(EventOutput):
+    actor = serializers.EmailField(allow_null=True)
+    data = serializers.DictField()
+
+
+# --- Output -----------------------------------------------------------------------------------------
+
+
+def _exchange_rate(order):
+    rate = order.exchange_rate
+    return {"krw_per_usd": str(rate.krw_per_usd), "source": rate.source, "captured_at": rate.captured_at}
+
+
+class OrderListSerializer(serializers.ModelSerializer):
+    status_label = serializers.CharField(source="get_status_display", read_only=True)
+    step = serializers.SerializerMethodField()
+    steps = serializers.SerializerMethodField()
+    item_count = serializers.IntegerField(read_only=True)
+
+    class Meta:
+        model = Order
+        fields = [
+            "id",
+            "number",
+            "status",
+            "status_label",
+            "step",
+            "steps",
+            "item_count",
+            "total_krw",
+            "total_cents",
+            "delivery_fee_cents",
+            "created_at",
+        ]
+        read_only_fields = fields  # output only: every key is always present
+
+    def get_step(self, order) -> int:
+        return current_step(order.status)
+
+    @extend_schema_field(StepOutput(many=True))
+    def get_steps(self, order):
+        return order_steps(order, order.events.all())
+
+
+class StaffOrderListSerializer(OrderListSerializer):
+    email = serializers.EmailField(source="user.email", read_only=True)
+    tracking_number = serializers.SerializerMethodField()
+
+    class Meta(OrderListSerializer.Meta):
+        fields = [*OrderListSerializer.Meta.fields, "email", "tracking_number", "updated_at"]
+        read_only_fields = fields
+
+    def get_tracking_number(self, order) -> str | None:
+        shipment = related_or_none(order, "shipment")
+        return shipment.tracking_number if shipment else None
+
+
+class OrderDetailSerializer(OrderListSerializer):
+    """Everything the customer's order page shows."""
+
+    staff = False
+
+    exchange_rate = serializers.SerializerMethodField()
+    items = serializers.SerializerMethodField()
+    quote = serializers.SerializerMethodField()
+    delivery_quote = serializers.SerializerMethodField()
+    payments = serializers.SerializerMethodField()
+    payment_totals = serializers.SerializerMethodField()
+    parcel = serializers.SerializerMethodField()
+    shipment = serializers.SerializerMethodField()
+    events = serializers.SerializerMethodField()
+    item_count = serializers.SerializerMethodField()
+    shipping_address = AddressSnapshotField(read_only=True)
+
+    class Meta(OrderListSerializer.Meta):
+        fields = [
+            *OrderListSerializer.Meta.fields,
+            "status_reason",
+            "shipping_address",
+            "customer_note",
+            "exchange_rate",
+            "items",
+            "quote",
+            "delivery_quote",
+            "payments",
+            "payment_totals",
+            "parcel",
+            "shipment",
+            "events",
+            "updated_at",
+        ]
+        read_only_fields = fields  # output only: every key is always present
+
+    def get_item_count(self, order) -> int:
+        return len(order.items.all())
+
+    @extend_schema_field(ExchangeRateOutput)
+    def get_exchange_rate(self, order):
+        return _exchange_rate(order)
+
+    @extend_schema_field(OrderItemOutput(many=True))
+    def get_items(self, order):
+        return [
+            {
+                "id": item.pk,
+                "position": item.position,
+                "url": item.url,
+                "quantity": item.quantity,
+                "options": item.options,
+                "note": item.note,
+                "name": item.name,
+                "name_status": item.name_status,
+                "unit_price_krw": item.unit_price_krw,
+                "line_total_krw": item.line_total_krw,
+                "restricted": item.restricted,
+                "restricted_reason": item.restricted_reason,
+            }
+            for item in order.items.all()
+        ]
+
+    @extend_schema_field(QuoteOutput(allow_null=True))
+    def get_quote(self, order):
+        if not order.quote_version:
+            return None
+        return {
+            "version": order.quote_version,
+            "quoted_at": order.quoted_at,
+            "lines": order.quote_lines,
+            "items_subtotal_krw": order.items_subtotal_krw,
+            "domestic_shipping_krw": order.domestic_shipping_krw,
+            "agency_fee_krw": order.agency_fee_krw,
+            "card_fee_krw": order.card_fee_krw,
+            "total_krw": order.total_krw,
+            "total_cents": order.total_cents,
+            "note": order.quote_note,
+        }
+
+    @extend_schema_field(DeliveryQuoteOutput(allow_null=True))
+    def get_delivery_quote(self, order):
+        if order.delivery_fee_cents is None:
+            return None
+        quote = pricing.quote_delivery(order.delivery_fee_cents)
+        return {"lines": [line.__dict__ for line in quote.lines], "total_cents": quote.total_cents}
+
+    @extend_schema_field(PaymentOutput(many=True))
+    def get_payments(self, order):
+        rows = []
+        for payment in order.payments.all():
+            row = {
+                "id": payment.pk,
+                "stage": payment.stage,
+                "kind": payment.kind,
+                "status": payment.status,
+                "amount_cents": payment.amount_cents,
+                "currency": payment.currency,
+                "session_id": payment.session_id,
+                "checkout_url": payment.checkout_url if payment.status == payment.Status.OPEN else None,
+                "expires_at": payment.expires_at,
+                "paid_at": payment.paid_at,
+                "created_at": payment.created_at,
+            }
+            if self.staff:
+                row.update(
+                    provider=payment.provider,
+                    payment_intent_id=payment.payment_intent_id,
+                    refund_id=payment.refund_id,
+                    flagged_reason=payment.flagged_reason,
+                    reason=payment.reason,
+                )
+            rows.append(row)
+        return rows
+
+    @extend_schema_field(PaymentTotalsOutput)
+    def get_payment_totals(self, order):
+        return payment_totals(order).__dict__
+
+    @extend_schema_field(ParcelOutput(allow_null=True))
+    def get_parcel(self, order):
+        parcel = related_or_none(order, "parcel")
+        if parcel is None:
+            return None
+        request = self.context.get("request")
+        return {
+            "weight_g": parcel.weight_g,
+            "billable_weight_g": parcel.billable_weight_g,
+            "length_cm": str(parcel.length_cm),
+            "width_cm": str(parcel.width_cm),
+            "height_cm": str(parcel.height_cm),
+            "delivery_fee_cents": parcel.delivery_fee_cents,
+            "notes": parcel.notes,
+            "received_at": parcel.received_at,
+            "photos": [photo_url(photo, request) for photo in parcel.photos.all()],
+        }
+
+    @extend_schema_field(ShipmentOutput(allow_null=True))
+    def get_shipment(self, order):
+        shipment = related_or_none(order, "shipment")
+        if shipment is None:
+            return None
+        return {
+            "carrier": shipment.carrier,
+            "carrier_label": shipment.get_carrier_display(),
+            "tracking_number": shipment.tracking_number,
+            "status": shipment.status_code,
+            "status_description": shipment.status_description,
+            "estimated_delivery_at": shipment.estimated_delivery_at,
+            "shipped_at": shipment.shipped_at,
+            "delivered_at": shipment.delivered_at,
+            "scans": [
+                {
+                    "occurred_at": scan.occurred_at,
+                    "code": scan.code,
+                    "description": scan.description,
+                    "location": scan.location,
+                }
+                for scan in shipment.events.all()
+            ],
+        }
+
+    @extend_schema_field(EventOutput(many=True))
+    def get_events(self, order):
+        rows = []
+        for event in order.events.all():
+            if not self.staff and event.kind in STAFF_ONLY_EVENTS:
+                continue
+            row = {"kind": event.kind, "label": event.get_kind_display(), "at": event.created_at}
+            if self.staff:
+                row.update(actor=event.actor.email if event.actor else None, data=event.data)
+            rows.append(row)
+        return rows
+
+
+class StaffOrderDetailSerializer(OrderDetailSerializer):
+    """The order page plus what only staff see: the customer, payment provider details, event actors and data."""
+
+    staff = True
+    email = serializers.EmailField(source="user.email", read_only=True)
+
+    class Meta(OrderDetailSerializer.Meta):
+        fields = [*OrderDetailSerializer.Meta.fields, "email", "quote_note"]
+        read_only_fields = fields
+
+    # The rows gain staff-only keys (see `staff` above); overridden only to describe them.
+    @extend_schema_field(StaffPaymentOutput(many=True))
+    def get_payments(self, order):
+        return super().get_payments(order)
+
+    @extend_schema_field(StaffEventOutput(many=True))
+    def get_events(self, order):
+        return super().get_events(order)

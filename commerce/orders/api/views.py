@@ -1,0 +1,215 @@
+from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_schema
+from rest_framework import exceptions, permissions, status
+from rest_framework.exceptions import ValidationError
+from rest_framework.response import Response
+from rest_framework.views import APIView
+
+from accounts.two_factor import missing_second_factor
+from bidangil.api.pagination import PagePagination
+from bidangil.api.serializers import ApiError
+from bidangil.api.throttling import ScopedThrottle
+from commerce.orders import selectors, services
+from commerce.orders.api import serializers as s
+from commerce.orders.models import Order
+
+STATUS_PARAM = OpenApiParameter("status", enum=Order.Status.values, description="Only orders in this status.")
+
+
+def _errors(*codes: int) -> dict:
+    descriptions = {
+        400: "Invalid input.",
+        401: "Not signed in.",
+        403: "Not allowed.",
+        404: "No such order (or not yours).",
+        409: "Not possible in the order's current status.",
+        429: "Too many requests.",
+    }
+    return {code: OpenApiResponse(ApiError, description=descriptions[code]) for code in codes}
+
+
+def _status_filter(request) -> str | None:
+    value = request.query_params.get("status") or None
+    if value and value not in Order.Status.values:
+        raise ValidationError({"status": [f"Unknown status; choose one of {', '.join(Order.Status.values)}."]})
+    return value
+
+
+class IsOrderStaff(permissions.BasePermission):
+    """Order staff, with their second factor when they have or need one (an admin session that entered a code;
+    an API token never carries one)."""
+
+    message = "Only order staff may do this."
+
+    def has_permission(self, request, view):
+        if not selectors.is_order_staff(request.user):
+            return False
+        if missing_second_factor(request.user):
+            raise exceptions.PermissionDenied(
+                "Sign in to the admin with your two-factor code first.", code="second_factor_required"
+            )
+        return True
+
+
+class OrderListCreateView(APIView):
+    """GET my orders (newest first, `status` filter); POST a new order request."""
+
+    throttle_scope = "order"
+    pagination_class = PagePagination
+
+    def get_throttles(self):
+        return [ScopedThrottle()] if self.request.method == "POST" else []
+
+    @extend_schema(
+        tags=["orders"],
+        parameters=[STATUS_PARAM],
+        responses={200: s.OrderListSerializer(many=True), **_errors(400, 401)},
+    )
+    def get(self, request):
+        orders = selectors.customer_orders(request.user, status=_status_filter(request))
+        paginator = self.pagination_class()
+        page = paginator.paginate_queryset(orders, request, view=self)
+        return paginator.get_paginated_response(s.OrderListSerializer(page, many=True).data)
+
+    @extend_schema(
+        tags=["orders"],
+        request=s.OrderCreateInput,
+        responses={201: s.OrderDetailSerializer, **_errors(400, 401, 429)},
+    )
+    def post(self, request):
+        data = s.OrderCreateInput(data=request.data)
+        data.is_valid(raise_exception=True)
+        order = services.create_order(user=request.user, **data.validated_data)
+        order = selectors.order_for_customer(request.user, order.number)
+        return Response(
+            s.OrderDetailSerializer(order, context={"request": request}).data, status=status.HTTP_201_CREATED
+        )
+
+
+class OrderDetailView(APIView):
+    @extend_schema(tags=["orders"], responses={200: s.OrderDetailSerializer, **_errors(401, 404)})
+    def get(self, request, number):
+        order = selectors.order_for_customer(request.user, number)
+        return Response(s.OrderDetailSerializer(order, context={"request": request}).data)
+
+
+class OrderCancelView(APIView):
+    @extend_schema(
+        tags=["orders"],
+        request=s.CancelInput,
+        responses={200: s.OrderDetailSerializer, **_errors(400, 401, 404, 409)},
+    )
+    def post(self, request, number):
+        order = selectors.order_for_customer(request.user, number)
+        data = s.CancelInput(data=request.data)
+        data.is_valid(raise_exception=True)
+        services.cancel_order(order_id=order.pk, actor=request.user, **data.validated_data)
+        order = selectors.order_for_customer(request.user, number)
+        return Response(s.OrderDetailSerializer(order, context={"request": request}).data)
+
+
+class OrderCheckoutView(APIView):
+    """The open Checkout session for a stage (created on first call, the same one on repeats)."""
+
+    @extend_schema(
+        tags=["orders"],
+        request=s.CheckoutInput,
+        responses={
+            200: OpenApiResponse(s.CheckoutOutput, description="Redirect the customer to `checkout_url`."),
+            **_errors(400, 401, 404, 409),
+        },
+    )
+    def post(self, request, number):
+        order = selectors.order_for_customer(request.user, number)
+        data = s.CheckoutInput(data=request.data)
+        data.is_valid(raise_exception=True)
+        payment = services.start_checkout(order_id=order.pk, stage=data.validated_data["stage"])
+        return Response(s.CheckoutOutput(payment).data)
+
+
+# --- Staff ----------------------------------------------------------------------------------------------
+
+
+class StaffOrderListView(APIView):
+    permission_classes = [IsOrderStaff]
+    pagination_class = PagePagination
+
+    @extend_schema(
+        tags=["staff orders"],
+        parameters=[
+            STATUS_PARAM,
+            OpenApiParameter("q", description="Part of the order number, customer email or tracking number."),
+            OpenApiParameter("waiting", bool, description="Only orders waiting on staff (`1` or `true`)."),
+        ],
+        responses={200: s.StaffOrderListSerializer(many=True), **_errors(400, 401, 403)},
+    )
+    def get(self, request):
+        orders = selectors.staff_orders(
+            status=_status_filter(request),
+            q=request.query_params.get("q"),
+            waiting=request.query_params.get("waiting") in ("1", "true"),
+        )
+        paginator = self.pagination_class()
+        page = paginator.paginate_queryset(orders, request, view=self)
+        return paginator.get_paginated_response(s.StaffOrderListSerializer(page, many=True).data)
+
+
+class StaffOrderDetailView(APIView):
+    permission_classes = [IsOrderStaff]
+
+    @extend_schema(tags=["staff orders"], responses={200: s.StaffOrderDetailSerializer, **_errors(401, 403, 404)})
+    def get(self, request, number):
+        order = selectors.order_for_staff(number)
+        return Response(s.StaffOrderDetailSerializer(order, context={"request": request}).data)
+
+
+class StaffOrderActionView(APIView):
+    """Parse input, call one service, answer with the order as staff see it."""
+
+    permission_classes = [IsOrderStaff]
+    input_serializer = None
+    # The service doing the action, called as service(order_id=..., actor=..., **validated input).
+    service = None
+
+    def perform(self, order, actor, data):
+        self.service(order_id=order.pk, actor=actor, **data)
+
+    def get_serializer_class(self):
+        # Also how the API schema learns each action's request body.
+        return self.input_serializer
+
+    @extend_schema(
+        tags=["staff orders"],
+        responses={200: s.StaffOrderDetailSerializer, **_errors(400, 401, 403, 404, 409)},
+    )
+    def post(self, request, number):
+        order = selectors.order_for_staff(number)
+        data = self.get_serializer_class()(data=request.data)
+        data.is_valid(raise_exception=True)
+        self.perform(order, request.user, data.validated_data)
+        order = selectors.order_for_staff(number)
+        return Response(s.StaffOrderDetailSerializer(order, context={"request": request}).data)
+
+
+class StaffQuoteView(StaffOrderActionView):
+    input_serializer = s.QuoteInput
+    service = staticmethod(services.quote_order)
+
+
+class StaffRejectView(StaffOrderActionView):
+    input_serializer = s.RejectInput
+    service = staticmethod(services.reject_order)
+
+
+class StaffPurchaseView(StaffOrderActionView):
+    input_serializer = s.PurchaseInput
+    service = staticmethod(services.mark_purchased)
+
+
+class StaffCancelView(StaffOrderActionView):
+    input_serializer = s.CancelInput
+    service = staticmethod(services.cancel_order)
+
+
+class StaffRefundView(StaffOrderActionView):
+    input_serializer = s.RefundInput
+    service = staticmethod(services.refund_order)

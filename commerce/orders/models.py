@@ -1,0 +1,162 @@
+"""Orders, their items and events. State changes happen only in commerce.orders.services."""
+
+from django.conf import settings
+from django.db import models
+
+from bidangil.errors import DomainError
+
+
+class OrderConflict(DomainError):
+    code = "order_conflict"
+
+
+class ExchangeRate(models.Model):
+    """KRW per 1 USD, captured from the exchange-rate backend."""
+
+    krw_per_usd = models.DecimalField(max_digits=12, decimal_places=4)
+    source = models.CharField(max_length=50)
+    captured_at = models.DateTimeField()
+
+    class Meta:
+        get_latest_by = "captured_at"
+
+    def __str__(self):
+        return f"{self.krw_per_usd} KRW/USD ({self.source}, {self.captured_at:%Y-%m-%d %H:%M})"
+
+
+class Order(models.Model):
+    class Status(models.TextChoices):
+        REQUESTED = "requested", "Requested"
+        QUOTED = "quoted", "Quoted"
+        ITEMS_PAID = "items_paid", "Items paid"
+        PURCHASED = "purchased", "Purchased"
+        DELIVERY_QUOTED = "delivery_quoted", "Delivery fee quoted"
+        DELIVERY_PAID = "delivery_paid", "Delivery fee paid"
+        SHIPPED = "shipped", "Shipped"
+        DELIVERED = "delivered", "Delivered"
+        REJECTED = "rejected", "Rejected"
+        CANCELLED = "cancelled", "Cancelled"
+        REFUNDED = "refunded", "Refunded"
+
+    number = models.CharField(max_length=20, unique=True)
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="orders")
+    status = models.CharField(max_length=20, choices=Status.choices, default=Status.REQUESTED, db_index=True)
+    shipping_address = models.JSONField(help_text="Snapshot of the address at request time.")
+    exchange_rate = models.ForeignKey(ExchangeRate, on_delete=models.PROTECT, related_name="orders")
+    customer_note = models.TextField(blank=True, max_length=2000)
+
+    # Quote (frozen once sent; a new quote bumps quote_version).
+    quote_version = models.PositiveIntegerField(default=0)
+    items_subtotal_krw = models.PositiveBigIntegerField(null=True, blank=True)
+    domestic_shipping_krw = models.PositiveBigIntegerField(null=True, blank=True)
+    agency_fee_krw = models.PositiveBigIntegerField(null=True, blank=True)
+    card_fee_krw = models.PositiveBigIntegerField(null=True, blank=True)
+    total_krw = models.PositiveBigIntegerField(null=True, blank=True)
+    total_cents = models.PositiveBigIntegerField(null=True, blank=True, help_text="Items stage total, USD cents.")
+    quote_note = models.TextField(blank=True)
+    quote_lines = models.JSONField(default=list, blank=True, help_text="Frozen quote lines (KRW and USD cents).")
+    quoted_at = models.DateTimeField(null=True, blank=True)
+
+    delivery_fee_cents = models.PositiveBigIntegerField(null=True, blank=True)
+    status_reason = models.TextField(blank=True, help_text="Why an order was rejected or cancelled.")
+
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        ordering = ["-created_at", "-pk"]
+        indexes = [models.Index(fields=["user", "-created_at"]), models.Index(fields=["status", "-created_at"])]
+
+    def __str__(self):
+        return self.number
+
+    def require_status(self, *statuses: str) -> None:
+        if self.status not in statuses:
+            allowed = ", ".join(self.Status(s).label.lower() for s in statuses)
+            raise OrderConflict(
+                f"Order {self.number} is {self.get_status_display().lower()}; this needs it to be {allowed}."
+            )
+
+
+class OrderItem(models.Model):
+    class NameStatus(models.TextChoices):
+        PENDING = "pending", "Pending"
+        READY = "ready", "Ready"
+        FAILED = "failed", "Failed"
+
+    order = models.ForeignKey(Order, on_delete=models.CASCADE, related_name="items")
+    position = models.PositiveSmallIntegerField(default=0)
+    url = models.URLField(max_length=2000)
+    quantity = models.PositiveSmallIntegerField(default=1)
+    options = models.CharField(max_length=500, blank=True)
+    note = models.CharField(max_length=500, blank=True)
+    name = models.CharField(max_length=200, blank=True)
+    name_status = models.CharField(max_length=10, choices=NameStatus.choices, default=NameStatus.PENDING)
+    # The name look-up job's claim on this item (bidangil.claims).
+    name_claim_token = models.CharField(max_length=32, blank=True, editable=False)
+    name_claimed_until = models.DateTimeField(null=True, blank=True, editable=False)
+    name_attempts = models.PositiveSmallIntegerField(default=0, editable=False)
+    unit_price_krw = models.PositiveBigIntegerField(null=True, blank=True)
+    restricted = models.BooleanField(default=False)
+    restricted_reason = models.CharField(max_length=200, blank=True)
+
+    class Meta:
+        ordering = ["position", "pk"]
+
+    def __str__(self):
+        return self.name or self.url
+
+    @property
+    def line_total_krw(self) -> int | None:
+        return None if self.unit_price_krw is None else self.unit_price_krw * self.quantity
+
+
+class OrderEvent(models.Model):
+    class Kind(models.TextChoices):
+        REQUESTED = "requested", "Order requested"
+        QUOTED = "quoted", "Quote sent"
+        REJECTED = "rejected", "Rejected"
+        CHECKOUT_OPENED = "checkout_opened", "Checkout opened"
+        ITEMS_PAID = "items_paid", "Items paid"
+        PAYMENT_FAILED = "payment_failed", "Payment failed"
+        PAYMENT_EXPIRED = "payment_expired", "Checkout expired"
+        PAYMENT_FLAGGED = "payment_flagged", "Payment flagged for review"
+        PURCHASED = "purchased", "Items purchased"
+        INTAKE = "intake", "Parcel received at warehouse"
+        DELIVERY_PAID = "delivery_paid", "Delivery fee paid"
+        SHIPPED = "shipped", "Shipped"
+        SCAN = "scan", "Carrier scan"
+        CARRIER_EXCEPTION = "carrier_exception", "Carrier exception"
+        DELIVERED = "delivered", "Delivered"
+        CANCELLED = "cancelled", "Cancelled"
+        REFUNDED = "refunded", "Refunded"
+        REFUND_ISSUED = "refund_issued", "Refund issued"
+        NOTE = "note", "Staff note"
+        ACCOUNT_CLOSED = "account_closed", "Customer closed their account"
+
+    order = models.ForeignKey(Order, on_delete=models.CASCADE, related_name="events")
+    kind = models.CharField(max_length=30, choices=Kind.choices)
+    actor = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL)
+    data = models.JSONField(default=dict, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["created_at", "pk"]
+        indexes = [models.Index(fields=["order", "created_at"]), models.Index(fields=["kind", "-created_at"])]
+
+    def __str__(self):
+        return f"{self.order_id}: {self.get_kind_display()}"
+
+
+class RestrictedItemRule(models.Model):
+    """A keyword that flags an order item for staff review when quoting (e.g. 'battery', 'knife')."""
+
+    keyword = models.CharField(max_length=100, unique=True)
+    reason = models.CharField(max_length=200)
+    active = models.BooleanField(default=True)
+
+    class Meta:
+        ordering = ["keyword"]
+
+    def __str__(self):
+        return self.keyword

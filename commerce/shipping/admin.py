@@ -1,0 +1,134 @@
+"""Wagtail admin for the warehouse desk: intake and ship forms for one order, and the delivery rate table.
+
+Imported by commerce.wagtail_hooks; registers its own admin URLs (`commerce_order_intake`,
+`commerce_order_ship`) and the DeliveryRate snippet. Both forms call the same services as the staff API.
+"""
+
+from django import forms
+from django.urls import path
+from wagtail import hooks
+from wagtail.admin.forms import WagtailAdminModelForm
+from wagtail.admin.panels import FieldPanel, ObjectList
+from wagtail.snippets.models import register_snippet
+from wagtail.snippets.views.snippets import SnippetViewSet
+
+from commerce.orders.admin import action_view, with_cleaned_data
+from commerce.orders.models import Order
+from commerce.shipping import services as shipping
+from commerce.shipping.models import DeliveryRate, Shipment
+
+# --- Forms ----------------------------------------------------------------------------------------
+
+
+class MultipleFileInput(forms.ClearableFileInput):
+    allow_multiple_selected = True
+
+
+class MultipleFileField(forms.FileField):
+    """Several files in one input; type, size and count are checked by the intake service."""
+
+    def __init__(self, *args, **kwargs):
+        kwargs.setdefault("widget", MultipleFileInput(attrs={"accept": "image/jpeg,image/png,image/webp"}))
+        super().__init__(*args, **kwargs)
+
+    def clean(self, data, initial=None):
+        files = data if isinstance(data, list | tuple) else [data] if data else []
+        return [super(MultipleFileField, self).clean(f, initial) for f in files]
+
+
+def _side_field(label):
+    return forms.DecimalField(
+        label=label, max_digits=5, decimal_places=1, min_value=shipping.MIN_SIDE_CM, max_value=shipping.MAX_SIDE_CM
+    )
+
+
+class IntakeForm(forms.Form):
+    weight_g = forms.IntegerField(label="Actual weight (g)", min_value=1, max_value=shipping.MAX_WEIGHT_G)
+    length_cm = _side_field("Length (cm)")
+    width_cm = _side_field("Width (cm)")
+    height_cm = _side_field("Height (cm)")
+    notes = forms.CharField(widget=forms.Textarea(attrs={"rows": 3}), required=False, max_length=shipping.MAX_NOTES)
+    photos = MultipleFileField(
+        required=False, help_text=f"Up to {shipping.MAX_PHOTOS} JPEG, PNG or WebP photos of the parcel."
+    )
+
+
+class ShipForm(forms.Form):
+    carrier = forms.ChoiceField(choices=Shipment.Carrier.choices, initial=Shipment.Carrier.FEDEX)
+    tracking_number = forms.CharField(max_length=60, help_text="FedEx: 12, 15, 20 or 22 digits, as on the label.")
+
+
+# --- Views ----------------------------------------------------------------------------------------
+
+
+def _rates_for(order: Order) -> dict:
+    country = str((order.shipping_address or {}).get("country", "")).upper()
+    return {"show_rates": True, "country": country, "rates": list(DeliveryRate.objects.filter(country=country))}
+
+
+intake_view = action_view(
+    IntakeForm,
+    "Record warehouse intake",
+    with_cleaned_data(shipping.record_intake),
+    success="Parcel of {number} recorded; delivery fee quoted.",
+    extra=_rates_for,
+    template="commerce/admin/shipping_form.html",
+)
+ship_view = action_view(
+    ShipForm,
+    "Ship parcel",
+    with_cleaned_data(shipping.ship_order),
+    success="Order {number} shipped.",
+    template="commerce/admin/shipping_form.html",
+)
+
+
+@hooks.register("register_admin_urls")
+def shipping_admin_urls():
+    return [
+        path("orders/<int:pk>/intake/", intake_view, name="commerce_order_intake"),
+        path("orders/<int:pk>/ship/", ship_view, name="commerce_order_ship"),
+    ]
+
+
+# --- Delivery rate table --------------------------------------------------------------------------
+
+
+class DeliveryRateForm(WagtailAdminModelForm):
+    def clean_country(self):
+        country = (self.cleaned_data.get("country") or "").strip().upper()
+        if len(country) != 2 or not country.isascii() or not country.isalpha():
+            raise forms.ValidationError("Use the two-letter ISO country code, e.g. US.")
+        return country
+
+    def clean_max_weight_g(self):
+        weight = self.cleaned_data.get("max_weight_g")
+        if weight is not None and not 1 <= weight <= shipping.MAX_WEIGHT_G:
+            raise forms.ValidationError(f"Between 1 and {shipping.MAX_WEIGHT_G} g.")
+        return weight
+
+
+class DeliveryRateViewSet(SnippetViewSet):
+    """Weight bands per destination; Order staff may add, change and delete them (group permissions)."""
+
+    model = DeliveryRate
+    icon = "globe"
+    menu_label = "Delivery rates"
+    menu_order = 105
+    add_to_admin_menu = True
+    list_display = ["country", "max_weight_g", "price_cents", "__str__"]
+    list_filter = ["country"]
+    search_fields = ["country"]
+    search_backend_name = None
+    copy_view_enabled = False
+    edit_handler = ObjectList(
+        [
+            FieldPanel("country"),
+            FieldPanel("max_weight_g", heading="Up to (billable grams, inclusive)"),
+            FieldPanel("price_cents", heading="Price (USD cents)"),
+        ],
+        base_form_class=DeliveryRateForm,
+    )
+
+
+register_snippet(DeliveryRateViewSet)
