@@ -9,6 +9,7 @@ import re
 import unicodedata
 
 from bidangil.errors import InvalidInput
+from community import error_codes
 
 from .models import CommunityProfile
 
@@ -99,5 +100,5 @@ def validate_nickname(nickname: str, *, exclude_user_id: int | None = None) -> s
     """The nickname in the form to store (NFKC); raises InvalidInput `invalid_nickname` when it can't be used."""
     problem = nickname_problem(nickname, exclude_user_id=exclude_user_id)
     if problem:
-        raise InvalidInput(problem, code="invalid_nickname", fields={"nickname": [problem]})
+        raise InvalidInput(problem, code=error_codes.INVALID_NICKNAME, fields={"nickname": [problem]})
     return normalize_nickname(nickname)

@@ -9,6 +9,7 @@ from rest_framework.views import APIView
 from bidangil.api.pagination import NewestFirstCursorPagination
 from bidangil.api.serializers import ApiError
 from bidangil.api.throttling import ScopedThrottle
+from bidangil.errors import NotFound
 
 from .. import regions, selectors, services
 from ..models import CommunityProfile
@@ -239,7 +240,7 @@ class CommentLikeView(LikeView):
     def set_like(self, request, liked, comment_id):
         comment = selectors.comment_for_action(request.user, comment_id)
         if comment.is_deleted:
-            raise selectors.NotFound("No such comment.")
+            raise NotFound("No such comment.")
         return services.set_comment_like(user=request.user, comment=comment, liked=liked)
 
 
@@ -308,7 +309,7 @@ class MyProfileView(APIView):
     def _render(self, request):
         profile = CommunityProfile.objects.filter(user=request.user).first()
         if profile is None:
-            raise selectors.NotFound("You have no community profile yet.")
+            raise NotFound("You have no community profile yet.")
         public = selectors.get_profile(request.user, profile.nickname)
         data = s.profile_payload(request, public)
         data.update(state=profile.region_state, county=profile.region_county, is_banned=profile.is_banned)
@@ -331,7 +332,7 @@ class MyProfileView(APIView):
     def patch(self, request):
         data = _input(s.ProfileUpdateInput, request.data)
         if not CommunityProfile.objects.filter(user=request.user).exists():
-            raise selectors.NotFound("You have no community profile yet.")
+            raise NotFound("You have no community profile yet.")
         services.update_profile(user=request.user, **data)
         return self._render(request)
 
