@@ -5,6 +5,7 @@ from rest_framework import serializers
 from wagtail.images.models import SourceImageIOError
 
 from bidangil.absolute import absolute_url
+from bidangil.api.serializers import StrictQuerySerializer, StrictSerializer
 
 from ..models import THUMBNAIL_SPEC, Category, MeetupType, Subcategory
 from ..regions import STATES
@@ -116,7 +117,7 @@ def profile_payload(request, profile) -> dict:
     }
 
 
-class FeedQuery(serializers.Serializer):
+class FeedQuery(StrictQuerySerializer):
     category = serializers.ChoiceField(choices=Category.choices, required=False, allow_blank=True)
     subcategory = serializers.ChoiceField(choices=Subcategory.choices, required=False, allow_blank=True)
     state = serializers.ChoiceField(choices=list(STATES), required=False, allow_blank=True)
@@ -125,8 +126,10 @@ class FeedQuery(serializers.Serializer):
     q = serializers.CharField(required=False, allow_blank=True, max_length=100)
 
 
-class PostInput(serializers.Serializer):
+class PostInput(StrictSerializer):
     """Multipart or JSON; images come separately as the repeated `images` file field."""
+
+    ignored_keys = StrictSerializer.ignored_keys | {"images"}  # files, read by the view from request.FILES
 
     category = serializers.ChoiceField(choices=Category.choices)
     subcategory = serializers.ChoiceField(choices=Subcategory.choices, required=False, allow_blank=True)
@@ -146,12 +149,12 @@ class PostUpdateInput(PostInput):
     title = serializers.CharField(max_length=255, required=False)
 
 
-class CommentInput(serializers.Serializer):
+class CommentInput(StrictSerializer):
     body = serializers.CharField(max_length=2000)
     parent = serializers.IntegerField(required=False, allow_null=True)
 
 
-class CommentUpdateInput(serializers.Serializer):
+class CommentUpdateInput(StrictSerializer):
     body = serializers.CharField(max_length=2000)
 
 
@@ -164,11 +167,11 @@ COMMENT_UPDATE_SCHEMA = {
 }
 
 
-class ReportInput(serializers.Serializer):
+class ReportInput(StrictSerializer):
     reason = serializers.CharField(max_length=500)
 
 
-class ProfileUpdateInput(serializers.Serializer):
+class ProfileUpdateInput(StrictSerializer):
     nickname = serializers.CharField(required=False, max_length=40)
     state = serializers.CharField(required=False, allow_blank=True, max_length=2)
     county = serializers.CharField(required=False, allow_blank=True, max_length=60)

@@ -1,5 +1,7 @@
 """Community API views: parse input, call one service or selector, render JSON."""
 
+from functools import partial
+
 from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_schema, extend_schema_view
 from rest_framework import status
 from rest_framework.permissions import SAFE_METHODS, AllowAny, IsAuthenticated, IsAuthenticatedOrReadOnly
@@ -7,7 +9,7 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from bidangil.api.pagination import NewestFirstCursorPagination
-from bidangil.api.serializers import ApiError
+from bidangil.api.serializers import error_responses
 from bidangil.api.throttling import ScopedThrottle
 from bidangil.errors import NotFound
 
@@ -18,23 +20,13 @@ from . import serializers as s
 
 TAGS = ["community"]
 ERROR_DESCRIPTIONS = {
-    400: "Invalid input; `fields` names the bad ones.",
-    401: "Not signed in.",
     403: "Not allowed: no community profile yet, a suspended member, or not the author (or a moderator).",
-    404: "Not found, or not visible to you.",
-    409: "Not possible in the current state.",
     413: "An image is too large.",
-    429: "Too many requests.",
 }
 DELETED = OpenApiResponse(description="Deleted.")
 
 
-def _errors(*codes: int, **descriptions: str) -> dict:
-    """Error responses for the schema; `e409="..."` says what a code means for this operation."""
-    return {
-        code: OpenApiResponse(ApiError, description=descriptions.get(f"e{code}", ERROR_DESCRIPTIONS[code]))
-        for code in codes
-    }
+_errors = partial(error_responses, defaults=ERROR_DESCRIPTIONS)
 
 
 class FeedPagination(NewestFirstCursorPagination):
