@@ -6,6 +6,7 @@ from rest_framework import serializers
 
 from bidangil.api.serializers import MAX_ID, StrictCharField, StrictEmailField, StrictModelSerializer, StrictSerializer
 from commerce.api.serializers import OrderDetailSerializer
+from community import limits as community_limits
 from community.api.serializers import PostDetail
 
 from .models import Address, User
@@ -41,7 +42,7 @@ def _normalized(email: str) -> str:
 class SignupInput(StrictSerializer):
     email = _email_field()
     password = _password_field()
-    nickname = StrictCharField(max_length=16)
+    nickname = StrictCharField(max_length=community_limits.NICKNAME_MAX_LENGTH)
 
     def validate(self, attrs):
         attrs["email"] = _normalized(attrs["email"])

@@ -23,13 +23,12 @@ from community.services import create_profile
 from notifications.push import close_credential_sockets, close_user_sockets
 
 from .emails import send_code_email, send_signup_pending_email
+from .limits import MAX_ADDRESSES
 from .lockout import LOCKED_MESSAGE
 from .models import Address, CodeLockout, EmailCode, User, UserSession
 from .selectors import get_address
 
 logger = logging.getLogger(__name__)
-
-MAX_ADDRESSES = 20
 
 
 def normalize_email(email: str) -> str:

@@ -13,7 +13,8 @@ from bidangil.errors import InvalidInput, TooLarge
 from bidangil.images import CleanImage, DamagedImage, ImageTooLarge, UnreadableImage, clean_image
 from community import error_codes
 
-from .models import MAX_POST_IMAGES, THUMBNAIL_SPEC
+from .limits import POST_MAX_IMAGES
+from .models import THUMBNAIL_SPEC
 
 COLLECTION_NAME = "Community uploads"
 # Anything else (SVG, TIFF, BMP, HEIC…) is refused unread.
@@ -36,8 +37,8 @@ def _refuse(index: int, message: str, error=InvalidInput):
 def prepare_images(files) -> list[StoredImage]:
     """Check every upload before anything is stored; raise InvalidInput (413 when too large)."""
     files = list(files or [])
-    if len(files) > MAX_POST_IMAGES:
-        message = f"A post can have at most {MAX_POST_IMAGES} images."
+    if len(files) > POST_MAX_IMAGES:
+        message = f"A post can have at most {POST_MAX_IMAGES} images."
         raise InvalidInput(message, code=error_codes.TOO_MANY_IMAGES, fields={"images": [message]})
     limit = settings.MAX_IMAGE_UPLOAD_BYTES
     prepared = []

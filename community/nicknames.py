@@ -11,9 +11,12 @@ import unicodedata
 from bidangil.errors import InvalidInput
 from community import error_codes
 
+from . import limits
 from .models import CommunityProfile
 
-NICKNAME_RE = re.compile(r"[A-Za-z0-9_\uac00-\ud7a3\u3131-\u318e]{2,16}")
+NICKNAME_RE = re.compile(
+    rf"[A-Za-z0-9_\uac00-\ud7a3\u3131-\u318e]{{{limits.NICKNAME_MIN_LENGTH},{limits.NICKNAME_MAX_LENGTH}}}"
+)
 # Hangul compatibility jamo (ㅋㅋ) stay as typed: NFKC would turn them into conjoining jamo, or compose ㄱㅏ into 가.
 _OUTSIDE_COMPAT_JAMO = re.compile(r"[^\u3131-\u318e]+")
 # Blank-looking letters: Hangul fillers (compatibility, conjoining, halfwidth), braille blank, Mongolian separator.

@@ -12,6 +12,7 @@ from community import error_codes
 from notifications.push import close_user_sockets
 
 from . import images as uploads
+from . import limits
 from .models import (
     POST_TYPES,
     AvatarRequest,
@@ -404,7 +405,7 @@ def _notify(user_id, post, comment, message):
 def add_comment(*, author, post: PostPage, body: str, parent_id=None) -> Comment:
     """Comment on a post or reply to a comment of the same post.
 
-    Threads are at most Comment.MAX_DEPTH deep: a reply to a comment at the deepest level is
+    Threads are at most limits.COMMENT_MAX_DEPTH deep: a reply to a comment at the deepest level is
     attached to that comment's parent, so it stays on the deepest level right below it.
     The post's author and the replied-to author are notified (never about their own comments).
     """
@@ -426,7 +427,7 @@ def add_comment(*, author, post: PostPage, body: str, parent_id=None) -> Comment
             if parent.is_hidden and not is_moderator(author):
                 _field_error("parent", "The parent comment is not on this post.", "invalid_parent")
             replied_to = parent
-            while parent.depth >= Comment.MAX_DEPTH:
+            while parent.depth >= limits.COMMENT_MAX_DEPTH:
                 parent = parent.parent
         comment = Comment.objects.create(
             post=post, author=author, parent=parent, depth=parent.depth + 1 if parent else 1, body=body
