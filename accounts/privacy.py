@@ -11,9 +11,9 @@ from django.utils import timezone
 from accounts import error_codes
 from bidangil.absolute import absolute_url
 from bidangil.errors import DomainError, Forbidden, InvalidInput
-from commerce.api.serializers import OrderDetailSerializer
-from commerce.models import ProductLookup
-from commerce.services import anonymise_customer_orders
+from commerce.orders.api.serializers import OrderDetailSerializer
+from commerce.orders.services import anonymise_customer_orders
+from commerce.products.models import ProductLookup
 from community.api.serializers import post_payload
 from community.services import remove_member
 from notifications.models import Notification

@@ -5,9 +5,10 @@ from dataclasses import dataclass
 from django.db.models import OuterRef, QuerySet, Subquery
 
 from bidangil.errors import NotFound
-from commerce.models import ProductLookup
-from commerce.selectors import detail_queryset
-from community.models import AvatarRequest, Comment, CommentLike, PostLike, ProfileLike, Report
+from commerce.orders.selectors import detail_queryset
+from commerce.products.models import ProductLookup
+from community.avatars.models import AvatarRequest
+from community.models import Comment, CommentLike, PostLike, ProfileLike, Report
 from community.selectors import post_queryset
 from notifications.models import Notification
 

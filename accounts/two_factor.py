@@ -14,7 +14,7 @@ from django_otp import login as otp_login
 from django_otp import match_token, user_has_device
 from wagtail.admin.auth import require_admin_access
 
-from commerce.selectors import is_order_staff
+from commerce.orders.selectors import is_order_staff
 
 from . import services
 from .lockout import ADMIN_PREFIXES

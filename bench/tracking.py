@@ -17,7 +17,8 @@ MAX_HTTP_CALLS = 340  # 334 track calls of ≤30 numbers + the OAuth token, with
 
 def _seed(fake) -> None:
     from accounts.models import User
-    from commerce.models import ExchangeRate, Order, Shipment
+    from commerce.orders.models import ExchangeRate, Order
+    from commerce.shipping.models import Shipment
 
     user = User.objects.create_user(email="bench@example.com", password="bench-password-1")
     rate = ExchangeRate.objects.create(krw_per_usd="1380", source="bench", captured_at=timezone.now())

@@ -43,7 +43,7 @@ class DomainCollector:
     def collect(self):
         from huey.contrib.djhuey import HUEY
 
-        from commerce.models import Order
+        from commerce.orders.models import Order
 
         orders = GaugeMetricFamily("bidangil_orders", "Orders by status.", labels=["status"])
         counts = dict(Order.objects.values_list("status").annotate(n=Count("pk")).order_by())

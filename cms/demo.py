@@ -14,7 +14,7 @@ from wagtail.models import Site
 
 from accounts.models import User
 from bidangil.money import format_usd_cents
-from commerce.models import DeliveryRate
+from commerce.shipping.models import DeliveryRate
 
 from .models import ContentPage, HomePage, SiteSettings
 

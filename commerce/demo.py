@@ -8,11 +8,11 @@ from django.conf import settings
 from django.contrib.auth import get_user_model
 
 from bidangil.errors import DomainError
+from commerce.orders import services
+from commerce.orders.models import Order, RestrictedItemRule
+from commerce.payments.models import Payment
+from commerce.payments.webhooks import process_event
 from integrations.payments.dummy import signature_header
-
-from . import services
-from .models import Order, Payment, RestrictedItemRule
-from .webhooks import process_event
 
 DEMO_TAG = "Demo order"
 RULES = [
@@ -82,7 +82,7 @@ def _advance(order: Order, target: str, staff, price: int, stdout) -> None:
 def _ship(order: Order, staff, stdout) -> None:
     """Warehouse intake, delivery payment and shipping, when the shipping module is installed."""
     try:
-        from . import shipping
+        from commerce.shipping import services as shipping
     except ImportError:
         return
     try:

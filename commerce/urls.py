@@ -1,7 +1,27 @@
-from django.urls import include, path
+from django.urls import path
+
+from commerce.orders.api import views as orders_api
+from commerce.payments import webhooks
+from commerce.products import api as products_api
+from commerce.shipping import api as shipping_api
+from commerce.shipping import documents
 
 urlpatterns = [
-    path("", include("commerce.api.urls")),  # orders, checkout, payments webhook, staff actions
-    path("", include("commerce.shipping_urls")),  # staff intake / ship
-    path("", include("commerce.product_urls")),  # product-info lookups
+    path("orders/", orders_api.OrderListCreateView.as_view(), name="order-list"),
+    path("orders/<str:number>/", orders_api.OrderDetailView.as_view(), name="order-detail"),
+    path("orders/<str:number>/cancel/", orders_api.OrderCancelView.as_view(), name="order-cancel"),
+    path("orders/<str:number>/checkout/", orders_api.OrderCheckoutView.as_view(), name="order-checkout"),
+    path("payments/stripe/webhook/", webhooks.stripe_webhook, name="stripe-webhook"),
+    path("staff/orders/", orders_api.StaffOrderListView.as_view(), name="staff-order-list"),
+    path("staff/orders/<str:number>/", orders_api.StaffOrderDetailView.as_view(), name="staff-order-detail"),
+    path("staff/orders/<str:number>/quote/", orders_api.StaffQuoteView.as_view(), name="staff-order-quote"),
+    path("staff/orders/<str:number>/reject/", orders_api.StaffRejectView.as_view(), name="staff-order-reject"),
+    path("staff/orders/<str:number>/purchase/", orders_api.StaffPurchaseView.as_view(), name="staff-order-purchase"),
+    path("staff/orders/<str:number>/cancel/", orders_api.StaffCancelView.as_view(), name="staff-order-cancel"),
+    path("staff/orders/<str:number>/refund/", orders_api.StaffRefundView.as_view(), name="staff-order-refund"),
+    path("staff/orders/<str:number>/intake/", shipping_api.StaffIntakeView.as_view(), name="staff-order-intake"),
+    path("parcel-photos/<str:token>/", documents.parcel_photo, name="parcel-photo"),
+    path("staff/orders/<str:number>/ship/", shipping_api.StaffShipView.as_view(), name="staff-order-ship"),
+    path("product-info/", products_api.ProductInfoView.as_view(), name="product-info"),
+    path("product-info/<int:lookup_id>/", products_api.ProductInfoDetailView.as_view(), name="product-info-detail"),
 ]

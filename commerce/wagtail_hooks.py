@@ -24,15 +24,12 @@ from wagtail_modeladmin.views import HistoryView as ModelAdminHistoryView
 from wagtail_modeladmin.views import InspectView as ModelAdminInspectView
 
 from bidangil.errors import DomainError
-
-from . import (
-    admin_shipping,  # noqa: F401  (registers the intake / tracking screens)
-    admin_views,
-    selectors,
-    services,
-)
-from .models import ExchangeRate, Order, Payment, RestrictedItemRule
-from .steps import STEPS
+from commerce.orders import admin as admin_views
+from commerce.orders import selectors, services
+from commerce.orders.models import ExchangeRate, Order, RestrictedItemRule
+from commerce.orders.steps import STEPS
+from commerce.payments.models import Payment
+from commerce.shipping import admin as admin_shipping  # noqa: F401  (registers the intake / tracking screens)
 
 # Step filter choices: 0 (not reviewed yet) and the five customer steps.
 STEP_CHOICES = [("0", "0. Awaiting review")] + [(str(number), f"{number}. {label}") for number, _, label, _ in STEPS]

@@ -9,8 +9,8 @@ from PIL import Image, ImageDraw
 from wagtail.models import Site
 
 from accounts.models import User
+from community import services
 
-from . import services
 from .models import Category, CommunityIndexPage, PostPage
 
 BOARDS = {

@@ -14,6 +14,7 @@ from wagtail.models import Orderable, Page
 from wagtail.search import index
 
 from bidangil.absolute import absolute_url
+from community.avatars import models as avatars  # noqa: F401  (so Django finds the avatar models)
 
 from . import limits
 from .regions import STATE_CHOICES
@@ -355,6 +356,3 @@ class Report(models.Model):
     @property
     def target(self):
         return self.post if self.post_id else self.comment
-
-
-from .avatar_models import *  # noqa: E402, F403

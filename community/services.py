@@ -8,14 +8,13 @@ from wagtail.coreutils import string_to_ascii
 from wagtail.images import get_image_model
 
 from bidangil.errors import DomainError, Forbidden, InvalidInput
-from community import error_codes
+from community import error_codes, limits
+from community import images as uploads
+from community.avatars.models import AvatarRequest
 from notifications.push import close_user_sockets
 
-from . import images as uploads
-from . import limits
 from .models import (
     POST_TYPES,
-    AvatarRequest,
     Category,
     Comment,
     CommentLike,
@@ -209,7 +208,7 @@ def _region(state, county) -> dict:
 
 def _delivered_order(author, reference):
     """The author's own delivered order, by number or id; anything else is refused."""
-    from commerce.models import Order
+    from commerce.orders.models import Order
 
     if reference in (None, ""):
         return None

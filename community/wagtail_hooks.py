@@ -10,8 +10,8 @@ from wagtail import hooks
 from wagtail.admin.menu import MenuItem
 
 from bidangil.errors import DomainError
+from community import services
 
-from . import services
 from .models import Report
 from .selectors import is_moderator
 

@@ -6,8 +6,9 @@ from rest_framework.permissions import AllowAny
 from rest_framework.response import Response
 
 from bidangil.search import MAX_OFFSET
-from community import avatars, selectors, services
+from community import selectors, services
 from community.api.serializers import PostInput
+from community.avatars import services as avatars
 from community.models import Category, CommentLike, MeetupType, PostLike
 from community.nicknames import nickname_problem
 from community.regions import STATES

@@ -3,9 +3,9 @@
 from django.http import HttpResponseRedirect
 from rest_framework.response import Response
 
-from commerce import selectors, services
-from commerce.api.serializers import OrderCreateInput
-from commerce.models import Payment
+from commerce.orders import selectors, services
+from commerce.orders.api.serializers import OrderCreateInput
+from commerce.payments.models import Payment
 
 from . import payloads
 from . import selectors as legacy_selectors

@@ -12,9 +12,10 @@ from django.templatetags.static import static
 from django.urls import reverse
 
 from bidangil.absolute import absolute_url
-from commerce import pricing
-from commerce.models import Order, OrderEvent, Payment
-from commerce.selectors import related_or_none
+from commerce.orders import pricing
+from commerce.orders.models import Order, OrderEvent
+from commerce.orders.selectors import related_or_none
+from commerce.payments.models import Payment
 from community.models import Category, MeetupType
 from community.regions import STATES
 from community.selectors import specific_of

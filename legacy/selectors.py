@@ -5,7 +5,7 @@ from django.db.models import Prefetch
 
 from accounts.models import User
 from bidangil.errors import NotFound
-from commerce import selectors as commerce_selectors
+from commerce.orders import selectors as commerce_selectors
 from community import selectors as community_selectors
 from community.models import Category, PostLike, ProfileLike, ReviewPostPage
 

@@ -3,7 +3,7 @@
 from django.urls import path
 
 from accounts.views import CsrfTokenView
-from commerce.webhooks import stripe_webhook
+from commerce.payments.webhooks import stripe_webhook
 
 from . import accounts, community, orders
 

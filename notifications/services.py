@@ -9,7 +9,7 @@ from .models import Notification
 from .push import push_to_user
 
 # Order notifications that may also go out by SMS when the member opted in: status changes
-# (commerce.services.notify_order_status) and payment problems and refunds (notify_payment). Carrier scans
+# (commerce.orders.services.notify_order_status) and payment problems and refunds (notify_payment). Carrier scans
 # (`order.tracking`, commerce.shipping) are inbox + push only: there can be a dozen per parcel.
 ORDER_TYPES = ("order.status", "order.payment")
 

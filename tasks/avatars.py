@@ -1,6 +1,6 @@
 from huey.contrib.djhuey import db_task
 
-from community import avatars
+from community.avatars import services as avatars
 
 
 @db_task(retries=3, retry_delay=10, retry_backoff=3, context=True)

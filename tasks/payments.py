@@ -1,7 +1,7 @@
 from huey import crontab
 from huey.contrib.djhuey import db_periodic_task
 
-from commerce import services
+from commerce.orders import services
 
 from .leases import leased
 

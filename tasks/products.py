@@ -1,6 +1,6 @@
 from huey.contrib.djhuey import db_task
 
-from commerce import products
+from commerce.products import services as products
 
 
 @db_task(retries=2, retry_delay=60, retry_backoff=2, context=True)

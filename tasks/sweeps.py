@@ -7,8 +7,8 @@ from huey import crontab
 from huey.contrib.djhuey import db_periodic_task
 
 from bidangil import orphans
-from commerce import products
-from community import avatars
+from commerce.products import services as products
+from community.avatars import services as avatars
 from notifications import delivery
 
 from .avatars import generate_avatar

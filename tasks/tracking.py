@@ -7,7 +7,7 @@ from dataclasses import asdict
 from django.conf import settings
 from huey.contrib.djhuey import db_periodic_task, db_task
 
-from commerce.shipping import PollReport, poll_shipments
+from commerce.shipping.services import PollReport, poll_shipments
 from integrations.carriers import CarrierError
 
 from .leases import LeaseHeld, lease

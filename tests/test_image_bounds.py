@@ -78,7 +78,7 @@ def test_post_images_refuse_a_bomb_and_store_nothing(user_client, boards, fmt, d
 
 @pytest.mark.parametrize(("fmt", "data"), [bomb for bomb in BOMBS if bomb.values[0] != "GIF"])
 def test_parcel_photos_refuse_a_bomb(staff_client, settings, fmt, data):
-    from commerce.models import Parcel
+    from commerce.shipping.models import Parcel
     from tests.commerce.shipping_factories import PurchasedOrderFactory, us_rates
     from tests.commerce.test_shipping_api import GOOD_INTAKE
 
@@ -97,7 +97,7 @@ def test_parcel_photos_refuse_a_bomb(staff_client, settings, fmt, data):
 
 @pytest.mark.parametrize(("fmt", "data"), BOMBS)
 def test_a_generated_avatar_that_is_a_bomb_is_refused(fmt, data):
-    from community.avatars import checked_image
+    from community.avatars.services import checked_image
     from integrations.ai import AIError
 
     with pytest.raises(AIError):

@@ -179,7 +179,8 @@ def full_order(client):
     """An order that went through quote and payment, then got a parcel and a shipment with a scan."""
     from django.utils import timezone
 
-    from commerce.models import Order, Parcel, Shipment, ShipmentEvent
+    from commerce.orders.models import Order
+    from commerce.shipping.models import Parcel, Shipment, ShipmentEvent
     from tests.commerce.factories import paid_order
 
     order = paid_order(client)
@@ -275,7 +276,7 @@ def _assert_response(schema, path, method, response):
 def test_product_info_responses_match_the_schema(schema, user_client, api_client):
     from django.utils import timezone
 
-    from commerce.models import ProductLookup
+    from commerce.products.models import ProductLookup
 
     queued = user_client.post("/api/v1/product-info/", {"url": "https://shop.example/p/1"}, format="json")
     assert queued.status_code == 202
@@ -326,7 +327,7 @@ def test_avatar_responses_match_the_schema(schema, user_client, api_client, djan
     _assert_response(schema, mine, "post", user_client.post(mine, {"species": "cat"}, format="json"))
     _assert_response(schema, mine, "get", api_client.get(mine))
 
-    from community import avatars
+    from community.avatars import services as avatars
 
     with django_capture_on_commit_callbacks(execute=True):
         avatars.generate(queued.json()["job"])

@@ -46,7 +46,7 @@ def _checks():
 
 def _known_path_values(customer):
     """Real ids of the demo data, so that examples also reach existing objects."""
-    from commerce.models import Order
+    from commerce.orders.models import Order
     from community.models import Comment, CommunityProfile, PostPage
 
     return {

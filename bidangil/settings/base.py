@@ -337,12 +337,12 @@ SPECTACULAR_SETTINGS = {
     "PREPROCESSING_HOOKS": ["bidangil.api.schema.only_public_api"],
     # Several models have a `status`/`kind` field with different choices; name each enum after its model.
     "ENUM_NAME_OVERRIDES": {
-        "OrderStatusEnum": "commerce.models.Order.Status",
-        "PaymentStatusEnum": "commerce.models.Payment.Status",
-        "PaymentKindEnum": "commerce.models.Payment.Kind",
-        "OrderEventKindEnum": "commerce.models.OrderEvent.Kind",
+        "OrderStatusEnum": "commerce.orders.models.Order.Status",
+        "PaymentStatusEnum": "commerce.payments.models.Payment.Status",
+        "PaymentKindEnum": "commerce.payments.models.Payment.Kind",
+        "OrderEventKindEnum": "commerce.orders.models.OrderEvent.Kind",
         # pending/ready/failed of a background job: product lookups, item names, avatars.
-        "JobStatusEnum": "commerce.product_models.ProductLookup.Status",
+        "JobStatusEnum": "commerce.products.models.ProductLookup.Status",
     },
 }
 

@@ -1,5 +1,5 @@
 import bidangil.storage
-import commerce.models
+import commerce.shipping.models
 from django.core.files.storage import default_storage
 from django.db import migrations, models
 
@@ -13,7 +13,7 @@ def move_to_private_storage(apps, schema_editor):
         if not default_storage.exists(old_name):
             continue
         with default_storage.open(old_name, "rb") as content:
-            photo.image.name = private.save(commerce.models.parcel_photo_path(photo, old_name), content)
+            photo.image.name = private.save(commerce.shipping.models.parcel_photo_path(photo, old_name), content)
         photo.save(update_fields=["image"])
         default_storage.delete(old_name)
 
@@ -28,7 +28,7 @@ class Migration(migrations.Migration):
             model_name="parcelphoto",
             name="image",
             field=models.ImageField(
-                storage=bidangil.storage.private_storage, upload_to=commerce.models.parcel_photo_path
+                storage=bidangil.storage.private_storage, upload_to=commerce.shipping.models.parcel_photo_path
             ),
         ),
         migrations.RunPython(move_to_private_storage, migrations.RunPython.noop),

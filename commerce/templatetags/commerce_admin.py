@@ -1,6 +1,6 @@
 from django import template
 
-from commerce import documents
+from commerce.shipping import documents
 
 register = template.Library()
 

@@ -12,8 +12,8 @@ from bidangil.api.pagination import NewestFirstCursorPagination
 from bidangil.api.serializers import error_responses
 from bidangil.api.throttling import ScopedThrottle
 from bidangil.errors import NotFound
+from community import regions, selectors, services
 
-from .. import regions, selectors, services
 from ..models import CommunityProfile
 from ..nicknames import nickname_problem
 from . import serializers as s

@@ -35,7 +35,7 @@ class DummyCarrierBackend:
 
     def track(self, numbers: Sequence[str]) -> list[TrackResult]:
         # Imported here: integrations must not need commerce at import time.
-        from commerce.models import ShipmentEvent
+        from commerce.shipping.models import ShipmentEvent
 
         stored: dict[str, list[TrackEvent]] = {n: [] for n in numbers}
         rows = ShipmentEvent.objects.filter(shipment__tracking_number__in=list(stored)).order_by("occurred_at", "pk")

@@ -41,8 +41,8 @@ def _session_event(payment, session_id: str) -> dict:
 
 @require_http_methods(["GET", "POST"])
 def dummy_checkout(request, session_id: str):
-    from commerce.models import Payment
-    from commerce.webhooks import process_event
+    from commerce.payments.models import Payment
+    from commerce.payments.webhooks import process_event
 
     payment = Payment.objects.select_related("order").filter(session_id=session_id, provider="dummy").first()
     if payment is None:

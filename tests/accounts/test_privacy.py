@@ -17,18 +17,14 @@ from rest_framework.test import APIClient
 
 from accounts.models import Address, EmailCode, User
 from bidangil.errors import DomainError
-from commerce import services as orders
-from commerce.models import Order, OrderEvent, OrderItem, Parcel, ParcelPhoto, Payment, ProductLookup
+from commerce.orders import services as orders
+from commerce.orders.models import Order, OrderEvent, OrderItem
+from commerce.payments.models import Payment
+from commerce.products.models import ProductLookup
+from commerce.shipping.models import Parcel, ParcelPhoto
 from community import services as community
-from community.models import (
-    AvatarRequest,
-    Comment,
-    CommentLike,
-    CommunityProfile,
-    PostLike,
-    PostPage,
-    ProfileLike,
-)
+from community.avatars.models import AvatarRequest
+from community.models import Comment, CommentLike, CommunityProfile, PostLike, PostPage, ProfileLike
 from community.nicknames import CLOSED_MEMBER_NICKNAME
 from notifications.models import Notification
 from tests.accounts.factories import PASSWORD, AddressFactory, UserFactory

@@ -8,8 +8,8 @@ from django.conf import settings
 from PIL import Image
 from rest_framework.authtoken.models import Token
 
-from commerce import shipping_demo
-from commerce.models import Order
+from commerce.orders.models import Order
+from commerce.shipping import demo as shipping_demo
 from tests.accounts.factories import PASSWORD, OrderStaffFactory, UserFactory
 from tests.commerce.factories import requested_order
 

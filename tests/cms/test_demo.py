@@ -8,7 +8,7 @@ from wagtail.models import Page, Revision
 
 from cms import demo
 from cms.models import ContentPage, SiteSettings
-from commerce.models import DeliveryRate
+from commerce.shipping.models import DeliveryRate
 from tests.accounts.factories import UserFactory
 
 pytestmark = pytest.mark.django_db

@@ -2,8 +2,9 @@
 
 import factory
 
-from commerce import services
-from commerce.models import Order, Payment, RestrictedItemRule
+from commerce.orders import services
+from commerce.orders.models import Order, RestrictedItemRule
+from commerce.payments.models import Payment
 from tests.accounts.factories import AddressFactory, OrderStaffFactory, UserFactory
 
 from .stripe_helpers import post_event, session_event

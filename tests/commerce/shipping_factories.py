@@ -5,7 +5,8 @@ from decimal import Decimal
 import factory
 from django.utils import timezone
 
-from commerce.models import DeliveryRate, ExchangeRate, Order, Shipment
+from commerce.orders.models import ExchangeRate, Order
+from commerce.shipping.models import DeliveryRate, Shipment
 from tests.accounts.factories import UserFactory
 
 

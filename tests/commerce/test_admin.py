@@ -3,7 +3,8 @@
 import pytest
 from django.test import Client
 
-from commerce.models import Order, OrderEvent, Payment
+from commerce.orders.models import Order, OrderEvent
+from commerce.payments.models import Payment
 from tests.accounts.factories import EditorFactory, OrderStaffFactory, UserFactory
 
 from .factories import RestrictedItemRuleFactory, paid_order, quoted_order, requested_order

@@ -6,8 +6,9 @@ from datetime import UTC, datetime
 import pytest
 from django.test import Client
 
-from commerce import selectors, shipping
-from commerce.models import Order, OrderEvent
+from commerce.orders import selectors
+from commerce.orders.models import Order, OrderEvent
+from commerce.shipping import services as shipping
 from integrations.carriers import TrackEvent, TrackResult
 from tests.accounts.factories import OrderStaffFactory
 

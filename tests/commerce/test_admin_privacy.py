@@ -14,8 +14,8 @@ from django.test import Client
 from django.urls import URLPattern, URLResolver, get_resolver
 from wagtail.log_actions import log
 
-from commerce import shipping
-from commerce.models import Payment
+from commerce.payments.models import Payment
+from commerce.shipping import services as shipping
 from tests.accounts.factories import OrderStaffFactory, UserFactory
 from tests.commerce.shipping_factories import PurchasedOrderFactory, ShipmentFactory, us_rates
 from tests.commerce.shipping_helpers import image_upload

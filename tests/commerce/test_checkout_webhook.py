@@ -4,8 +4,9 @@ from datetime import timedelta
 import pytest
 from django.utils import timezone
 
-from commerce import services
-from commerce.models import Order, OrderEvent, Payment, StripeEvent
+from commerce.orders import services
+from commerce.orders.models import Order, OrderEvent
+from commerce.payments.models import Payment, StripeEvent
 from notifications.models import Notification
 from tasks.payments import expire_checkouts
 

@@ -6,8 +6,9 @@ import pytest
 from django.conf import settings
 from django.db import connection
 
-from commerce import services
-from commerce.models import Order, OrderEvent, Payment
+from commerce.orders import services
+from commerce.orders.models import Order, OrderEvent
+from commerce.payments.models import Payment
 from tests.accounts.factories import UserFactory
 
 from .factories import quoted_order, requested_order

@@ -4,7 +4,7 @@ import pytest
 
 from accounts import demo as accounts_demo
 from commerce import demo
-from commerce.models import Order, RestrictedItemRule
+from commerce.orders.models import Order, RestrictedItemRule
 
 pytestmark = pytest.mark.django_db
 

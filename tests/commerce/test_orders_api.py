@@ -1,7 +1,7 @@
 import pytest
 from django.core import mail
 
-from commerce.models import ExchangeRate, Order, OrderEvent, OrderItem
+from commerce.orders.models import ExchangeRate, Order, OrderEvent, OrderItem
 from notifications.models import Notification
 from tests.accounts.factories import AddressFactory, UserFactory
 

@@ -10,7 +10,7 @@ from django.core import signing
 from django.test import Client
 
 from bidangil.storage import PrivateS3Storage
-from commerce.models import ParcelPhoto
+from commerce.shipping.models import ParcelPhoto
 from tests.accounts.factories import EditorFactory, OrderStaffFactory, UserFactory
 from tests.commerce.shipping_factories import PurchasedOrderFactory, us_rates
 from tests.commerce.shipping_helpers import image_upload

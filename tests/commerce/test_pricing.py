@@ -2,8 +2,8 @@ from decimal import Decimal
 
 import pytest
 
-from commerce import pricing
-from commerce.pricing import PricedItem, krw_to_cents, percent_of, quote_delivery, quote_items
+from commerce.orders import pricing
+from commerce.orders.pricing import PricedItem, krw_to_cents, percent_of, quote_delivery, quote_items
 
 RATE = Decimal("1380.00")
 

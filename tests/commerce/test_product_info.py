@@ -5,8 +5,9 @@ import json
 import pytest
 from django.core.cache import cache
 
-from commerce import products
-from commerce.models import OrderItem, ProductLookup
+from commerce.orders.models import OrderItem
+from commerce.products import services as products
+from commerce.products.models import ProductLookup
 from integrations.ai import AIError, ProductGuess
 from integrations.ai.dummy import DummyAIBackend
 from tests.accounts.factories import UserFactory
@@ -60,7 +61,7 @@ class RecordingAI(DummyAIBackend):
 @pytest.fixture
 def ai(monkeypatch):
     backend = RecordingAI()
-    monkeypatch.setattr("commerce.products.get_backend", lambda kind: backend)
+    monkeypatch.setattr("commerce.products.services.get_backend", lambda kind: backend)
     return backend
 
 

@@ -3,7 +3,7 @@
 import pytest
 from django.test import Client
 
-from commerce.models import Order, OrderEvent, OrderItem
+from commerce.orders.models import Order, OrderEvent, OrderItem
 from tests.accounts.factories import OrderStaffFactory
 
 from .factories import quoted_order, requested_order
@@ -130,7 +130,7 @@ def test_staff_api_corrections_after_quoting_are_409(staff_client):
 
 def test_service_rejects_bad_corrections():
     from bidangil.errors import InvalidInput
-    from commerce.services import quote_order
+    from commerce.orders.services import quote_order
 
     order = requested_order()
     item = order.items.get()

@@ -4,8 +4,9 @@ import pytest
 from django.test import Client
 from rest_framework.test import APIClient
 
-from commerce import services
-from commerce.models import Order, OrderEvent, Payment
+from commerce.orders import services
+from commerce.orders.models import Order, OrderEvent
+from commerce.payments.models import Payment
 from notifications.models import Notification
 from tests.accounts.factories import EditorFactory, OrderStaffFactory
 

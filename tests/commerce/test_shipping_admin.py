@@ -4,7 +4,8 @@ import pytest
 from django.contrib.messages import get_messages
 from django.urls import reverse
 
-from commerce.models import DeliveryRate, Order, OrderEvent, Parcel, Shipment
+from commerce.orders.models import Order, OrderEvent
+from commerce.shipping.models import DeliveryRate, Parcel, Shipment
 from tests.accounts.factories import EditorFactory, OrderStaffFactory, UserFactory
 from tests.commerce.shipping_factories import DeliveryPaidOrderFactory, PurchasedOrderFactory, us_rates
 from tests.commerce.shipping_helpers import image_upload, text_upload

@@ -4,7 +4,8 @@ import pytest
 from django.contrib.auth.models import Group
 from rest_framework.test import APIClient
 
-from commerce.models import Order, OrderEvent, Parcel, ParcelPhoto, Shipment
+from commerce.orders.models import Order, OrderEvent
+from commerce.shipping.models import Parcel, ParcelPhoto, Shipment
 from notifications.models import Notification
 from tests.accounts.factories import EditorFactory, UserFactory
 from tests.commerce.shipping_factories import (
@@ -319,7 +320,7 @@ def test_order_staff_group_is_what_grants_access():
 
 def test_customer_sees_the_parcel_photos_then_the_scans(staff_client, settings):
     settings.CARRIER_BACKEND = "dummy"
-    from commerce.shipping import poll_shipments
+    from commerce.shipping.services import poll_shipments
 
     us_rates()
     order = PurchasedOrderFactory()

@@ -2,8 +2,9 @@ from io import StringIO
 
 import pytest
 
-from commerce import shipping, shipping_demo
-from commerce.models import DeliveryRate
+from commerce.shipping import demo as shipping_demo
+from commerce.shipping import services as shipping
+from commerce.shipping.models import DeliveryRate
 
 pytestmark = pytest.mark.django_db
 

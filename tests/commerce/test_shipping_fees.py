@@ -3,8 +3,8 @@ from decimal import Decimal
 import pytest
 
 from bidangil.errors import InvalidInput
-from commerce import shipping
-from commerce.models import DeliveryRate
+from commerce.shipping import services as shipping
+from commerce.shipping.models import DeliveryRate
 from tests.commerce.shipping_factories import us_rates
 
 pytestmark = pytest.mark.django_db

@@ -13,7 +13,8 @@ from django.utils import timezone
 from huey.contrib.djhuey import HUEY
 from huey.exceptions import TaskException
 
-from commerce.models import Order, ShipmentEvent
+from commerce.orders.models import Order
+from commerce.shipping.models import ShipmentEvent
 from tasks import tracking
 from tasks.models import JobLease
 from tests.commerce.shipping_factories import ShipmentFactory

@@ -2,8 +2,9 @@
 
 import pytest
 
-from commerce import shipping
-from commerce.models import Order, OrderEvent, Shipment, ShipmentEvent
+from commerce.orders.models import Order, OrderEvent
+from commerce.shipping import services as shipping
+from commerce.shipping.models import Shipment, ShipmentEvent
 from integrations.carriers import TrackEvent, TrackResult
 from integrations.carriers.dummy import DummyCarrierBackend
 from integrations.carriers.fake_fedex import FakeFedEx

@@ -1,7 +1,8 @@
 import pytest
 from rest_framework.test import APIClient
 
-from commerce.models import Order, OrderEvent, Payment
+from commerce.orders.models import Order, OrderEvent
+from commerce.payments.models import Payment
 from tests.accounts.factories import EditorFactory, UserFactory
 
 from .factories import RestrictedItemRuleFactory, item_payload, paid_order, quoted_order, requested_order

@@ -14,9 +14,11 @@ from django.db import connection
 from django.test import Client
 from django.utils import timezone
 
-from commerce import services, shipping
-from commerce.models import Order, OrderEvent, Payment, StripeEvent
-from commerce.selectors import payment_totals
+from commerce.orders import services
+from commerce.orders.models import Order, OrderEvent
+from commerce.orders.selectors import payment_totals
+from commerce.payments.models import Payment, StripeEvent
+from commerce.shipping import services as shipping
 from notifications.models import Notification
 from tests.accounts.factories import OrderStaffFactory
 

@@ -11,8 +11,9 @@ from django.utils import timezone
 from PIL import Image
 from rest_framework.test import APIClient
 
-from community import avatars
-from community.models import AvatarRequest, CommunityProfile
+from community.avatars import services as avatars
+from community.avatars.models import AvatarRequest
+from community.models import CommunityProfile
 from integrations.ai import AIError, AIRefused
 from integrations.ai.dummy import DummyAIBackend
 from notifications.models import Notification
@@ -151,7 +152,7 @@ class FlakyBackend(DummyAIBackend):
 @pytest.fixture
 def backend(monkeypatch):
     def use(instance):
-        monkeypatch.setattr("community.avatars.get_backend", lambda kind: instance)
+        monkeypatch.setattr("community.avatars.services.get_backend", lambda kind: instance)
         return instance
 
     return use

@@ -104,7 +104,7 @@ def test_review_stats(api_client, boards):
 def test_verified_purchase_needs_own_delivered_order(user_client, boards):
     from django.utils import timezone
 
-    from commerce.models import ExchangeRate, Order
+    from commerce.orders.models import ExchangeRate, Order
 
     rate = ExchangeRate.objects.create(krw_per_usd="1380", source="test", captured_at=timezone.now())
 

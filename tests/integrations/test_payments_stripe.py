@@ -9,8 +9,9 @@ from urllib.parse import parse_qs
 import pytest
 
 from bidangil.errors import DomainError
-from commerce import services
-from commerce.models import Order, Payment
+from commerce.orders import services
+from commerce.orders.models import Order
+from commerce.payments.models import Payment
 from integrations.backends import get_backend
 from tests.commerce.factories import quoted_order
 from tests.commerce.stripe_helpers import post_event, session_event

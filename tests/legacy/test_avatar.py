@@ -4,7 +4,8 @@ import pytest
 from asgiref.sync import async_to_sync
 from channels.db import database_sync_to_async
 
-from community.models import AvatarRequest, CommunityProfile
+from community.avatars.models import AvatarRequest
+from community.models import CommunityProfile
 from notifications.push import push_to_user
 from tests.notifications.wsutil import communicator, session_cookie
 

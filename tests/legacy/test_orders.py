@@ -8,8 +8,10 @@ import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
-from commerce import services, shipping
-from commerce.models import Order, OrderItem, Payment
+from commerce.orders import services
+from commerce.orders.models import Order, OrderItem
+from commerce.payments.models import Payment
+from commerce.shipping import services as shipping
 from tests.accounts.conftest import STRONG_PASSWORD, code_from_mail
 from tests.accounts.factories import OrderStaffFactory, UserFactory
 from tests.commerce.factories import quoted_order

@@ -9,9 +9,10 @@ from django.core.files.base import ContentFile
 from django.core.files.storage import default_storage
 
 from bidangil import orphans
-from commerce.models import ParcelPhoto
-from community import avatars
-from community.models import AvatarRequest, CommunityProfile
+from commerce.shipping.models import ParcelPhoto
+from community.avatars import services as avatars
+from community.avatars.models import AvatarRequest
+from community.models import CommunityProfile
 from tasks.models import JobLease
 from tasks.sweeps import sweep_orphaned_files
 
@@ -51,7 +52,7 @@ def test_replaced_avatars_and_uploads_without_a_row_are_deleted(user):
 
 
 def test_files_referenced_by_any_file_field_are_kept(user, staff_user):
-    from commerce.models import Parcel
+    from commerce.shipping.models import Parcel
     from tests.commerce.factories import requested_order
 
     order = requested_order(user)

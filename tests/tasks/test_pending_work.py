@@ -9,8 +9,10 @@ from django.test import override_settings
 from django.utils import timezone
 
 from bidangil import claims
-from commerce.models import OrderItem, ProductLookup
-from community.models import AvatarRequest, CommunityProfile
+from commerce.orders.models import OrderItem
+from commerce.products.models import ProductLookup
+from community.avatars.models import AvatarRequest
+from community.models import CommunityProfile
 from notifications import delivery
 from notifications.models import Notification
 from notifications.services import notify

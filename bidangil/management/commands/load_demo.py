@@ -11,7 +11,7 @@ from bidangil.progress import command_progress
 logger = logging.getLogger(__name__)
 
 # Each app's demo.load(stdout) is safe to run again; order matters (users first).
-DEMO_MODULES = ["accounts.demo", "commerce.shipping_demo", "cms.demo", "community.demo", "commerce.demo"]
+DEMO_MODULES = ["accounts.demo", "commerce.shipping.demo", "cms.demo", "community.demo", "commerce.demo"]
 
 
 class Command(BaseCommand):

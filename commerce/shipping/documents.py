@@ -13,8 +13,7 @@ from django.urls import reverse
 from django.views.decorators.http import require_safe
 
 from bidangil.absolute import absolute_url
-
-from .models import ParcelPhoto
+from commerce.shipping.models import ParcelPhoto
 
 _signer = signing.TimestampSigner(salt="commerce.parcel-photo")
 

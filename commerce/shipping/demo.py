@@ -1,6 +1,6 @@
 """Demo delivery rate bands (idempotent): `load(stdout)`, called by `manage.py load_demo`."""
 
-from .models import DeliveryRate
+from commerce.shipping.models import DeliveryRate
 
 # (max billable grams, USD cents) per destination; roughly FedEx International Priority from Korea.
 BANDS = {

@@ -13,9 +13,8 @@ from django.views.decorators.http import require_POST
 
 from bidangil.api.exceptions import error_body
 from bidangil.errors import InvalidInput
-
-from . import services
-from .models import Payment, StripeEvent
+from commerce.orders import services
+from commerce.payments.models import Payment, StripeEvent
 
 logger = logging.getLogger(__name__)
 

@@ -8,10 +8,9 @@ from accounts.two_factor import missing_second_factor
 from bidangil.api.pagination import PagePagination
 from bidangil.api.serializers import ApiError
 from bidangil.api.throttling import ScopedThrottle
-from commerce import selectors, services
-from commerce.models import Order
-
-from . import serializers as s
+from commerce.orders import selectors, services
+from commerce.orders.api import serializers as s
+from commerce.orders.models import Order
 
 STATUS_PARAM = OpenApiParameter("status", enum=Order.Status.values, description="Only orders in this status.")
 

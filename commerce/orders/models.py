@@ -1,13 +1,9 @@
-"""Orders and everything that hangs off them. State changes happen only in commerce.services."""
-
-import os
-import secrets
+"""Orders, their items and events. State changes happen only in commerce.orders.services."""
 
 from django.conf import settings
 from django.db import models
 
 from bidangil.errors import DomainError
-from bidangil.storage import private_storage
 
 
 class OrderConflict(DomainError):
@@ -152,162 +148,6 @@ class OrderEvent(models.Model):
         return f"{self.order_id}: {self.get_kind_display()}"
 
 
-class Payment(models.Model):
-    """Ledger row: one per Checkout session, one per refund. Never a mutable 'paid' flag on the order."""
-
-    class Stage(models.TextChoices):
-        ITEMS = "items", "Items"
-        DELIVERY = "delivery", "Delivery"
-
-    class Kind(models.TextChoices):
-        CHARGE = "charge", "Charge"
-        REFUND = "refund", "Refund"
-
-    class Status(models.TextChoices):
-        OPEN = "open", "Open"
-        PAID = "paid", "Paid"
-        EXPIRED = "expired", "Expired"
-        FAILED = "failed", "Failed"
-        FLAGGED = "flagged", "Flagged for review"
-        SUCCEEDED = "succeeded", "Refund succeeded"
-
-    order = models.ForeignKey(Order, on_delete=models.PROTECT, related_name="payments")
-    stage = models.CharField(max_length=10, choices=Stage.choices)
-    kind = models.CharField(max_length=10, choices=Kind.choices, default=Kind.CHARGE)
-    status = models.CharField(max_length=10, choices=Status.choices, default=Status.OPEN)
-    amount_cents = models.PositiveBigIntegerField()
-    currency = models.CharField(max_length=3, default="usd")
-    provider = models.CharField(max_length=20)
-    session_id = models.CharField(max_length=255, null=True, blank=True, unique=True)
-    payment_intent_id = models.CharField(max_length=255, blank=True, db_index=True)
-    refund_id = models.CharField(max_length=255, null=True, blank=True, unique=True)
-    checkout_url = models.URLField(max_length=2000, blank=True)
-    idempotency_key = models.CharField(max_length=120, null=True, blank=True, unique=True)
-    quote_version = models.PositiveIntegerField(default=0)
-    expires_at = models.DateTimeField(null=True, blank=True)
-    paid_at = models.DateTimeField(null=True, blank=True)
-    flagged_reason = models.CharField(max_length=300, blank=True)
-    refund_of = models.ForeignKey(
-        "self",
-        null=True,
-        blank=True,
-        on_delete=models.PROTECT,
-        related_name="refunds",
-        help_text="The refunded charge.",
-    )
-    reason = models.CharField(max_length=300, blank=True, help_text="Why a refund was made.")
-    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL)
-    created_at = models.DateTimeField(auto_now_add=True)
-    updated_at = models.DateTimeField(auto_now=True)
-
-    class Meta:
-        ordering = ["created_at", "pk"]
-        indexes = [models.Index(fields=["status", "expires_at"])]
-
-    def __str__(self):
-        return f"{self.get_kind_display()} {self.stage} {self.amount_cents / 100:.2f} {self.currency.upper()}"
-
-
-class StripeEvent(models.Model):
-    """Webhook events seen, stored before acting so a redelivery is recognised."""
-
-    event_id = models.CharField(max_length=255, unique=True)
-    type = models.CharField(max_length=100)
-    payload = models.JSONField()
-    received_at = models.DateTimeField(auto_now_add=True)
-    processed_at = models.DateTimeField(null=True, blank=True)
-    result = models.CharField(max_length=200, blank=True)
-
-    def __str__(self):
-        return f"{self.type} {self.event_id}"
-
-
-class Parcel(models.Model):
-    """What the Korean warehouse received for an order."""
-
-    order = models.OneToOneField(Order, on_delete=models.CASCADE, related_name="parcel")
-    weight_g = models.PositiveIntegerField()
-    length_cm = models.DecimalField(max_digits=6, decimal_places=1)
-    width_cm = models.DecimalField(max_digits=6, decimal_places=1)
-    height_cm = models.DecimalField(max_digits=6, decimal_places=1)
-    billable_weight_g = models.PositiveIntegerField()
-    delivery_fee_cents = models.PositiveBigIntegerField()
-    notes = models.TextField(blank=True)
-    received_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL)
-    received_at = models.DateTimeField(auto_now_add=True)
-
-    def __str__(self):
-        return f"Parcel for {self.order}"
-
-
-def parcel_photo_path(instance, filename) -> str:
-    """A random name: nothing about the order or the upload, and nothing to guess."""
-    return f"parcels/{secrets.token_urlsafe(24)}{os.path.splitext(filename)[1].lower()}"
-
-
-class ParcelPhoto(models.Model):
-    """A warehouse photo: private to the order's customer and staff (see commerce.documents)."""
-
-    parcel = models.ForeignKey(Parcel, on_delete=models.CASCADE, related_name="photos")
-    image = models.ImageField(upload_to=parcel_photo_path, storage=private_storage)
-    created_at = models.DateTimeField(auto_now_add=True)
-
-    class Meta:
-        ordering = ["pk"]
-
-    def __str__(self):
-        return self.image.name
-
-
-class DeliveryRate(models.Model):
-    """One weight band of the international delivery price list (editable by staff)."""
-
-    country = models.CharField(max_length=2, default="US", help_text="Destination, ISO 3166-1 alpha-2.")
-    max_weight_g = models.PositiveIntegerField(help_text="Upper bound of the band, billable grams, inclusive.")
-    price_cents = models.PositiveIntegerField()
-
-    class Meta:
-        ordering = ["country", "max_weight_g"]
-        constraints = [models.UniqueConstraint(fields=["country", "max_weight_g"], name="unique_delivery_band")]
-
-    def __str__(self):
-        return f"{self.country} ≤ {self.max_weight_g} g: ${self.price_cents / 100:.2f}"
-
-
-class Shipment(models.Model):
-    class Carrier(models.TextChoices):
-        FEDEX = "fedex", "FedEx"
-
-    order = models.OneToOneField(Order, on_delete=models.CASCADE, related_name="shipment")
-    carrier = models.CharField(max_length=20, choices=Carrier.choices, default=Carrier.FEDEX)
-    tracking_number = models.CharField(max_length=40, db_index=True)
-    status_code = models.CharField(max_length=10, blank=True)
-    status_description = models.CharField(max_length=200, blank=True)
-    estimated_delivery_at = models.DateTimeField(null=True, blank=True)
-    shipped_at = models.DateTimeField(auto_now_add=True)
-    delivered_at = models.DateTimeField(null=True, blank=True)
-    last_polled_at = models.DateTimeField(null=True, blank=True)
-
-    def __str__(self):
-        return f"{self.get_carrier_display()} {self.tracking_number}"
-
-
-class ShipmentEvent(models.Model):
-    shipment = models.ForeignKey(Shipment, on_delete=models.CASCADE, related_name="events")
-    occurred_at = models.DateTimeField()
-    code = models.CharField(max_length=10)
-    description = models.CharField(max_length=200)
-    location = models.CharField(max_length=200, blank=True)
-    created_at = models.DateTimeField(auto_now_add=True)
-
-    class Meta:
-        ordering = ["-occurred_at", "-pk"]
-        constraints = [models.UniqueConstraint(fields=["shipment", "occurred_at", "code"], name="unique_shipment_scan")]
-
-    def __str__(self):
-        return f"{self.code} {self.description} @ {self.occurred_at}"
-
-
 class RestrictedItemRule(models.Model):
     """A keyword that flags an order item for staff review when quoting (e.g. 'battery', 'knife')."""
 
@@ -320,6 +160,3 @@ class RestrictedItemRule(models.Model):
 
     def __str__(self):
         return self.keyword
-
-
-from .product_models import *  # noqa: E402, F403

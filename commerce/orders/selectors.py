@@ -5,8 +5,10 @@ from dataclasses import dataclass
 from django.db.models import Count, Exists, OuterRef, Prefetch, Q, QuerySet
 from django.http import Http404
 
-from .models import Order, OrderEvent, Parcel, ParcelPhoto, Payment, Shipment, ShipmentEvent
-from .steps import STATUS_STEP
+from commerce.orders.models import Order, OrderEvent
+from commerce.orders.steps import STATUS_STEP
+from commerce.payments.models import Payment
+from commerce.shipping.models import Parcel, ParcelPhoto, Shipment, ShipmentEvent
 
 ORDER_STAFF_GROUP = "Order staff"
 

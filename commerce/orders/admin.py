@@ -9,10 +9,11 @@ from django.template.response import TemplateResponse
 from django.urls import NoReverseMatch, reverse
 
 from bidangil.errors import DomainError
-
-from . import admin_forms, selectors, services
-from .models import Order, Payment
-from .selectors import related_or_none
+from commerce.orders import forms as admin_forms
+from commerce.orders import selectors, services
+from commerce.orders.models import Order
+from commerce.orders.selectors import related_or_none
+from commerce.payments.models import Payment
 
 
 def order_staff_required(view):
@@ -63,7 +64,7 @@ def order_actions(order: Order) -> list[dict]:
 
 def order_context(order: Order) -> dict:
     """Everything the order page shows (used by the snippet and modeladmin inspect views too)."""
-    from .steps import order_steps
+    from commerce.orders.steps import order_steps
 
     events = list(order.events.all())
     payments = list(order.payments.all())

@@ -2,9 +2,9 @@
 
 from rest_framework import serializers
 
-from commerce import shipping
-from commerce.api.views import StaffOrderActionView
-from commerce.models import Shipment
+from commerce.orders.api.views import StaffOrderActionView
+from commerce.shipping import services as shipping
+from commerce.shipping.models import Shipment
 
 
 def _side_field():

@@ -6,9 +6,8 @@ from rest_framework.views import APIView
 
 from bidangil.api.serializers import error_responses
 from bidangil.api.throttling import ScopedThrottle
-
-from . import products
-from .product_models import ProductLookup
+from commerce.products import services as products
+from commerce.products.models import ProductLookup
 
 TAGS = ["product-info"]
 CSRF = "CSRF check failed: session-cookie clients must send the X-CSRFToken header."

@@ -20,11 +20,11 @@ from bidangil import claims
 from bidangil.absolute import absolute_url
 from bidangil.errors import DomainError, InvalidInput, RateLimited
 from bidangil.images import ImageTooLarge, open_bounded
+from community.avatars.models import AvatarRequest
+from community.models import CommunityProfile
 from integrations.ai import AIError
 from integrations.backends import get_backend
 from notifications.services import notify
-
-from .models import AvatarRequest, CommunityProfile
 
 logger = logging.getLogger(__name__)
 

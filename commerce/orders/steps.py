@@ -1,6 +1,6 @@
 """The five steps a customer follows, as in the original product, dated from the order's event log."""
 
-from .models import Order, OrderEvent
+from commerce.orders.models import Order, OrderEvent
 
 STEPS = [
     # number, key, label, the event that completes it

@@ -3,11 +3,13 @@ from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
 from bidangil.api.serializers import MAX_ID
-from commerce import pricing
-from commerce.documents import photo_url
-from commerce.models import Order, OrderEvent, OrderItem, Payment, Shipment
-from commerce.selectors import payment_totals, related_or_none
-from commerce.steps import current_step, order_steps
+from commerce.orders import pricing
+from commerce.orders.models import Order, OrderEvent, OrderItem
+from commerce.orders.selectors import payment_totals, related_or_none
+from commerce.orders.steps import current_step, order_steps
+from commerce.payments.models import Payment
+from commerce.shipping.documents import photo_url
+from commerce.shipping.models import Shipment
 
 # Event kinds that are staff bookkeeping, not news for the customer.
 STAFF_ONLY_EVENTS = {"payment_flagged", "note"}

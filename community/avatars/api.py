@@ -5,9 +5,8 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from bidangil.api.serializers import error_responses
-
-from . import avatars
-from .avatar_models import AvatarRequest
+from community.avatars import services as avatars
+from community.avatars.models import AvatarRequest
 
 TAGS = ["avatars"]
 

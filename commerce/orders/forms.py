@@ -2,7 +2,7 @@
 
 from django import forms
 
-from .services import restricted_matches
+from commerce.orders.services import restricted_matches
 
 
 class QuoteForm(forms.Form):

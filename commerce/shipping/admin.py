@@ -16,10 +16,10 @@ from wagtail.snippets.models import register_snippet
 from wagtail.snippets.views.snippets import SnippetViewSet
 
 from bidangil.errors import DomainError
-
-from . import shipping
-from .admin_views import order_staff_required
-from .models import DeliveryRate, Order, Shipment
+from commerce.orders.admin import order_staff_required
+from commerce.orders.models import Order
+from commerce.shipping import services as shipping
+from commerce.shipping.models import DeliveryRate, Shipment
 
 # --- Forms ----------------------------------------------------------------------------------------
 

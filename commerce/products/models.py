@@ -1,4 +1,4 @@
-"""Product lookups (URL -> name, price, image), defined beside commerce.models and imported there."""
+"""Product lookups (URL -> name, price, image)."""
 
 from django.conf import settings
 from django.db import models

@@ -21,12 +21,11 @@ from django.utils import timezone
 
 from bidangil import claims
 from bidangil.errors import InvalidInput
+from commerce.orders.models import OrderItem
+from commerce.products.models import ProductLookup
 from integrations import fetch
 from integrations.ai import AIError
 from integrations.backends import get_backend
-
-from .models import OrderItem
-from .product_models import ProductLookup
 
 logger = logging.getLogger(__name__)
 

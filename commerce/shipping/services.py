@@ -16,13 +16,13 @@ from PIL import UnidentifiedImageError
 
 from bidangil.errors import InvalidInput
 from bidangil.images import ImageTooLarge, open_bounded
+from commerce.orders.models import Order, OrderEvent
+from commerce.orders.services import notify_order_status, record_event
+from commerce.orders.steps import current_step
+from commerce.shipping.models import DeliveryRate, Parcel, ParcelPhoto, Shipment, ShipmentEvent
 from integrations.backends import get_backend
 from integrations.carriers import CarrierError, Status, TrackResult, normalize_tracking_number, status_category
 from notifications.services import notify
-
-from .models import DeliveryRate, Order, OrderEvent, Parcel, ParcelPhoto, Shipment, ShipmentEvent
-from .services import notify_order_status, record_event
-from .steps import current_step
 
 logger = logging.getLogger(__name__)
 

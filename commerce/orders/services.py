@@ -13,23 +13,15 @@ from django.utils import timezone
 
 from accounts.models import Address
 from bidangil.errors import InvalidInput
+from commerce.orders import pricing
+from commerce.orders.models import ExchangeRate, Order, OrderConflict, OrderEvent, OrderItem, RestrictedItemRule
+from commerce.orders.selectors import REFUNDABLE_STATUSES, payment_totals
+from commerce.orders.steps import current_step
+from commerce.payments.models import Payment
+from commerce.shipping.models import ParcelPhoto
 from integrations.backends import get_backend
 from integrations.payments import CheckoutLine, CheckoutRequest, PaymentProviderError
 from notifications.services import notify
-
-from . import pricing
-from .models import (
-    ExchangeRate,
-    Order,
-    OrderConflict,
-    OrderEvent,
-    OrderItem,
-    ParcelPhoto,
-    Payment,
-    RestrictedItemRule,
-)
-from .selectors import REFUNDABLE_STATUSES, payment_totals
-from .steps import current_step
 
 logger = logging.getLogger(__name__)
 

@@ -1,0 +1,96 @@
+"""Parcels received at the warehouse, delivery rates and shipments to the customer."""
+
+import os
+import secrets
+
+from django.conf import settings
+from django.db import models
+
+from bidangil.storage import private_storage
+from commerce.orders.models import Order
+
+
+class Parcel(models.Model):
+    """What the Korean warehouse received for an order."""
+
+    order = models.OneToOneField(Order, on_delete=models.CASCADE, related_name="parcel")
+    weight_g = models.PositiveIntegerField()
+    length_cm = models.DecimalField(max_digits=6, decimal_places=1)
+    width_cm = models.DecimalField(max_digits=6, decimal_places=1)
+    height_cm = models.DecimalField(max_digits=6, decimal_places=1)
+    billable_weight_g = models.PositiveIntegerField()
+    delivery_fee_cents = models.PositiveBigIntegerField()
+    notes = models.TextField(blank=True)
+    received_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL)
+    received_at = models.DateTimeField(auto_now_add=True)
+
+    def __str__(self):
+        return f"Parcel for {self.order}"
+
+
+def parcel_photo_path(instance, filename) -> str:
+    """A random name: nothing about the order or the upload, and nothing to guess."""
+    return f"parcels/{secrets.token_urlsafe(24)}{os.path.splitext(filename)[1].lower()}"
+
+
+class ParcelPhoto(models.Model):
+    """A warehouse photo: private to the order's customer and staff (see commerce.shipping.documents)."""
+
+    parcel = models.ForeignKey(Parcel, on_delete=models.CASCADE, related_name="photos")
+    image = models.ImageField(upload_to=parcel_photo_path, storage=private_storage)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["pk"]
+
+    def __str__(self):
+        return self.image.name
+
+
+class DeliveryRate(models.Model):
+    """One weight band of the international delivery price list (editable by staff)."""
+
+    country = models.CharField(max_length=2, default="US", help_text="Destination, ISO 3166-1 alpha-2.")
+    max_weight_g = models.PositiveIntegerField(help_text="Upper bound of the band, billable grams, inclusive.")
+    price_cents = models.PositiveIntegerField()
+
+    class Meta:
+        ordering = ["country", "max_weight_g"]
+        constraints = [models.UniqueConstraint(fields=["country", "max_weight_g"], name="unique_delivery_band")]
+
+    def __str__(self):
+        return f"{self.country} ≤ {self.max_weight_g} g: ${self.price_cents / 100:.2f}"
+
+
+class Shipment(models.Model):
+    class Carrier(models.TextChoices):
+        FEDEX = "fedex", "FedEx"
+
+    order = models.OneToOneField(Order, on_delete=models.CASCADE, related_name="shipment")
+    carrier = models.CharField(max_length=20, choices=Carrier.choices, default=Carrier.FEDEX)
+    tracking_number = models.CharField(max_length=40, db_index=True)
+    status_code = models.CharField(max_length=10, blank=True)
+    status_description = models.CharField(max_length=200, blank=True)
+    estimated_delivery_at = models.DateTimeField(null=True, blank=True)
+    shipped_at = models.DateTimeField(auto_now_add=True)
+    delivered_at = models.DateTimeField(null=True, blank=True)
+    last_polled_at = models.DateTimeField(null=True, blank=True)
+
+    def __str__(self):
+        return f"{self.get_carrier_display()} {self.tracking_number}"
+
+
+class ShipmentEvent(models.Model):
+    shipment = models.ForeignKey(Shipment, on_delete=models.CASCADE, related_name="events")
+    occurred_at = models.DateTimeField()
+    code = models.CharField(max_length=10)
+    description = models.CharField(max_length=200)
+    location = models.CharField(max_length=200, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["-occurred_at", "-pk"]
+        constraints = [models.UniqueConstraint(fields=["shipment", "occurred_at", "code"], name="unique_shipment_scan")]
+
+    def __str__(self):
+        return f"{self.code} {self.description} @ {self.occurred_at}"
