@@ -1,6 +1,7 @@
 """Error codes of `community`: the `code` of the errors its services raise, as the API returns them."""
 
 ALREADY_REPORTED = "already_reported"
+AVATAR_IN_PROGRESS = "avatar_in_progress"
 BANNED = "banned"
 BOARD_MISSING = "board_missing"
 CANNOT_BAN_MODERATOR = "cannot_ban_moderator"

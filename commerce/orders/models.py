@@ -3,11 +3,8 @@
 from django.conf import settings
 from django.db import models
 
-from bidangil.errors import DomainError
-
-
-class OrderConflict(DomainError):
-    code = "order_conflict"
+from bidangil.errors import Conflict
+from commerce import error_codes
 
 
 class ExchangeRate(models.Model):
@@ -73,8 +70,9 @@ class Order(models.Model):
     def require_status(self, *statuses: str) -> None:
         if self.status not in statuses:
             allowed = ", ".join(self.Status(s).label.lower() for s in statuses)
-            raise OrderConflict(
-                f"Order {self.number} is {self.get_status_display().lower()}; this needs it to be {allowed}."
+            raise Conflict(
+                f"Order {self.number} is {self.get_status_display().lower()}; this needs it to be {allowed}.",
+                code=error_codes.ORDER_CONFLICT,
             )
 
 

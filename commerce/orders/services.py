@@ -1,5 +1,5 @@
 """Every order state change. Each service locks the order row, checks its state, writes the change and
-one OrderEvent, and queues notifications on commit. Illegal transitions raise OrderConflict (HTTP 409)."""
+one OrderEvent, and queues notifications on commit. Illegal transitions raise Conflict (HTTP 409)."""
 
 import logging
 import secrets
@@ -12,15 +12,16 @@ from django.db.models import Sum
 from django.utils import timezone
 
 from accounts.models import Address
-from bidangil.errors import InvalidInput
+from bidangil.errors import Conflict, InvalidInput, ProviderError
+from commerce import error_codes
 from commerce.orders import pricing
-from commerce.orders.models import ExchangeRate, Order, OrderConflict, OrderEvent, OrderItem, RestrictedItemRule
+from commerce.orders.models import ExchangeRate, Order, OrderEvent, OrderItem, RestrictedItemRule
 from commerce.orders.selectors import REFUNDABLE_STATUSES, payment_totals
 from commerce.orders.steps import current_step
 from commerce.payments.models import Payment
 from commerce.shipping.models import ParcelPhoto
 from integrations.backends import get_backend
-from integrations.payments import CheckoutLine, CheckoutRequest, PaymentProviderError
+from integrations.payments import CheckoutLine, CheckoutRequest
 from notifications.services import notify
 
 logger = logging.getLogger(__name__)
@@ -132,7 +133,7 @@ def _expire_sessions_on_commit(payments: list[Payment]) -> None:
                 continue
             try:
                 backend.expire_checkout_session(session_id)
-            except PaymentProviderError:
+            except ProviderError:
                 logger.warning("Could not expire checkout session %s", session_id)
 
     transaction.on_commit(expire)
@@ -195,7 +196,7 @@ def create_order(*, user, items: list[dict], address_id: int | None = None, addr
             except IntegrityError:
                 continue
         else:  # pragma: no cover - 16M numbers a day
-            raise OrderConflict("Could not allocate an order number; try again.")
+            raise Conflict("Could not allocate an order number; try again.", code=error_codes.ORDER_CONFLICT)
         OrderItem.objects.bulk_create(
             OrderItem(
                 order=order,
@@ -222,8 +223,8 @@ def cancel_order(*, order_id: int, actor, reason: str = "") -> Order:
     with transaction.atomic():
         order = lock_order(order_id)
         if order.status in REFUNDABLE_STATUSES:
-            raise OrderConflict(
-                f"Order {order.number} has been paid; refund it instead of cancelling.", code="order_paid"
+            raise Conflict(
+                f"Order {order.number} has been paid; refund it instead of cancelling.", code=error_codes.ORDER_PAID
             )
         order.require_status(Order.Status.REQUESTED, Order.Status.QUOTED)
         closed = _close_open_sessions(order)
@@ -253,7 +254,7 @@ def start_checkout(*, order_id: int, stage: str) -> Payment:
             lines = [CheckoutLine(line["label"], line["amount_cents"]) for line in order.quote_lines]
         else:
             if order.delivery_fee_cents is None:
-                raise OrderConflict(f"Order {order.number} has no delivery fee yet.")
+                raise Conflict(f"Order {order.number} has no delivery fee yet.", code=error_codes.ORDER_CONFLICT)
             quote = pricing.quote_delivery(order.delivery_fee_cents)
             amount = quote.total_cents
             lines = [CheckoutLine(line.label, line.amount_cents) for line in quote.lines]
@@ -492,10 +493,10 @@ def anonymise_customer_orders(*, user) -> None:
     orders = list(Order.objects.select_for_update().filter(user=user).order_by("pk"))
     open_numbers = [order.number for order in orders if order.status not in FINISHED_STATUSES]
     if open_numbers:
-        raise OrderConflict(
+        raise Conflict(
             f"Orders in progress: {', '.join(open_numbers)}. Cancel them or wait until they are finished, "
             "then close the account.",
-            code="orders_in_progress",
+            code=error_codes.ORDERS_IN_PROGRESS,
         )
     for order in orders:
         order.shipping_address = {key: "" for key in order.shipping_address} | {
@@ -593,10 +594,13 @@ def refund_order(*, order_id: int, actor, reason: str, amount_cents: int | None 
                 available[row.refund_of_id] -= row.amount_cents
         refundable = sum(available.values())
         if refundable <= 0:
-            raise OrderConflict(f"Order {order.number} has nothing left to refund.")
+            raise Conflict(f"Order {order.number} has nothing left to refund.", code=error_codes.ORDER_CONFLICT)
         amount = refundable if amount_cents is None else amount_cents
         if amount > refundable:
-            raise OrderConflict(f"The refund {_usd(amount)} is more than the {_usd(refundable)} still refundable.")
+            raise Conflict(
+                f"The refund {_usd(amount)} is more than the {_usd(refundable)} still refundable.",
+                code=error_codes.ORDER_CONFLICT,
+            )
         remaining = amount
         rows = []
         for charge in charges:

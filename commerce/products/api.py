@@ -4,7 +4,7 @@ from rest_framework import serializers
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
-from bidangil.api.serializers import error_responses
+from bidangil.api.serializers import StrictSerializer, error_responses
 from bidangil.api.throttling import ScopedThrottle
 from commerce.products import services as products
 from commerce.products.models import ProductLookup
@@ -30,7 +30,7 @@ class ProductUrlField(serializers.JSONField):
     """Any JSON reaches the service, whose own message answers a non-string or a non-http(s) URL."""
 
 
-class ProductInfoInput(serializers.Serializer):
+class ProductInfoInput(StrictSerializer):
     url = ProductUrlField(help_text="A product page address starting with http:// or https://.")
 
 

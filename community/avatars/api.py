@@ -4,7 +4,7 @@ from rest_framework.permissions import AllowAny
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
-from bidangil.api.serializers import error_responses
+from bidangil.api.serializers import StrictSerializer, error_responses
 from community.avatars import services as avatars
 from community.avatars.models import AvatarRequest
 
@@ -24,7 +24,7 @@ class AnswersField(serializers.JSONField):
     pass
 
 
-class AvatarInput(serializers.Serializer):
+class AvatarInput(StrictSerializer):
     species = SpeciesField(help_text="One of the species of GET /api/v1/avatar/choices/.")
     answers = AnswersField(help_text="The chosen answer `value` for each of the four questions, in order.")
 

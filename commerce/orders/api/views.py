@@ -8,6 +8,7 @@ from accounts.two_factor import missing_second_factor
 from bidangil.api.pagination import PagePagination
 from bidangil.api.serializers import ApiError
 from bidangil.api.throttling import ScopedThrottle
+from commerce import error_codes
 from commerce.orders import selectors, services
 from commerce.orders.api import serializers as s
 from commerce.orders.models import Order
@@ -45,7 +46,7 @@ class IsOrderStaff(permissions.BasePermission):
             return False
         if missing_second_factor(request.user):
             raise exceptions.PermissionDenied(
-                "Sign in to the admin with your two-factor code first.", code="second_factor_required"
+                "Sign in to the admin with your two-factor code first.", code=error_codes.SECOND_FACTOR_REQUIRED
             )
         return True
 
