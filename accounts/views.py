@@ -1,13 +1,14 @@
 """Account API: views parse input, call one service or selector, and serialize the result."""
 
 from django.middleware.csrf import get_token
-from drf_spectacular.utils import OpenApiResponse, extend_schema, inline_serializer
+from drf_spectacular.utils import extend_schema, inline_serializer
 from rest_framework import generics, serializers, status
 from rest_framework.authtoken.models import Token
 from rest_framework.permissions import AllowAny, IsAuthenticated
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
+from bidangil.api.serializers import error_responses
 from bidangil.api.throttling import EmailScopedThrottle, ScopedThrottle
 
 from . import privacy, selectors, services
@@ -32,7 +33,6 @@ from .serializers import (
 SignupOutput = inline_serializer("SignupOutput", {"email": serializers.EmailField(), "detail": serializers.CharField()})
 VerifyOutput = inline_serializer("VerifyOutput", {"user": UserSerializer()})
 PasswordChangeOutput = inline_serializer("PasswordChangeOutput", {"token": serializers.CharField()})
-ERROR = OpenApiResponse(description='`{"error": {"code", "message", "fields"}}`')
 
 
 def _valid(serializer_class, request) -> dict:
@@ -64,9 +64,7 @@ class CsrfTokenView(APIView):
 class SignupView(PublicAuthView):
     throttle_scope = "signup"
 
-    @extend_schema(
-        tags=["auth"], request=SignupInput, responses={201: SignupOutput, 400: ERROR, 429: ERROR, 503: ERROR}
-    )
+    @extend_schema(tags=["auth"], request=SignupInput, responses={201: SignupOutput, **error_responses(400, 429, 503)})
     def post(self, request):
         data = _valid(SignupInput, request)
         services.sign_up(**data)
@@ -81,7 +79,7 @@ class VerifyView(PublicAuthView):
         tags=["auth"],
         request=VerifyInput,
         summary="Activate the account with the emailed code and the password it was signed up with",
-        responses={200: VerifyOutput, 400: ERROR, 429: ERROR},
+        responses={200: VerifyOutput, **error_responses(400, 429)},
     )
     def post(self, request):
         user = services.verify_email(**_valid(VerifyInput, request))
@@ -95,7 +93,7 @@ class EmailCodeView(PublicAuthView):
     service = None
     detail = ""
 
-    @extend_schema(tags=["auth"], request=EmailInput, responses={202: DetailOutput, 400: ERROR, 429: ERROR})
+    @extend_schema(tags=["auth"], request=EmailInput, responses={202: DetailOutput, **error_responses(400, 429)})
     def post(self, request):
         self.service(**_valid(EmailInput, request))
         return Response({"detail": self.detail}, status=status.HTTP_202_ACCEPTED)
@@ -109,7 +107,7 @@ class ResendView(EmailCodeView):
 class LoginView(PublicAuthView):
     throttle_scope = "login"
 
-    @extend_schema(tags=["auth"], request=LoginInput, responses={200: LoginOutput, 400: ERROR, 403: ERROR, 429: ERROR})
+    @extend_schema(tags=["auth"], request=LoginInput, responses={200: LoginOutput, **error_responses(400, 403, 429)})
     def post(self, request):
         data = _valid(LoginInput, request)
         user, token = services.log_in(request=request._request, **data)
@@ -136,7 +134,7 @@ class PasswordResetConfirmView(PublicAuthView):
     throttle_scope = "code"
 
     @extend_schema(
-        tags=["auth"], request=PasswordResetConfirmInput, responses={200: DetailOutput, 400: ERROR, 429: ERROR}
+        tags=["auth"], request=PasswordResetConfirmInput, responses={200: DetailOutput, **error_responses(400, 429)}
     )
     def post(self, request):
         services.reset_password(**_valid(PasswordResetConfirmInput, request))
@@ -149,7 +147,7 @@ class PasswordChangeView(APIView):
     throttle_scope = "login"
 
     @extend_schema(
-        tags=["auth"], request=PasswordChangeInput, responses={200: PasswordChangeOutput, 400: ERROR, 429: ERROR}
+        tags=["auth"], request=PasswordChangeInput, responses={200: PasswordChangeOutput, **error_responses(400, 429)}
     )
     def post(self, request):
         data = _valid(PasswordChangeInput, request)
@@ -164,7 +162,7 @@ class MeView(APIView):
     def get(self, request):
         return Response(_me(request.user.pk))
 
-    @extend_schema(tags=["me"], request=UserSerializer, responses={200: UserSerializer, 400: ERROR})
+    @extend_schema(tags=["me"], request=UserSerializer, responses={200: UserSerializer, **error_responses(400)})
     def patch(self, request):
         serializer = UserSerializer(request.user, data=request.data, partial=True)
         serializer.is_valid(raise_exception=True)
@@ -209,7 +207,7 @@ class ExportView(APIView):
 
     @extend_schema(
         tags=["me"],
-        responses={200: MemberExportOutput, 403: ERROR},
+        responses={200: MemberExportOutput, **error_responses(403)},
         summary="Download everything stored about me (account, addresses, orders, community, messages) as JSON",
     )
     def get(self, request):
@@ -227,7 +225,7 @@ class CloseAccountView(APIView):
     @extend_schema(
         tags=["me"],
         request=CloseAccountInput,
-        responses={204: None, 400: ERROR, 403: ERROR, 409: ERROR, 429: ERROR},
+        responses={204: None, **error_responses(400, 403, 409, 429)},
         summary="Close my account: personal data is erased, every session, token and socket ends",
     )
     def post(self, request):

@@ -13,6 +13,7 @@ from django.utils import timezone
 
 from accounts.models import Address
 from bidangil.errors import Conflict, InvalidInput, ProviderError
+from bidangil.money import format_usd_cents
 from commerce import error_codes
 from commerce.orders import pricing
 from commerce.orders.models import ExchangeRate, Order, OrderEvent, OrderItem, RestrictedItemRule
@@ -51,10 +52,6 @@ STATUS_MESSAGES = {
 }
 
 
-def _usd(cents: int | None) -> str:
-    return "" if cents is None else f"${cents / 100:,.2f}"
-
-
 # --- Building blocks (public: the shipping services use them too) -------------------------------
 
 
@@ -67,10 +64,10 @@ def notify_order_status(order: Order, *, reason: str = "", refund_cents: int | N
     """Tell the customer about the order's current status (inbox + push + email, all on commit)."""
     title, template = STATUS_MESSAGES[order.status]
     message = template.format(
-        total=_usd(order.total_cents),
-        delivery=_usd(order.delivery_fee_cents),
+        total=format_usd_cents(order.total_cents),
+        delivery=format_usd_cents(order.delivery_fee_cents),
         reason=reason or order.status_reason,
-        refund=_usd(refund_cents),
+        refund=format_usd_cents(refund_cents),
     ).strip()
     notify(
         order.user_id,
@@ -414,8 +411,8 @@ def quote_order(*, order_id: int, actor, items: list, domestic_shipping_krw: int
         )
         if not pricing.MIN_CHARGE_CENTS <= quote.total_cents <= pricing.MAX_CHARGE_CENTS:
             raise InvalidInput(
-                f"The total {_usd(quote.total_cents)} is outside what a card payment can take "
-                f"({_usd(pricing.MIN_CHARGE_CENTS)} to {_usd(pricing.MAX_CHARGE_CENTS)})."
+                f"The total {format_usd_cents(quote.total_cents)} is outside what a card payment can take "
+                f"({format_usd_cents(pricing.MIN_CHARGE_CENTS)} to {format_usd_cents(pricing.MAX_CHARGE_CENTS)})."
             )
         OrderItem.objects.bulk_update(
             order_items.values(),
@@ -558,7 +555,7 @@ def _record_refund(order: Order, rows: list[Payment], *, actor, reason: str, dat
             order,
             rows[0],
             title="Refund issued",
-            message=f"We refunded {_usd(amount)} to your card. {reason}".strip(),
+            message=f"We refunded {format_usd_cents(amount)} to your card. {reason}".strip(),
         )
 
 
@@ -598,7 +595,8 @@ def refund_order(*, order_id: int, actor, reason: str, amount_cents: int | None 
         amount = refundable if amount_cents is None else amount_cents
         if amount > refundable:
             raise Conflict(
-                f"The refund {_usd(amount)} is more than the {_usd(refundable)} still refundable.",
+                f"The refund {format_usd_cents(amount)} is more than the "
+                f"{format_usd_cents(refundable)} still refundable.",
                 code=error_codes.ORDER_CONFLICT,
             )
         remaining = amount

@@ -95,7 +95,7 @@ class PostListView(WriteThrottled, APIView):
         )
         # Publishing a revision updates the stored page, not this instance: read `live` back.
         post.refresh_from_db(fields=["live"])
-        return Response({"slug": post.slug, "id": post.pk, "live": post.live}, status=status.HTTP_201_CREATED)
+        return Response(s.PostCreated(post).data, status=status.HTTP_201_CREATED)
 
 
 class PostDetailView(APIView):
@@ -216,7 +216,7 @@ class CommentDetailView(APIView):
         comment = selectors.comment_for_action(request.user, comment_id)
         data = _input(s.CommentUpdateInput, request.data)
         comment = services.edit_comment(actor=request.user, comment=comment, body=data["body"])
-        return Response({"id": comment.pk, "body": comment.body, "edited_at": comment.edited_at})
+        return Response(s.CommentEdited(comment).data)
 
     @extend_schema(
         tags=TAGS, summary="Delete a comment (author or moderator)", responses={204: DELETED, **_errors(401, 403, 404)}
@@ -251,7 +251,7 @@ class ReportView(WriteThrottled, APIView):
         target = self.reported(request, **url_kwargs)
         data = _input(s.ReportInput, request.data)
         report = services.report(reporter=request.user, reason=data["reason"], **target)
-        return Response({"id": report.pk, "status": report.status}, status=status.HTTP_201_CREATED)
+        return Response(s.ReportCreated(report).data, status=status.HTTP_201_CREATED)
 
 
 def _report_schema(target: str):

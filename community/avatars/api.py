@@ -57,7 +57,7 @@ class AvatarChoicesOutput(serializers.Serializer):
 
 
 class AvatarQueuedOutput(serializers.Serializer):
-    job = serializers.IntegerField(help_text="Named again in the avatar.ready / avatar.failed push.")
+    job = serializers.IntegerField(source="pk", help_text="Named again in the avatar.ready / avatar.failed push.")
     status = serializers.ChoiceField(AvatarRequest.Status.choices)
 
 
@@ -110,4 +110,4 @@ class MyAvatarView(APIView):
         data = AvatarInput(data=request.data)
         data.is_valid(raise_exception=True)
         avatar_request = avatars.request_avatar(user=request.user, **data.validated_data)
-        return Response({"job": avatar_request.pk, "status": avatar_request.status}, status=202)
+        return Response(AvatarQueuedOutput(avatar_request).data, status=202)
