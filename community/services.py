@@ -392,11 +392,12 @@ def set_profile_like(*, user, profile: CommunityProfile, liked: bool) -> tuple[b
 
 
 def _notify(user_id, post, comment, message):
+    from notifications.models import Notification
     from notifications.services import notify
 
     notify(
         user_id,
-        "comment.created",
+        Notification.Type.COMMENT_CREATED,
         {"post": post.slug, "comment": comment.pk, "title": post.title, "message": message},
     )
 

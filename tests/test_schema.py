@@ -364,3 +364,15 @@ def test_me_without_an_address_matches_the_schema(schema, user_client):
     response = user_client.get("/api/v1/me/")
     assert response.json()["default_address_id"] is None
     _assert_response(schema, "/api/v1/me/", "get", response)
+
+
+def test_notification_types_are_an_enum(schema):
+    from notifications.models import Notification
+
+    properties = schema["components"]["schemas"]["Notification"]["properties"]
+    type_schema = properties["type"]
+    if "$ref" in type_schema:
+        type_schema = schema["components"]["schemas"][type_schema["$ref"].rsplit("/", 1)[-1]]
+    elif "allOf" in type_schema:
+        type_schema = schema["components"]["schemas"][type_schema["allOf"][0]["$ref"].rsplit("/", 1)[-1]]
+    assert set(type_schema["enum"]) == set(Notification.Type.values)

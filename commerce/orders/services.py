@@ -23,6 +23,7 @@ from commerce.payments.models import Payment
 from commerce.shipping.models import ParcelPhoto
 from integrations.backends import get_backend
 from integrations.payments import CheckoutLine, CheckoutRequest
+from notifications.models import Notification
 from notifications.services import notify
 
 logger = logging.getLogger(__name__)
@@ -71,7 +72,7 @@ def notify_order_status(order: Order, *, reason: str = "", refund_cents: int | N
     ).strip()
     notify(
         order.user_id,
-        "order.status",
+        Notification.Type.ORDER_STATUS,
         {
             "order": order.number,
             "status": order.status,
@@ -86,7 +87,7 @@ def notify_order_status(order: Order, *, reason: str = "", refund_cents: int | N
 def notify_payment(order: Order, payment: Payment, *, title: str, message: str) -> None:
     notify(
         order.user_id,
-        "order.payment",
+        Notification.Type.ORDER_PAYMENT,
         {
             "order": order.number,
             "status": order.status,

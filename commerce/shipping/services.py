@@ -23,6 +23,7 @@ from commerce.orders.steps import current_step
 from commerce.shipping.models import DeliveryRate, Parcel, ParcelPhoto, Shipment, ShipmentEvent
 from integrations.backends import get_backend
 from integrations.carriers import CarrierError, Status, TrackResult, normalize_tracking_number, status_category
+from notifications.models import Notification
 from notifications.services import notify
 
 logger = logging.getLogger(__name__)
@@ -348,7 +349,7 @@ def apply_tracking(shipment_id: int, result: TrackResult) -> TrackingOutcome:
             elif new_rows:
                 notify(
                     order.user_id,
-                    "order.tracking",
+                    Notification.Type.ORDER_TRACKING,
                     {
                         "order": order.number,
                         "status": order.status,

@@ -23,6 +23,7 @@ from community.avatars.models import AvatarRequest
 from community.models import CommunityProfile
 from integrations.ai import AIError
 from integrations.backends import get_backend
+from notifications.models import Notification
 from notifications.services import notify
 
 logger = logging.getLogger(__name__)
@@ -217,7 +218,11 @@ def generate(request_id: int, *, final_attempt: bool = True) -> AvatarRequest | 
         locked.save(update_fields=["status", "image", "finished_at"])
         # A narrow UPDATE so edits of the rest of the profile are never overwritten.
         CommunityProfile.objects.filter(user_id=locked.user_id).update(avatar=name)
-        notify(locked.user_id, "avatar.ready", {"url": absolute_url(default_storage.url(name)), "job": locked.pk})
+        notify(
+            locked.user_id,
+            Notification.Type.AVATAR_READY,
+            {"url": absolute_url(default_storage.url(name)), "job": locked.pk},
+        )
     return locked
 
 
@@ -232,7 +237,7 @@ def fail(request_id: int, reason: str) -> AvatarRequest | None:
         avatar_request.failure_reason = reason
         avatar_request.finished_at = timezone.now()
         avatar_request.save(update_fields=["status", "failure_reason", "finished_at"])
-        notify(avatar_request.user_id, "avatar.failed", {"reason": reason, "job": avatar_request.pk})
+        notify(avatar_request.user_id, Notification.Type.AVATAR_FAILED, {"reason": reason, "job": avatar_request.pk})
     return avatar_request
 
 
