@@ -211,16 +211,20 @@ def resend_verification(*, email: str) -> None:
     The answer is the same either way so the endpoint does not reveal which addresses have accounts;
     a mail failure is logged rather than reported for the same reason.
     """
+    _email_new_code(User.objects.filter(email_verified_at__isnull=True), email=email, purpose=EmailCode.Purpose.SIGNUP)
+
+
+def _email_new_code(accounts, *, email: str, purpose: str) -> None:
+    """Email a new `purpose` code when `accounts` holds this address; a mail failure is only logged."""
     email = normalize_email(email)
     try:
         with transaction.atomic():
-            user = User.objects.select_for_update().filter(email__iexact=email, email_verified_at__isnull=True).first()
-            if user is None:
+            if accounts.select_for_update().filter(email__iexact=email).first() is None:
                 return
-            code = _issue_code(email=email, purpose=EmailCode.Purpose.SIGNUP)
-            send_code_email(email=email, code=code, purpose=EmailCode.Purpose.SIGNUP)
+            code = _issue_code(email=email, purpose=purpose)
+            send_code_email(email=email, code=code, purpose=purpose)
     except Unavailable:
-        logger.warning("verification code resend failed; the user can ask again")
+        logger.warning("%s code email failed; the user can ask again", purpose)
 
 
 # --- Code-first sign-up (the original web client: prove the email, then create the account) ---------
@@ -383,16 +387,7 @@ def request_password_reset(*, email: str) -> None:
 
     A never-verified account can be reset so the mailbox's owner can claim an address someone else signed up.
     """
-    email = normalize_email(email)
-    try:
-        with transaction.atomic():
-            user = _resettable_accounts().filter(email__iexact=email).first()
-            if user is None:
-                return
-            code = _issue_code(email=email, purpose=EmailCode.Purpose.PASSWORD_RESET)
-            send_code_email(email=email, code=code, purpose=EmailCode.Purpose.PASSWORD_RESET)
-    except Unavailable:
-        logger.warning("password reset email failed; the user can ask again")
+    _email_new_code(_resettable_accounts(), email=email, purpose=EmailCode.Purpose.PASSWORD_RESET)
 
 
 def reset_password(*, email: str, code: str, new_password: str) -> User:
