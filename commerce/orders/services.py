@@ -14,7 +14,7 @@ from django.utils import timezone
 from accounts.models import Address
 from bidangil.errors import Conflict, InvalidInput, ProviderError
 from bidangil.money import format_usd_cents
-from commerce import error_codes
+from commerce import error_codes, limits
 from commerce.orders import pricing
 from commerce.orders.models import ExchangeRate, Order, OrderEvent, OrderItem, RestrictedItemRule
 from commerce.orders.selectors import REFUNDABLE_STATUSES, payment_totals
@@ -28,7 +28,6 @@ from notifications.services import notify
 
 logger = logging.getLogger(__name__)
 
-MAX_ITEMS = 20
 PAYABLE_STATUS = {Payment.Stage.ITEMS: Order.Status.QUOTED, Payment.Stage.DELIVERY: Order.Status.DELIVERY_QUOTED}
 PAID_STATUS = {Payment.Stage.ITEMS: Order.Status.ITEMS_PAID, Payment.Stage.DELIVERY: Order.Status.DELIVERY_PAID}
 # Statuses in which nothing is owed either way: the only ones an account may be closed with.
@@ -163,8 +162,9 @@ def _close_open_sessions(order: Order, *, stage: str | None = None) -> list[Paym
 
 def create_order(*, user, items: list[dict], address_id: int | None = None, address: dict | None = None, note=""):
     """A new order request: snapshot the address, capture today's exchange rate, store the items."""
-    if not 1 <= len(items) <= MAX_ITEMS:
-        raise InvalidInput(f"An order has 1 to {MAX_ITEMS} items.", fields={"items": ["1 to 20 items."]})
+    if not limits.ORDER_MIN_ITEMS <= len(items) <= limits.ORDER_MAX_ITEMS:
+        span = f"{limits.ORDER_MIN_ITEMS} to {limits.ORDER_MAX_ITEMS} items"
+        raise InvalidInput(f"An order has {span}.", fields={"items": [f"{span}."]})
     if (address_id is None) == (address is None):
         raise InvalidInput("Give either address_id or address.", fields={"address": ["Give exactly one."]})
     if address_id is not None:

@@ -16,7 +16,7 @@ from django.utils import timezone
 
 from bidangil.errors import InvalidInput
 from bidangil.images import CleanImage, ImageRefused, ImageTooLarge, clean_image
-from commerce import error_codes
+from commerce import error_codes, limits
 from commerce.orders.models import Order, OrderEvent
 from commerce.orders.services import notify_order_status, record_event
 from commerce.orders.steps import current_step
@@ -28,15 +28,14 @@ from notifications.services import notify
 
 logger = logging.getLogger(__name__)
 
-# Limits of one parcel (FedEx International Priority: 68 kg, 274 cm on the longest side).
-MAX_WEIGHT_G = 68_000
-MAX_SIDE_CM = Decimal("274")
-MIN_SIDE_CM = Decimal("1")
+MAX_WEIGHT_G = limits.PARCEL_MAX_WEIGHT_G
+MAX_SIDE_CM = limits.PARCEL_MAX_SIDE_CM
+MIN_SIDE_CM = limits.PARCEL_MIN_SIDE_CM
 # Volumetric weight: L×W×H cm / 5000 = kg, i.e. cm³ / 5 = grams.
 VOLUMETRIC_DIVISOR_G = 5
-MAX_PHOTOS = 10
+MAX_PHOTOS = limits.PARCEL_MAX_PHOTOS
 PHOTO_FORMATS = ("JPEG", "PNG", "WEBP")
-MAX_NOTES = 2000
+MAX_NOTES = limits.NOTE_MAX_LENGTH
 
 
 # --- Delivery fee --------------------------------------------------------------------------------

@@ -3,6 +3,7 @@ from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
 from bidangil.api.serializers import MAX_ID, StrictSerializer
+from commerce import limits
 from commerce.orders import pricing
 from commerce.orders.models import Order, OrderEvent, OrderItem
 from commerce.orders.selectors import payment_totals, related_or_none
@@ -42,8 +43,10 @@ class AddressInput(StrictSerializer):
 class OrderCreateInput(StrictSerializer):
     address_id = serializers.IntegerField(required=False, min_value=1, max_value=MAX_ID)
     address = AddressInput(required=False)
-    items = OrderItemInput(many=True, min_length=1, max_length=20, allow_empty=False)
-    note = serializers.CharField(max_length=2000, required=False, allow_blank=True, default="")
+    items = OrderItemInput(
+        many=True, min_length=limits.ORDER_MIN_ITEMS, max_length=limits.ORDER_MAX_ITEMS, allow_empty=False
+    )
+    note = serializers.CharField(max_length=limits.NOTE_MAX_LENGTH, required=False, allow_blank=True, default="")
 
     def validate(self, attrs):
         if ("address_id" in attrs) == ("address" in attrs):
@@ -72,7 +75,7 @@ class QuoteItemInput(StrictSerializer):
 class QuoteInput(StrictSerializer):
     items = QuoteItemInput(many=True, allow_empty=False)
     domestic_shipping_krw = serializers.IntegerField(min_value=0, max_value=10**10)
-    note = serializers.CharField(max_length=2000, required=False, allow_blank=True, default="")
+    note = serializers.CharField(max_length=limits.NOTE_MAX_LENGTH, required=False, allow_blank=True, default="")
 
 
 class RejectInput(StrictSerializer):
