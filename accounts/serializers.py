@@ -172,15 +172,29 @@ class AddressSerializer(StrictModelSerializer):
         return attrs
 
 
-CsrfTokenOutput = inline_serializer("CsrfTokenOutput", {"csrfToken": serializers.CharField()})
-LoginOutput = inline_serializer(
-    "LoginOutput",
-    {
-        "user": UserSerializer(),
-        "token": serializers.CharField(),
-        "csrfToken": serializers.CharField(help_text="The CSRF token after sign-in rotated it: send it from now on."),
-    },
-)
+class CsrfTokenOutput(serializers.Serializer):
+    csrfToken = serializers.CharField()  # noqa: N815  (the client's key)
+
+
+class LoginOutput(serializers.Serializer):
+    user = UserSerializer()
+    token = serializers.CharField()
+    csrfToken = serializers.CharField(  # noqa: N815
+        help_text="The CSRF token after sign-in rotated it: send it from now on."
+    )
+
+
+class SignupOutput(serializers.Serializer):
+    email = serializers.EmailField()
+    detail = serializers.CharField()
+
+
+class VerifyOutput(serializers.Serializer):
+    user = UserSerializer()
+
+
+class PasswordChangeOutput(serializers.Serializer):
+    token = serializers.CharField()
 
 
 class DetailOutput(serializers.Serializer):

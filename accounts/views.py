@@ -1,8 +1,8 @@
 """Account API: views parse input, call one service or selector, and serialize the result."""
 
 from django.middleware.csrf import get_token
-from drf_spectacular.utils import extend_schema, inline_serializer
-from rest_framework import generics, serializers, status
+from drf_spectacular.utils import extend_schema
+from rest_framework import generics, status
 from rest_framework.authtoken.models import Token
 from rest_framework.permissions import AllowAny, IsAuthenticated
 from rest_framework.response import Response
@@ -24,15 +24,14 @@ from .serializers import (
     LoginOutput,
     MemberExportOutput,
     PasswordChangeInput,
+    PasswordChangeOutput,
     PasswordResetConfirmInput,
     SignupInput,
+    SignupOutput,
     UserSerializer,
     VerifyInput,
+    VerifyOutput,
 )
-
-SignupOutput = inline_serializer("SignupOutput", {"email": serializers.EmailField(), "detail": serializers.CharField()})
-VerifyOutput = inline_serializer("VerifyOutput", {"user": UserSerializer()})
-PasswordChangeOutput = inline_serializer("PasswordChangeOutput", {"token": serializers.CharField()})
 
 
 def _valid(serializer_class, request) -> dict:
@@ -58,7 +57,7 @@ class CsrfTokenView(APIView):
 
     @extend_schema(tags=["auth"], responses=CsrfTokenOutput, summary="Set the csrftoken cookie and return its token")
     def get(self, request):
-        return Response({"csrfToken": get_token(request._request)})
+        return Response(CsrfTokenOutput({"csrfToken": get_token(request._request)}).data)
 
 
 class SignupView(PublicAuthView):
@@ -69,7 +68,7 @@ class SignupView(PublicAuthView):
         data = _valid(SignupInput, request)
         services.sign_up(**data)
         detail = f"We emailed {data['email']}. Enter the 6-digit code with your password to activate your account."
-        return Response({"email": data["email"], "detail": detail}, status=status.HTTP_201_CREATED)
+        return Response(SignupOutput({"email": data["email"], "detail": detail}).data, status=status.HTTP_201_CREATED)
 
 
 class VerifyView(PublicAuthView):
@@ -83,7 +82,7 @@ class VerifyView(PublicAuthView):
     )
     def post(self, request):
         user = services.verify_email(**_valid(VerifyInput, request))
-        return Response({"user": _me(user.pk)})
+        return Response(VerifyOutput({"user": selectors.get_me(user_id=user.pk)}).data)
 
 
 class EmailCodeView(PublicAuthView):
@@ -96,7 +95,7 @@ class EmailCodeView(PublicAuthView):
     @extend_schema(tags=["auth"], request=EmailInput, responses={202: DetailOutput, **error_responses(400, 429)})
     def post(self, request):
         self.service(**_valid(EmailInput, request))
-        return Response({"detail": self.detail}, status=status.HTTP_202_ACCEPTED)
+        return Response(DetailOutput({"detail": self.detail}).data, status=status.HTTP_202_ACCEPTED)
 
 
 class ResendView(EmailCodeView):
@@ -112,7 +111,15 @@ class LoginView(PublicAuthView):
         data = _valid(LoginInput, request)
         user, token = services.log_in(request=request._request, **data)
         # Sign-in rotates the CSRF token; the new one is returned so a single-page client can keep going.
-        return Response({"user": _me(user.pk), "token": token.key, "csrfToken": get_token(request._request)})
+        return Response(
+            LoginOutput(
+                {
+                    "user": selectors.get_me(user_id=user.pk),
+                    "token": token.key,
+                    "csrfToken": get_token(request._request),
+                }
+            ).data
+        )
 
 
 class LogoutView(APIView):
@@ -138,7 +145,7 @@ class PasswordResetConfirmView(PublicAuthView):
     )
     def post(self, request):
         services.reset_password(**_valid(PasswordResetConfirmInput, request))
-        return Response({"detail": "Your password has been changed. Sign in with the new one."})
+        return Response(DetailOutput({"detail": "Your password has been changed. Sign in with the new one."}).data)
 
 
 class PasswordChangeView(APIView):
@@ -152,7 +159,7 @@ class PasswordChangeView(APIView):
     def post(self, request):
         data = _valid(PasswordChangeInput, request)
         token = services.change_password(request=request._request, user=request.user, **data)
-        return Response({"token": token.key})
+        return Response(PasswordChangeOutput({"token": token.key}).data)
 
 
 class MeView(APIView):
