@@ -334,10 +334,11 @@ class ReviewStats(serializers.Serializer):
     )
 
 
-LikeState = inline_serializer(
-    "LikeState", {"liked": serializers.BooleanField(), "like_count": serializers.IntegerField()}
-)
-NicknameCheck = inline_serializer(
-    "NicknameCheck",
-    {"available": serializers.BooleanField(), "reason": serializers.CharField(help_text="Empty when available.")},
-)
+class LikeState(serializers.Serializer):
+    liked = serializers.BooleanField()
+    like_count = serializers.IntegerField()
+
+
+class NicknameCheck(serializers.Serializer):
+    available = serializers.BooleanField()
+    reason = serializers.CharField(help_text="Empty when available.")

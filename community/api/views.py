@@ -155,7 +155,7 @@ class LikeView(WriteThrottled, APIView):
 
     @staticmethod
     def _answer(liked: bool, count: int):
-        return Response({"liked": liked, "like_count": count})
+        return Response(s.LikeState({"liked": liked, "like_count": count}).data)
 
 
 def _like_schema(target: str, *codes: int, **descriptions: str):
@@ -342,7 +342,7 @@ class NicknameCheckView(APIView):
         nickname = request.query_params.get("nickname", "")
         exclude = request.user.pk if request.user.is_authenticated else None
         problem = nickname_problem(nickname, exclude_user_id=exclude)
-        return Response({"available": problem is None, "reason": problem or ""})
+        return Response(s.NicknameCheck({"available": problem is None, "reason": problem or ""}).data)
 
 
 class ReviewStatsView(APIView):
