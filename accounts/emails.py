@@ -6,8 +6,9 @@ from django.conf import settings
 from django.core.mail import EmailMultiAlternatives
 from django.template.loader import render_to_string
 
-from bidangil.errors import DomainError
+from bidangil.errors import Unavailable
 
+from . import error_codes
 from .models import EmailCode
 
 logger = logging.getLogger(__name__)
@@ -19,13 +20,6 @@ TEMPLATES = {
 SIGNUP_PENDING_TEMPLATE = "accounts/email/signup_pending"
 
 
-class EmailUnavailable(DomainError):
-    """The mail server refused or could not be reached; the caller's transaction rolls back (HTTP 503)."""
-
-    status_code = 503
-    code = "email_unavailable"
-
-
 def _send(*, template: str, email: str, context: dict) -> None:
     context = {"minutes": settings.VERIFICATION_CODE_TTL_SECONDS // 60, "email": email, **context}
     subject = render_to_string(f"{template}_subject.txt", context).strip()
@@ -35,11 +29,14 @@ def _send(*, template: str, email: str, context: dict) -> None:
         message.send()
     except Exception as exc:  # SMTP, socket and provider errors all mean the same to the user
         logger.warning("could not send %s email: %s", template.rsplit("/", 1)[-1], exc)
-        raise EmailUnavailable("We could not send the email right now. Please try again in a few minutes.") from exc
+        raise Unavailable(
+            "We could not send the email right now. Please try again in a few minutes.",
+            code=error_codes.EMAIL_UNAVAILABLE,
+        ) from exc
 
 
 def send_code_email(*, email: str, code: str, purpose: str) -> None:
-    """Send a 6-digit code; raises EmailUnavailable when the mail backend fails."""
+    """Send a 6-digit code; raises Unavailable when the mail backend fails."""
     _send(template=TEMPLATES[purpose], email=email, context={"code": code})
 
 

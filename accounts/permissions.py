@@ -4,6 +4,8 @@ from rest_framework import exceptions
 from rest_framework.authentication import CSRFCheck, SessionAuthentication, TokenAuthentication
 from rest_framework.permissions import SAFE_METHODS, BasePermission
 
+from bidangil import error_codes
+
 
 class BrowserCsrf(BasePermission):
     """Requires the CSRF token from browsers even when nobody is signed in.
@@ -25,5 +27,5 @@ class BrowserCsrf(BasePermission):
         check.process_request(request)
         reason = check.process_view(request, None, (), {})
         if reason:
-            raise exceptions.PermissionDenied(f"CSRF Failed: {reason}", code="csrf_failed")
+            raise exceptions.PermissionDenied(f"CSRF Failed: {reason}", code=error_codes.CSRF_FAILED)
         return True

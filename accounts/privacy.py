@@ -8,6 +8,7 @@ from django.contrib.auth import logout
 from django.db import transaction
 from django.utils import timezone
 
+from accounts import error_codes
 from bidangil.absolute import absolute_url
 from bidangil.errors import DomainError, Forbidden, InvalidInput
 from commerce.orders.api.serializers import OrderDetailSerializer
@@ -133,13 +134,13 @@ def close_account(*, request, user: User, password: str) -> None:
     """
     if not user.check_password(password):
         message = "The current password is incorrect."
-        raise InvalidInput(message, code="invalid_password", fields={"password": [message]})
+        raise InvalidInput(message, code=error_codes.INVALID_PASSWORD, fields={"password": [message]})
     if user.is_staff or user.is_superuser:
-        raise Forbidden("Staff accounts are closed by an administrator.", code="staff_account")
+        raise Forbidden("Staff accounts are closed by an administrator.", code=error_codes.STAFF_ACCOUNT)
     with transaction.atomic():
         locked = User.objects.select_for_update().get(pk=user.pk)
         if locked.closed_at is not None:
-            raise DomainError("This account is already closed.", code="account_closed")
+            raise DomainError("This account is already closed.", code=error_codes.ACCOUNT_CLOSED)
         anonymise_customer_orders(user=locked)
         remove_member(user=locked, remove_content=settings.COMMUNITY_CLOSED_MEMBER_CONTENT == "remove")
         Address.objects.filter(user=locked).delete()

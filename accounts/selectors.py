@@ -3,8 +3,8 @@
 from dataclasses import dataclass
 
 from django.db.models import OuterRef, QuerySet, Subquery
-from django.shortcuts import get_object_or_404
 
+from bidangil.errors import NotFound
 from commerce.orders.selectors import detail_queryset
 from commerce.products.models import ProductLookup
 from community.avatars.models import AvatarRequest
@@ -28,7 +28,10 @@ def list_addresses(*, user: User) -> QuerySet[Address]:
 
 def get_address(*, user: User, address_id: int) -> Address:
     """One of the user's addresses; another user's address is a 404, like a missing one."""
-    return get_object_or_404(Address, user=user, pk=address_id)
+    try:
+        return Address.objects.get(user=user, pk=address_id)
+    except Address.DoesNotExist:
+        raise NotFound("No such address.") from None
 
 
 @dataclass(frozen=True)

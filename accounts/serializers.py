@@ -6,6 +6,7 @@ from rest_framework import serializers
 
 from bidangil.api.serializers import MAX_ID, StrictCharField, StrictEmailField, StrictModelSerializer, StrictSerializer
 from commerce.orders.api.serializers import OrderDetailSerializer
+from community import limits as community_limits
 from community.api.serializers import PostDetail
 
 from .models import Address, User
@@ -41,7 +42,7 @@ def _normalized(email: str) -> str:
 class SignupInput(StrictSerializer):
     email = _email_field()
     password = _password_field()
-    nickname = StrictCharField(max_length=16)
+    nickname = StrictCharField(max_length=community_limits.NICKNAME_MAX_LENGTH)
 
     def validate(self, attrs):
         attrs["email"] = _normalized(attrs["email"])
@@ -171,15 +172,29 @@ class AddressSerializer(StrictModelSerializer):
         return attrs
 
 
-CsrfTokenOutput = inline_serializer("CsrfTokenOutput", {"csrfToken": serializers.CharField()})
-LoginOutput = inline_serializer(
-    "LoginOutput",
-    {
-        "user": UserSerializer(),
-        "token": serializers.CharField(),
-        "csrfToken": serializers.CharField(help_text="The CSRF token after sign-in rotated it: send it from now on."),
-    },
-)
+class CsrfTokenOutput(serializers.Serializer):
+    csrfToken = serializers.CharField()  # noqa: N815  (the client's key)
+
+
+class LoginOutput(serializers.Serializer):
+    user = UserSerializer()
+    token = serializers.CharField()
+    csrfToken = serializers.CharField(  # noqa: N815
+        help_text="The CSRF token after sign-in rotated it: send it from now on."
+    )
+
+
+class SignupOutput(serializers.Serializer):
+    email = serializers.EmailField()
+    detail = serializers.CharField()
+
+
+class VerifyOutput(serializers.Serializer):
+    user = UserSerializer()
+
+
+class PasswordChangeOutput(serializers.Serializer):
+    token = serializers.CharField()
 
 
 class DetailOutput(serializers.Serializer):

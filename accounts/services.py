@@ -10,25 +10,25 @@ from django.contrib.auth import SESSION_KEY, authenticate, login, logout, update
 from django.contrib.auth.hashers import make_password
 from django.db import IntegrityError, transaction
 from django.db.models import Q
-from django.shortcuts import get_object_or_404
 from django.utils import timezone
 from django.utils.crypto import constant_time_compare, salted_hmac
 from django_otp.plugins.otp_totp.models import TOTPDevice
 from rest_framework.authtoken.models import Token
 
-from bidangil.errors import DomainError, Forbidden, InvalidInput, RateLimited
+from accounts import error_codes
+from bidangil.errors import DomainError, Forbidden, InvalidInput, RateLimited, Unavailable
 from community.models import CommunityProfile
 from community.nicknames import nickname_key, validate_nickname
 from community.services import create_profile
 from notifications.push import close_credential_sockets, close_user_sockets
 
-from .emails import EmailUnavailable, send_code_email, send_signup_pending_email
+from .emails import send_code_email, send_signup_pending_email
+from .limits import MAX_ADDRESSES
 from .lockout import LOCKED_MESSAGE, clear_lockout
 from .models import Address, CodeLockout, EmailCode, User, UserSession
+from .selectors import get_address
 
 logger = logging.getLogger(__name__)
-
-MAX_ADDRESSES = 20
 
 
 def normalize_email(email: str) -> str:
@@ -37,7 +37,7 @@ def normalize_email(email: str) -> str:
 
 def _email_taken() -> InvalidInput:
     message = "An account with this email already exists."
-    return InvalidInput(message, code="email_taken", fields={"email": [message]})
+    return InvalidInput(message, code=error_codes.EMAIL_TAKEN, fields={"email": [message]})
 
 
 # --- Email codes ----------------------------------------------------------------------------
@@ -73,7 +73,7 @@ def _locked_error(until) -> RateLimited:
     minutes = max(1, math.ceil((until - timezone.now()).total_seconds() / 60))
     wait = "1 minute" if minutes == 1 else f"{minutes} minutes"
     message = f"Too many wrong codes for this email. Try again in {wait}."
-    return RateLimited(message, code="code_locked", fields={"code": [message]})
+    return RateLimited(message, code=error_codes.CODE_LOCKED, fields={"code": [message]})
 
 
 def _lockout_row(email: str) -> CodeLockout | None:
@@ -145,7 +145,7 @@ def _password_mismatch() -> InvalidInput:
         "This sign-up was started with another password. Enter that password, or use Forgot password "
         "to set your own: the reset code activates the account."
     )
-    return InvalidInput(message, code="signup_password_mismatch", fields={"password": [message]})
+    return InvalidInput(message, code=error_codes.SIGNUP_PASSWORD_MISMATCH, fields={"password": [message]})
 
 
 def sign_up(*, email: str, password: str, nickname: str) -> None:
@@ -191,7 +191,7 @@ def verify_email(*, email: str, code: str, password: str) -> User:
     with transaction.atomic():
         user = User.objects.select_for_update().filter(email__iexact=email).first()
         if user is not None and user.email_verified_at is not None:
-            raise InvalidInput("This email is already verified. Sign in instead.", code="already_verified")
+            raise InvalidInput("This email is already verified. Sign in instead.", code=error_codes.ALREADY_VERIFIED)
         row, error = _check_code(email=email, purpose=EmailCode.Purpose.SIGNUP, code=code)
         if error is None and user is None:  # a code-first code, for an address nobody signed up with yet
             error = _code_error("There is no sign-up for this email. Sign up first.", "no_signup")
@@ -211,16 +211,20 @@ def resend_verification(*, email: str) -> None:
     The answer is the same either way so the endpoint does not reveal which addresses have accounts;
     a mail failure is logged rather than reported for the same reason.
     """
+    _email_new_code(User.objects.filter(email_verified_at__isnull=True), email=email, purpose=EmailCode.Purpose.SIGNUP)
+
+
+def _email_new_code(accounts, *, email: str, purpose: str) -> None:
+    """Email a new `purpose` code when `accounts` holds this address; a mail failure is only logged."""
     email = normalize_email(email)
     try:
         with transaction.atomic():
-            user = User.objects.select_for_update().filter(email__iexact=email, email_verified_at__isnull=True).first()
-            if user is None:
+            if accounts.select_for_update().filter(email__iexact=email).first() is None:
                 return
-            code = _issue_code(email=email, purpose=EmailCode.Purpose.SIGNUP)
-            send_code_email(email=email, code=code, purpose=EmailCode.Purpose.SIGNUP)
-    except EmailUnavailable:
-        logger.warning("verification code resend failed; the user can ask again")
+            code = _issue_code(email=email, purpose=purpose)
+            send_code_email(email=email, code=code, purpose=purpose)
+    except Unavailable:
+        logger.warning("%s code email failed; the user can ask again", purpose)
 
 
 # --- Code-first sign-up (the original web client: prove the email, then create the account) ---------
@@ -281,7 +285,9 @@ def sign_up_confirmed(*, email: str, password: str, nickname: str, proof: str) -
             proof_hash=_proof_hash(proof or ""),
         )
         if not proof or not proven.exists():
-            raise Forbidden("Verify your email address with the emailed code first.", code="email_not_verified")
+            raise Forbidden(
+                "Verify your email address with the emailed code first.", code=error_codes.EMAIL_NOT_VERIFIED
+            )
         if user is None:
             try:
                 with transaction.atomic():
@@ -309,7 +315,7 @@ def _rename_unverified_profile(*, user: User, nickname: str) -> None:
             profile.save(update_fields=["nickname", "nickname_key"])
     except IntegrityError:
         message = "This nickname is already taken."
-        raise InvalidInput(message, code="invalid_nickname", fields={"nickname": [message]}) from None
+        raise InvalidInput(message, code=error_codes.INVALID_NICKNAME, fields={"nickname": [message]}) from None
 
 
 # --- Sign-in and sign-out -------------------------------------------------------------------
@@ -325,7 +331,7 @@ def log_in(*, request, email: str, password: str) -> tuple[User, Token]:
     email = normalize_email(email)
     user = authenticate(request, email=email, password=password)
     if getattr(request, "axes_locked_out", False):
-        raise RateLimited(LOCKED_MESSAGE, code="locked_out")
+        raise RateLimited(LOCKED_MESSAGE, code=error_codes.LOCKED_OUT)
     if user is None:
         # ModelBackend refuses inactive users; tell them apart only when the password is right.
         candidate = User.objects.filter(email__iexact=email).first()
@@ -335,10 +341,10 @@ def log_in(*, request, email: str, password: str) -> tuple[User, Token]:
             if candidate.email_verified_at is None:
                 raise Forbidden(
                     "Verify your email address first: enter the code we emailed you, or ask for a new one.",
-                    code="email_not_verified",
+                    code=error_codes.EMAIL_NOT_VERIFIED,
                 )
-            raise Forbidden("This account is disabled. Contact support.", code="account_disabled")
-        raise InvalidInput("Email or password is incorrect.", code="invalid_credentials")
+            raise Forbidden("This account is disabled. Contact support.", code=error_codes.ACCOUNT_DISABLED)
+        raise InvalidInput("Email or password is incorrect.", code=error_codes.INVALID_CREDENTIALS)
     login(request, user)
     token, _ = Token.objects.get_or_create(user=user)
     return user, token
@@ -381,16 +387,7 @@ def request_password_reset(*, email: str) -> None:
 
     A never-verified account can be reset so the mailbox's owner can claim an address someone else signed up.
     """
-    email = normalize_email(email)
-    try:
-        with transaction.atomic():
-            user = _resettable_accounts().filter(email__iexact=email).first()
-            if user is None:
-                return
-            code = _issue_code(email=email, purpose=EmailCode.Purpose.PASSWORD_RESET)
-            send_code_email(email=email, code=code, purpose=EmailCode.Purpose.PASSWORD_RESET)
-    except EmailUnavailable:
-        logger.warning("password reset email failed; the user can ask again")
+    _email_new_code(_resettable_accounts(), email=email, purpose=EmailCode.Purpose.PASSWORD_RESET)
 
 
 def reset_password(*, email: str, code: str, new_password: str) -> User:
@@ -428,9 +425,9 @@ def change_password(*, request, user: User, old_password: str, new_password: str
     """
     if authenticate(request, email=user.email, password=old_password) is None:
         if getattr(request, "axes_locked_out", False):
-            raise RateLimited(LOCKED_MESSAGE, code="locked_out")
+            raise RateLimited(LOCKED_MESSAGE, code=error_codes.LOCKED_OUT)
         message = "The current password is incorrect."
-        raise InvalidInput(message, code="invalid_password", fields={"old_password": [message]})
+        raise InvalidInput(message, code=error_codes.INVALID_PASSWORD, fields={"old_password": [message]})
     with transaction.atomic():
         user.set_password(new_password)
         user.save(update_fields=["password"])
@@ -494,7 +491,9 @@ def create_address(*, user: User, is_default: bool = False, **fields) -> Address
         User.objects.select_for_update().get(pk=user.pk)  # one address-book change per user at a time
         existing = Address.objects.filter(user=user)
         if existing.count() >= MAX_ADDRESSES:
-            raise DomainError(f"An address book holds at most {MAX_ADDRESSES} addresses.", code="address_limit")
+            raise DomainError(
+                f"An address book holds at most {MAX_ADDRESSES} addresses.", code=error_codes.ADDRESS_LIMIT
+            )
         make_default = is_default or not existing.filter(is_default=True).exists()
         address = Address.objects.create(user=user, is_default=False, **fields)
         if make_default:
@@ -506,7 +505,7 @@ def update_address(*, user: User, address_id: int, is_default: bool | None = Non
     """Edit one of the user's addresses; is_default=true moves the default here (false is ignored)."""
     with transaction.atomic():
         User.objects.select_for_update().get(pk=user.pk)
-        address = get_object_or_404(Address, user=user, pk=address_id)
+        address = get_address(user=user, address_id=address_id)
         for name, value in fields.items():
             setattr(address, name, value)
         if fields:
@@ -520,7 +519,7 @@ def delete_address(*, user: User, address_id: int) -> None:
     """Delete an address; when it was the default, the newest remaining address takes over."""
     with transaction.atomic():
         User.objects.select_for_update().get(pk=user.pk)
-        address = get_object_or_404(Address, user=user, pk=address_id)
+        address = get_address(user=user, address_id=address_id)
         was_default = address.is_default
         address.delete()
         if was_default:

@@ -1,13 +1,14 @@
 """Account API: views parse input, call one service or selector, and serialize the result."""
 
 from django.middleware.csrf import get_token
-from drf_spectacular.utils import OpenApiResponse, extend_schema, inline_serializer
-from rest_framework import generics, serializers, status
+from drf_spectacular.utils import extend_schema
+from rest_framework import generics, status
 from rest_framework.authtoken.models import Token
 from rest_framework.permissions import AllowAny, IsAuthenticated
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
+from bidangil.api.serializers import error_responses
 from bidangil.api.throttling import EmailScopedThrottle, ScopedThrottle
 
 from . import privacy, selectors, services
@@ -23,16 +24,14 @@ from .serializers import (
     LoginOutput,
     MemberExportOutput,
     PasswordChangeInput,
+    PasswordChangeOutput,
     PasswordResetConfirmInput,
     SignupInput,
+    SignupOutput,
     UserSerializer,
     VerifyInput,
+    VerifyOutput,
 )
-
-SignupOutput = inline_serializer("SignupOutput", {"email": serializers.EmailField(), "detail": serializers.CharField()})
-VerifyOutput = inline_serializer("VerifyOutput", {"user": UserSerializer()})
-PasswordChangeOutput = inline_serializer("PasswordChangeOutput", {"token": serializers.CharField()})
-ERROR = OpenApiResponse(description='`{"error": {"code", "message", "fields"}}`')
 
 
 def _valid(serializer_class, request) -> dict:
@@ -58,20 +57,18 @@ class CsrfTokenView(APIView):
 
     @extend_schema(tags=["auth"], responses=CsrfTokenOutput, summary="Set the csrftoken cookie and return its token")
     def get(self, request):
-        return Response({"csrfToken": get_token(request._request)})
+        return Response(CsrfTokenOutput({"csrfToken": get_token(request._request)}).data)
 
 
 class SignupView(PublicAuthView):
     throttle_scope = "signup"
 
-    @extend_schema(
-        tags=["auth"], request=SignupInput, responses={201: SignupOutput, 400: ERROR, 429: ERROR, 503: ERROR}
-    )
+    @extend_schema(tags=["auth"], request=SignupInput, responses={201: SignupOutput, **error_responses(400, 429, 503)})
     def post(self, request):
         data = _valid(SignupInput, request)
         services.sign_up(**data)
         detail = f"We emailed {data['email']}. Enter the 6-digit code with your password to activate your account."
-        return Response({"email": data["email"], "detail": detail}, status=status.HTTP_201_CREATED)
+        return Response(SignupOutput({"email": data["email"], "detail": detail}).data, status=status.HTTP_201_CREATED)
 
 
 class VerifyView(PublicAuthView):
@@ -81,11 +78,11 @@ class VerifyView(PublicAuthView):
         tags=["auth"],
         request=VerifyInput,
         summary="Activate the account with the emailed code and the password it was signed up with",
-        responses={200: VerifyOutput, 400: ERROR, 429: ERROR},
+        responses={200: VerifyOutput, **error_responses(400, 429)},
     )
     def post(self, request):
         user = services.verify_email(**_valid(VerifyInput, request))
-        return Response({"user": _me(user.pk)})
+        return Response(VerifyOutput({"user": selectors.get_me(user_id=user.pk)}).data)
 
 
 class EmailCodeView(PublicAuthView):
@@ -95,10 +92,10 @@ class EmailCodeView(PublicAuthView):
     service = None
     detail = ""
 
-    @extend_schema(tags=["auth"], request=EmailInput, responses={202: DetailOutput, 400: ERROR, 429: ERROR})
+    @extend_schema(tags=["auth"], request=EmailInput, responses={202: DetailOutput, **error_responses(400, 429)})
     def post(self, request):
         self.service(**_valid(EmailInput, request))
-        return Response({"detail": self.detail}, status=status.HTTP_202_ACCEPTED)
+        return Response(DetailOutput({"detail": self.detail}).data, status=status.HTTP_202_ACCEPTED)
 
 
 class ResendView(EmailCodeView):
@@ -109,12 +106,20 @@ class ResendView(EmailCodeView):
 class LoginView(PublicAuthView):
     throttle_scope = "login"
 
-    @extend_schema(tags=["auth"], request=LoginInput, responses={200: LoginOutput, 400: ERROR, 403: ERROR, 429: ERROR})
+    @extend_schema(tags=["auth"], request=LoginInput, responses={200: LoginOutput, **error_responses(400, 403, 429)})
     def post(self, request):
         data = _valid(LoginInput, request)
         user, token = services.log_in(request=request._request, **data)
         # Sign-in rotates the CSRF token; the new one is returned so a single-page client can keep going.
-        return Response({"user": _me(user.pk), "token": token.key, "csrfToken": get_token(request._request)})
+        return Response(
+            LoginOutput(
+                {
+                    "user": selectors.get_me(user_id=user.pk),
+                    "token": token.key,
+                    "csrfToken": get_token(request._request),
+                }
+            ).data
+        )
 
 
 class LogoutView(APIView):
@@ -136,11 +141,11 @@ class PasswordResetConfirmView(PublicAuthView):
     throttle_scope = "code"
 
     @extend_schema(
-        tags=["auth"], request=PasswordResetConfirmInput, responses={200: DetailOutput, 400: ERROR, 429: ERROR}
+        tags=["auth"], request=PasswordResetConfirmInput, responses={200: DetailOutput, **error_responses(400, 429)}
     )
     def post(self, request):
         services.reset_password(**_valid(PasswordResetConfirmInput, request))
-        return Response({"detail": "Your password has been changed. Sign in with the new one."})
+        return Response(DetailOutput({"detail": "Your password has been changed. Sign in with the new one."}).data)
 
 
 class PasswordChangeView(APIView):
@@ -149,12 +154,12 @@ class PasswordChangeView(APIView):
     throttle_scope = "login"
 
     @extend_schema(
-        tags=["auth"], request=PasswordChangeInput, responses={200: PasswordChangeOutput, 400: ERROR, 429: ERROR}
+        tags=["auth"], request=PasswordChangeInput, responses={200: PasswordChangeOutput, **error_responses(400, 429)}
     )
     def post(self, request):
         data = _valid(PasswordChangeInput, request)
         token = services.change_password(request=request._request, user=request.user, **data)
-        return Response({"token": token.key})
+        return Response(PasswordChangeOutput({"token": token.key}).data)
 
 
 class MeView(APIView):
@@ -164,7 +169,7 @@ class MeView(APIView):
     def get(self, request):
         return Response(_me(request.user.pk))
 
-    @extend_schema(tags=["me"], request=UserSerializer, responses={200: UserSerializer, 400: ERROR})
+    @extend_schema(tags=["me"], request=UserSerializer, responses={200: UserSerializer, **error_responses(400)})
     def patch(self, request):
         serializer = UserSerializer(request.user, data=request.data, partial=True)
         serializer.is_valid(raise_exception=True)
@@ -209,7 +214,7 @@ class ExportView(APIView):
 
     @extend_schema(
         tags=["me"],
-        responses={200: MemberExportOutput, 403: ERROR},
+        responses={200: MemberExportOutput, **error_responses(403)},
         summary="Download everything stored about me (account, addresses, orders, community, messages) as JSON",
     )
     def get(self, request):
@@ -227,7 +232,7 @@ class CloseAccountView(APIView):
     @extend_schema(
         tags=["me"],
         request=CloseAccountInput,
-        responses={204: None, 400: ERROR, 403: ERROR, 409: ERROR, 429: ERROR},
+        responses={204: None, **error_responses(400, 403, 409, 429)},
         summary="Close my account: personal data is erased, every session, token and socket ends",
     )
     def post(self, request):

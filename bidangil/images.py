@@ -1,13 +1,18 @@
-"""Bounds for every image we decode: member uploads, parcel photos and generated avatars.
+"""Every image we accept (member uploads, parcel photos, generated avatars) goes through `clean_image`.
+
+It opens the file with bounds, verifies it, decodes it and re-encodes the pixels, so what we store is never the
+sender's bytes: EXIF (GPS position, camera serial), ICC profiles, comments and anything appended are dropped.
 
 `Image.open` reads only the header. The formats a caller accepts are the only ones Pillow tries (no TIFF, PSD or
 ICNS parser runs on member bytes), and the size and frame count the header declares are checked here before any
 pixel is decoded, so an image bomb (a small file declaring a huge canvas or thousands of frames) costs a header read.
 """
 
+import io
 from collections.abc import Iterable
+from dataclasses import dataclass
 
-from PIL import Image
+from PIL import Image, ImageOps, UnidentifiedImageError
 
 MAX_PIXELS = 24_000_000  # one frame: a 6000 x 4000 photo
 MAX_FRAMES = 100
@@ -17,8 +22,38 @@ MAX_ANIMATION_PIXELS = 50_000_000  # frames x area: what decoding every frame co
 Image.MAX_IMAGE_PIXELS = MAX_PIXELS
 
 
-class ImageTooLarge(ValueError):
+# Pillow format -> file extension, for the formats any caller accepts.
+EXTENSIONS = {"PNG": "png", "JPEG": "jpg", "WEBP": "webp", "GIF": "gif"}
+
+
+class ImageRefused(ValueError):
+    """Not an image we store; the message says why in one sentence fragment."""
+
+
+class ImageTooLarge(ImageRefused):
     """The image declares more pixels or frames than we decode."""
+
+
+class UnreadableImage(ImageRefused):
+    """Not one of the accepted formats, or not an image at all."""
+
+
+class DamagedImage(ImageRefused):
+    """The header parses but the data does not decode."""
+
+
+@dataclass(frozen=True)
+class CleanImage:
+    """Re-encoded pixels, with no metadata of the original file."""
+
+    content: bytes
+    format: str
+    width: int
+    height: int
+
+    @property
+    def extension(self) -> str:
+        return EXTENSIONS[self.format]
 
 
 def _frame_count(image: Image.Image) -> int:
@@ -61,3 +96,50 @@ def open_bounded(file, formats: Iterable[str]) -> Image.Image:
         image.close()
         raise
     return image
+
+
+def _reencode(image: Image.Image, fmt: str) -> tuple[bytes, tuple[int, int]]:
+    out = io.BytesIO()
+    if fmt == "GIF":
+        image.save(out, format="GIF", save_all=getattr(image, "is_animated", False))
+        return out.getvalue(), image.size
+    # Apply the EXIF orientation to the pixels, since the EXIF block itself is not written back.
+    image = ImageOps.exif_transpose(image)
+    if fmt == "JPEG":
+        if image.mode not in ("RGB", "L"):
+            image = image.convert("RGB")
+        image.save(out, format="JPEG", quality=90)
+    elif fmt == "WEBP":
+        image.save(out, format="WEBP", quality=90)
+    else:
+        image.save(out, format="PNG")
+    return out.getvalue(), image.size
+
+
+def clean_image(file, formats: Iterable[str]) -> CleanImage:
+    """Open with bounds, verify, decode and re-encode `file` (bytes or a file object) in its own format.
+
+    Raises ImageTooLarge, UnreadableImage or DamagedImage (all ImageRefused); a file object is left at offset 0.
+    """
+    formats = list(formats)
+    if isinstance(file, bytes):
+        file = io.BytesIO(file)
+    try:
+        file.seek(0)
+        with open_bounded(file, formats) as probe:
+            probe.verify()  # checks the structure (CRCs, chunk order) without decoding
+        file.seek(0)
+        with open_bounded(file, formats) as image:  # verify() leaves the image unusable: open it again
+            fmt = image.format
+            image.load()
+            content, (width, height) = _reencode(image, fmt)
+    except ImageRefused:
+        raise
+    except UnidentifiedImageError as exc:
+        raise UnreadableImage("not an image we can read") from exc
+    except (OSError, SyntaxError, ValueError, EOFError) as exc:
+        raise DamagedImage("the image file is damaged") from exc
+    finally:
+        if not file.closed:  # Pillow closes the file when it gives up on a multi-frame image
+            file.seek(0)
+    return CleanImage(content=content, format=fmt, width=width, height=height)

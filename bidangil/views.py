@@ -7,7 +7,7 @@ from django.views.defaults import page_not_found, permission_denied
 from django.views.defaults import server_error as html_server_error
 from django.views.static import serve
 
-from bidangil import health
+from bidangil import error_codes, health
 from bidangil.api.exceptions import error_body
 
 
@@ -45,7 +45,7 @@ def forbidden(request, exception=None):
 def csrf_failure(request, reason=""):
     """CSRF refusals outside DRF views (an unknown /api/ path falling through to the site) answer JSON too."""
     if _wants_json(request):
-        return JsonResponse(error_body("csrf_failed", f"CSRF Failed: {reason}"), status=403)
+        return JsonResponse(error_body(error_codes.CSRF_FAILED, f"CSRF Failed: {reason}"), status=403)
     return html_csrf_failure(request, reason)
 
 

@@ -13,6 +13,7 @@ from wagtail.images import get_image_model
 from wagtail.models import Site
 
 from accounts.models import User
+from bidangil.money import format_usd_cents
 from commerce.shipping.models import DeliveryRate
 
 from .models import ContentPage, HomePage, SiteSettings
@@ -75,7 +76,7 @@ def _fee_rows() -> list[dict]:
         rows += [
             {
                 "label": f"Delivery to the US, up to {band.max_weight_g / 1000:g} kg",
-                "value": f"${band.price_cents / 100:.2f}",
+                "value": format_usd_cents(band.price_cents),
                 "note": "FedEx International, billable weight.",
             }
             for band in bands

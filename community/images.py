@@ -1,93 +1,60 @@
 """Member uploads: checked (type, size, pixels), re-encoded without metadata, stored as Wagtail images."""
 
-import io
 import os
 from dataclasses import dataclass
 
 from django.conf import settings
 from django.core.files.base import ContentFile
 from django.core.files.storage import default_storage
-from PIL import Image as PILImage
-from PIL import ImageOps, UnidentifiedImageError
 from wagtail.images import get_image_model
 from wagtail.models import Collection
 
-from bidangil.errors import InvalidInput
-from bidangil.images import ImageTooLarge, open_bounded
+from bidangil.errors import InvalidInput, TooLarge
+from bidangil.images import CleanImage, DamagedImage, ImageTooLarge, UnreadableImage, clean_image
+from community import error_codes
 
-from .models import MAX_POST_IMAGES, THUMBNAIL_SPEC
+from .limits import POST_MAX_IMAGES
+from .models import THUMBNAIL_SPEC
 
 COLLECTION_NAME = "Community uploads"
-# Pillow format → file extension; anything else (SVG, TIFF, BMP, HEIC…) is refused unread.
-FORMATS = {"PNG": "png", "JPEG": "jpg", "WEBP": "webp", "GIF": "gif"}
+# Anything else (SVG, TIFF, BMP, HEIC…) is refused unread.
+FORMATS = ("PNG", "JPEG", "WEBP", "GIF")
 
 
-class UploadTooLarge(InvalidInput):
-    status_code = 413
-    code = "file_too_large"
-
-
-@dataclass
-class CleanImage:
-    """An upload that passed the checks, re-encoded (EXIF and other metadata dropped)."""
+@dataclass(frozen=True)
+class StoredImage:
+    """An upload that passed the checks, re-encoded, with the file name it is stored under."""
 
     name: str
-    content: bytes
-    width: int
-    height: int
+    image: CleanImage
 
 
 def _refuse(index: int, message: str, error=InvalidInput):
-    code = "file_too_large" if error is UploadTooLarge else "invalid_image"
+    code = error_codes.FILE_TOO_LARGE if error is TooLarge else error_codes.INVALID_IMAGE
     raise error(f"Image {index + 1}: {message}", code=code, fields={"images": [f"Image {index + 1}: {message}"]})
 
 
-def _reencode(image: PILImage.Image, fmt: str) -> tuple[bytes, tuple[int, int]]:
-    out = io.BytesIO()
-    if fmt == "GIF":
-        image.save(out, format="GIF", save_all=getattr(image, "is_animated", False))
-        return out.getvalue(), image.size
-    # Apply the EXIF orientation to the pixels, since the EXIF block itself is not written back.
-    image = ImageOps.exif_transpose(image)
-    if fmt == "JPEG":
-        if image.mode not in ("RGB", "L"):
-            image = image.convert("RGB")
-        image.save(out, format="JPEG", quality=90)
-    elif fmt == "WEBP":
-        image.save(out, format="WEBP", quality=90)
-    else:
-        image.save(out, format="PNG")
-    return out.getvalue(), image.size
-
-
-def prepare_images(files) -> list[CleanImage]:
+def prepare_images(files) -> list[StoredImage]:
     """Check every upload before anything is stored; raise InvalidInput (413 when too large)."""
     files = list(files or [])
-    if len(files) > MAX_POST_IMAGES:
-        message = f"A post can have at most {MAX_POST_IMAGES} images."
-        raise InvalidInput(message, code="too_many_images", fields={"images": [message]})
+    if len(files) > POST_MAX_IMAGES:
+        message = f"A post can have at most {POST_MAX_IMAGES} images."
+        raise InvalidInput(message, code=error_codes.TOO_MANY_IMAGES, fields={"images": [message]})
     limit = settings.MAX_IMAGE_UPLOAD_BYTES
     prepared = []
     for index, upload in enumerate(files):
         if upload.size > limit:
-            _refuse(index, f"the file is larger than {limit // (1024 * 1024)} MB.", UploadTooLarge)
+            _refuse(index, f"the file is larger than {limit // (1024 * 1024)} MB.", TooLarge)
         try:
-            upload.seek(0)
-            with open_bounded(upload, FORMATS) as probe:
-                probe.verify()
-            upload.seek(0)
-            with open_bounded(upload, FORMATS) as image:
-                fmt = image.format
-                image.load()
-                content, (width, height) = _reencode(image, fmt)
+            clean = clean_image(upload, FORMATS)
         except ImageTooLarge as exc:
-            _refuse(index, str(exc), UploadTooLarge)
-        except UnidentifiedImageError:
+            _refuse(index, str(exc), TooLarge)
+        except UnreadableImage:
             _refuse(index, "this is not an image we can read (use PNG, JPEG, WebP or GIF).")
-        except (OSError, SyntaxError, ValueError, EOFError):
+        except DamagedImage:
             _refuse(index, "the image file is damaged.")
         stem = os.path.splitext(os.path.basename(upload.name or ""))[0][:40] or "image"
-        prepared.append(CleanImage(name=f"{stem}.{FORMATS[fmt]}", content=content, width=width, height=height))
+        prepared.append(StoredImage(name=f"{stem}.{clean.extension}", image=clean))
     return prepared
 
 
@@ -98,7 +65,7 @@ def community_collection() -> Collection:
     return collection
 
 
-def store_images(prepared: list[CleanImage], *, owner, title: str, stored_files: list[str]):
+def store_images(prepared: list[StoredImage], *, owner, title: str, stored_files: list[str]):
     """Save the images (and their thumbnail) as Wagtail images; every file written is added to stored_files."""
     image_model = get_image_model()
     collection = community_collection() if prepared else None
@@ -109,8 +76,8 @@ def store_images(prepared: list[CleanImage], *, owner, title: str, stored_files:
             collection=collection,
             uploaded_by_user=owner,
         )
-        image.file.save(clean.name, ContentFile(clean.content), save=False)
-        image.width, image.height = clean.width, clean.height
+        image.file.save(clean.name, ContentFile(clean.image.content), save=False)
+        image.width, image.height = clean.image.width, clean.image.height
         stored_files.append(image.file.name)
         image._set_image_file_metadata()  # file size and hash, as Wagtail's own upload form does
         image.save()

@@ -15,22 +15,22 @@ from wagtail.search import index
 
 from bidangil.absolute import absolute_url
 
+from . import limits
 from .regions import STATE_CHOICES
 
 THUMBNAIL_SPEC = "fill-400x400"
-MAX_POST_IMAGES = 9
 
 
 class CommunityProfile(models.Model):
     """A member's public face: created with the account at sign-up."""
 
     user = models.OneToOneField(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="profile")
-    nickname = models.CharField(max_length=16)
+    nickname = models.CharField(max_length=limits.NICKNAME_MAX_LENGTH)
     # Case-folded nickname: uniqueness that behaves the same on SQLite, MySQL and MariaDB.
-    nickname_key = models.CharField(max_length=16, unique=True, editable=False)
+    nickname_key = models.CharField(max_length=limits.NICKNAME_MAX_LENGTH, unique=True, editable=False)
     region_state = models.CharField(max_length=2, blank=True)
-    region_county = models.CharField(max_length=60, blank=True)
-    bio = models.CharField(max_length=300, blank=True)
+    region_county = models.CharField(max_length=limits.COUNTY_MAX_LENGTH, blank=True)
+    bio = models.CharField(max_length=limits.BIO_MAX_LENGTH, blank=True)
     avatar = models.ImageField(upload_to="profiles/", blank=True)
     is_banned = models.BooleanField(default=False, help_text="Banned members cannot post, comment or connect.")
     created_at = models.DateTimeField(auto_now_add=True)
@@ -97,7 +97,7 @@ class PostPage(Page):
     body = models.TextField(blank=True, help_text="Plain text or limited HTML (p, br, b, i, lists, links).")
     # Region of share posts and meetups (state code + county from community.regions).
     state = models.CharField(max_length=2, blank=True, choices=STATE_CHOICES)
-    county = models.CharField(max_length=60, blank=True)
+    county = models.CharField(max_length=limits.COUNTY_MAX_LENGTH, blank=True)
     is_hidden = models.BooleanField(
         default=False, editable=False, help_text="Hidden by a moderator: only the author and editors see it."
     )
@@ -170,7 +170,7 @@ class ReviewPostPage(PostPage):
     content_panels = Page.content_panels + [
         FieldRowPanel([FieldPanel("rating"), FieldPanel("order")]),
         FieldPanel("body"),
-        InlinePanel("images", max_num=MAX_POST_IMAGES, label="Images"),
+        InlinePanel("images", max_num=limits.POST_MAX_IMAGES, label="Images"),
     ]
     api_fields = _common_api_fields + [
         APIField("rating"),
@@ -192,7 +192,7 @@ class SharePostPage(PostPage):
     content_panels = Page.content_panels + [
         FieldRowPanel([FieldPanel("state"), FieldPanel("county")]),
         FieldPanel("body"),
-        InlinePanel("images", max_num=MAX_POST_IMAGES, label="Images"),
+        InlinePanel("images", max_num=limits.POST_MAX_IMAGES, label="Images"),
     ]
     api_fields = _common_api_fields + [APIField("state"), APIField("county"), APIField("region")]
 
@@ -204,7 +204,7 @@ class FunPostPage(PostPage):
     template = POST_TEMPLATE
     category = Category.FUN
     subcategory = models.CharField(max_length=10, choices=Subcategory.choices, default=Subcategory.CHAT)
-    restaurant_address = models.CharField(max_length=300, blank=True)
+    restaurant_address = models.CharField(max_length=limits.RESTAURANT_ADDRESS_MAX_LENGTH, blank=True)
     meetup_type = models.CharField(max_length=10, choices=MeetupType.choices, blank=True)
     meetup_at = models.DateTimeField(null=True, blank=True)
 
@@ -220,7 +220,7 @@ class FunPostPage(PostPage):
             heading="Meetup",
         ),
         FieldPanel("body"),
-        InlinePanel("images", max_num=MAX_POST_IMAGES, label="Images"),
+        InlinePanel("images", max_num=limits.POST_MAX_IMAGES, label="Images"),
     ]
     api_fields = _common_api_fields + [
         APIField("subcategory"),
@@ -261,15 +261,13 @@ class PostImage(Orderable):
 
 
 class Comment(models.Model):
-    """A threaded comment; depth 1 is a root comment, replies nest up to MAX_DEPTH."""
-
-    MAX_DEPTH = 3
+    """A threaded comment; depth 1 is a root comment, replies nest up to limits.COMMENT_MAX_DEPTH."""
 
     post = models.ForeignKey(PostPage, on_delete=models.CASCADE, related_name="post_comments")
     author = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="community_comments")
     parent = models.ForeignKey("self", null=True, blank=True, on_delete=models.CASCADE, related_name="replies")
     depth = models.PositiveSmallIntegerField(default=1)
-    body = models.TextField(max_length=2000)
+    body = models.TextField(max_length=limits.COMMENT_MAX_LENGTH)
     is_deleted = models.BooleanField(default=False, help_text="Deleted by its author but kept for its replies.")
     is_hidden = models.BooleanField(default=False)
     created_at = models.DateTimeField(auto_now_add=True)
@@ -330,7 +328,7 @@ class Report(models.Model):
     reporter = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+")
     post = models.ForeignKey(PostPage, null=True, blank=True, on_delete=models.CASCADE, related_name="reports")
     comment = models.ForeignKey(Comment, null=True, blank=True, on_delete=models.CASCADE, related_name="reports")
-    reason = models.CharField(max_length=500)
+    reason = models.CharField(max_length=limits.REPORT_REASON_MAX_LENGTH)
     status = models.CharField(max_length=10, choices=Status.choices, default=Status.OPEN, db_index=True)
     created_at = models.DateTimeField(auto_now_add=True)
     handled_by = models.ForeignKey(

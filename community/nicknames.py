@@ -9,10 +9,14 @@ import re
 import unicodedata
 
 from bidangil.errors import InvalidInput
+from community import error_codes
 
+from . import limits
 from .models import CommunityProfile
 
-NICKNAME_RE = re.compile(r"[A-Za-z0-9_\uac00-\ud7a3\u3131-\u318e]{2,16}")
+NICKNAME_RE = re.compile(
+    rf"[A-Za-z0-9_\uac00-\ud7a3\u3131-\u318e]{{{limits.NICKNAME_MIN_LENGTH},{limits.NICKNAME_MAX_LENGTH}}}"
+)
 # Hangul compatibility jamo (ㅋㅋ) stay as typed: NFKC would turn them into conjoining jamo, or compose ㄱㅏ into 가.
 _OUTSIDE_COMPAT_JAMO = re.compile(r"[^\u3131-\u318e]+")
 # Blank-looking letters: Hangul fillers (compatibility, conjoining, halfwidth), braille blank, Mongolian separator.
@@ -99,5 +103,5 @@ def validate_nickname(nickname: str, *, exclude_user_id: int | None = None) -> s
     """The nickname in the form to store (NFKC); raises InvalidInput `invalid_nickname` when it can't be used."""
     problem = nickname_problem(nickname, exclude_user_id=exclude_user_id)
     if problem:
-        raise InvalidInput(problem, code="invalid_nickname", fields={"nickname": [problem]})
+        raise InvalidInput(problem, code=error_codes.INVALID_NICKNAME, fields={"nickname": [problem]})
     return normalize_nickname(nickname)

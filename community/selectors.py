@@ -6,7 +6,7 @@ from django.db.models import Avg, Count, Exists, IntegerField, OuterRef, Prefetc
 from django.db.models.functions import Coalesce
 from wagtail.images import get_image_model
 
-from bidangil.errors import DomainError
+from bidangil.errors import NotFound
 from bidangil.search import plain_search_text
 from cms.selectors import restricted_pages_q
 
@@ -25,11 +25,6 @@ from .models import (
 from .nicknames import nickname_key
 
 MODERATOR_GROUPS = ("Editors", "Moderators")
-
-
-class NotFound(DomainError):
-    status_code = 404
-    code = "not_found"
 
 
 SPECIFIC_RELATIONS = ("reviewpostpage", "sharepostpage", "funpostpage")

@@ -8,6 +8,7 @@ from wagtail.coreutils import string_to_ascii
 from wagtail.images import get_image_model
 
 from bidangil.errors import DomainError, Forbidden, InvalidInput
+from community import error_codes, limits
 from community import images as uploads
 from community.avatars.models import AvatarRequest
 from notifications.push import close_user_sockets
@@ -32,7 +33,7 @@ from .models import (
 from .nicknames import CLOSED_MEMBER_NICKNAME, closed_key, nickname_key, validate_nickname
 from .regions import region_problem
 from .sanitize import clean_body, clean_text
-from .selectors import NotFound, is_moderator  # noqa: F401  (NotFound re-exported for callers)
+from .selectors import is_moderator
 
 SLUG_MAX = 60
 
@@ -48,7 +49,7 @@ def create_profile(*, user, nickname: str) -> CommunityProfile:
             return CommunityProfile.objects.create(user=user, nickname=nickname, nickname_key=nickname_key(nickname))
     except IntegrityError:
         message = "This nickname is already taken."
-        raise InvalidInput(message, code="invalid_nickname", fields={"nickname": [message]}) from None
+        raise InvalidInput(message, code=error_codes.INVALID_NICKNAME, fields={"nickname": [message]}) from None
 
 
 def update_profile(*, user, nickname=None, state=None, county=None, bio=None) -> CommunityProfile:
@@ -67,7 +68,7 @@ def update_profile(*, user, nickname=None, state=None, county=None, bio=None) ->
             if state or county:
                 problem = region_problem(state, county)
                 if problem:
-                    raise InvalidInput(next(iter(problem.values()))[0], code="invalid_region", fields=problem)
+                    raise InvalidInput(next(iter(problem.values()))[0], code=error_codes.INVALID_REGION, fields=problem)
             profile.region_state, profile.region_county = state, county
         if bio is not None:
             profile.bio = clean_text(bio)[:300]
@@ -76,7 +77,7 @@ def update_profile(*, user, nickname=None, state=None, county=None, bio=None) ->
                 profile.save()
         except IntegrityError:
             message = "This nickname is already taken."
-            raise InvalidInput(message, code="invalid_nickname", fields={"nickname": [message]}) from None
+            raise InvalidInput(message, code=error_codes.INVALID_NICKNAME, fields={"nickname": [message]}) from None
     return profile
 
 
@@ -117,9 +118,9 @@ def require_member(user) -> CommunityProfile:
     """The acting member's profile; banned members (and accounts without a profile) may not take part."""
     profile = CommunityProfile.objects.filter(user=user).first()
     if profile is None:
-        raise Forbidden("Create your community profile first.", code="no_profile")
+        raise Forbidden("Create your community profile first.", code=error_codes.NO_PROFILE)
     if profile.is_banned:
-        raise Forbidden("Your community account is suspended.", code="banned")
+        raise Forbidden("Your community account is suspended.", code=error_codes.BANNED)
     return profile
 
 
@@ -201,7 +202,7 @@ def _category_values(
 def _region(state, county) -> dict:
     problem = region_problem(state or "", county or "")
     if problem:
-        raise InvalidInput(next(iter(problem.values()))[0], code="invalid_region", fields=problem)
+        raise InvalidInput(next(iter(problem.values()))[0], code=error_codes.INVALID_REGION, fields=problem)
     return {"state": state, "county": county}
 
 
@@ -258,7 +259,7 @@ def create_post(
     prepared = uploads.prepare_images(images)
     index = CommunityIndexPage.objects.filter(category=category).first()
     if index is None:
-        raise DomainError(f"The {category} board is not open yet.", code="board_missing")
+        raise DomainError(f"The {category} board is not open yet.", code=error_codes.BOARD_MISSING)
 
     stored_files: list[str] = []
     try:
@@ -379,7 +380,7 @@ def set_profile_like(*, user, profile: CommunityProfile, liked: bool) -> tuple[b
     """Like or unlike a member's profile (not your own); returns (liked, like_count)."""
     require_member(user)
     if profile.user_id == user.pk:
-        raise InvalidInput("You cannot like your own profile.", code="own_profile")
+        raise InvalidInput("You cannot like your own profile.", code=error_codes.OWN_PROFILE)
     if liked:
         _like(ProfileLike, user, profile=profile)
     else:
@@ -391,11 +392,12 @@ def set_profile_like(*, user, profile: CommunityProfile, liked: bool) -> tuple[b
 
 
 def _notify(user_id, post, comment, message):
+    from notifications.models import Notification
     from notifications.services import notify
 
     notify(
         user_id,
-        "comment.created",
+        Notification.Type.COMMENT_CREATED,
         {"post": post.slug, "comment": comment.pk, "title": post.title, "message": message},
     )
 
@@ -403,7 +405,7 @@ def _notify(user_id, post, comment, message):
 def add_comment(*, author, post: PostPage, body: str, parent_id=None) -> Comment:
     """Comment on a post or reply to a comment of the same post.
 
-    Threads are at most Comment.MAX_DEPTH deep: a reply to a comment at the deepest level is
+    Threads are at most limits.COMMENT_MAX_DEPTH deep: a reply to a comment at the deepest level is
     attached to that comment's parent, so it stays on the deepest level right below it.
     The post's author and the replied-to author are notified (never about their own comments).
     """
@@ -425,7 +427,7 @@ def add_comment(*, author, post: PostPage, body: str, parent_id=None) -> Comment
             if parent.is_hidden and not is_moderator(author):
                 _field_error("parent", "The parent comment is not on this post.", "invalid_parent")
             replied_to = parent
-            while parent.depth >= Comment.MAX_DEPTH:
+            while parent.depth >= limits.COMMENT_MAX_DEPTH:
                 parent = parent.parent
         comment = Comment.objects.create(
             post=post, author=author, parent=parent, depth=parent.depth + 1 if parent else 1, body=body
@@ -446,7 +448,7 @@ def edit_comment(*, actor, comment: Comment, body: str) -> Comment:
     if comment.author_id != actor.pk:
         raise Forbidden("You can only edit your own comments.")
     if comment.is_deleted:
-        raise DomainError("This comment was deleted.", code="comment_deleted")
+        raise DomainError("This comment was deleted.", code=error_codes.COMMENT_DELETED)
     body = clean_text(body)
     if not body:
         _field_error("body", "Write something first.")
@@ -491,7 +493,7 @@ def report(*, reporter, reason: str, post: PostPage | None = None, comment: Comm
         with transaction.atomic():
             return Report.objects.create(reporter=reporter, post=post, comment=comment, reason=reason)
     except IntegrityError:
-        raise DomainError("You already reported this.", code="already_reported") from None
+        raise DomainError("You already reported this.", code=error_codes.ALREADY_REPORTED) from None
 
 
 def _require_moderator(actor) -> None:
@@ -533,7 +535,7 @@ def set_member_banned(*, actor, user, banned: bool) -> None:
     """
     _require_moderator(actor)
     if banned and is_moderator(user):
-        raise DomainError("Editors and moderators cannot be banned here.", code="cannot_ban_moderator")
+        raise DomainError("Editors and moderators cannot be banned here.", code=error_codes.CANNOT_BAN_MODERATOR)
     CommunityProfile.objects.filter(user=user).update(is_banned=banned)
     if banned:
         transaction.on_commit(lambda: close_user_sockets(user.pk))

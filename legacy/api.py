@@ -9,6 +9,7 @@ from rest_framework.permissions import SAFE_METHODS, AllowAny, IsAuthenticated
 from rest_framework.views import APIView
 
 from accounts.permissions import BrowserCsrf
+from bidangil import error_codes
 from bidangil.api.exceptions import exception_handler
 from bidangil.api.throttling import ScopedThrottle
 
@@ -71,7 +72,7 @@ class TrustedOrigin(BrowserCsrf):
                 return True
             if "HTTP_ORIGIN" in request.META:
                 netloc = urlsplit(origin).netloc or origin
-                raise exceptions.PermissionDenied(f"{self.message} ({netloc})", code="csrf_failed")
+                raise exceptions.PermissionDenied(f"{self.message} ({netloc})", code=error_codes.CSRF_FAILED)
         return super().has_permission(request, view)
 
 

@@ -1,6 +1,7 @@
 """`/ws/avatars/`: the original client's avatar socket, fed by the same per-user pushes as /ws/notifications/."""
 
 from notifications.consumers import NotificationConsumer
+from notifications.models import Notification
 
 READY_TEXT = "Avatar is ready!"  # the client compares this text exactly
 
@@ -14,5 +15,5 @@ class AvatarConsumer(NotificationConsumer):
 
     async def push_message(self, event):
         message = event["message"]
-        if message.get("type") == "avatar.ready":
+        if message.get("type") == Notification.Type.AVATAR_READY:
             await self.send_json({"message": READY_TEXT, "avatar_url": message.get("url")})

@@ -4,6 +4,7 @@ from django.contrib.contenttypes.models import ContentType
 from django.db.models import Prefetch
 
 from accounts.models import User
+from bidangil.errors import NotFound
 from commerce.orders import selectors as commerce_selectors
 from community import selectors as community_selectors
 from community.models import Category, PostLike, ProfileLike, ReviewPostPage
@@ -51,7 +52,7 @@ def post_with_likers(user, slug: str):
     """The post as GET /api/v1/posts/{slug}/ finds it, plus who liked it."""
     post = _with_likers(community_selectors.visible_posts(user).filter(slug=slug)).order_by("pk").first()
     if post is None:
-        raise community_selectors.NotFound("No such post.")
+        raise NotFound("No such post.")
     return post
 
 

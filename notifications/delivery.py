@@ -102,7 +102,7 @@ def sms_text(notification: Notification) -> str:
     payload = notification.payload
     if payload.get("message"):
         text = str(payload["message"])
-    elif notification.type == "order.status" and payload.get("order"):
+    elif notification.type == Notification.Type.ORDER_STATUS and payload.get("order"):
         text = f"Order {payload['order']} is now {str(payload.get('status', '')).replace('_', ' ')}."
     elif payload.get("order"):
         text = f"Update on order {payload['order']}."

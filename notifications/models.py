@@ -5,6 +5,16 @@ from django.db import models
 class Notification(models.Model):
     """Every message pushed to a user is stored, so nothing is lost while the socket is closed."""
 
+    class Type(models.TextChoices):
+        """The kinds of message; the same string is the `type` of the WebSocket message."""
+
+        ORDER_STATUS = "order.status", "Order status changed"
+        ORDER_PAYMENT = "order.payment", "Payment received or refunded"
+        ORDER_TRACKING = "order.tracking", "Parcel tracking update"
+        COMMENT_CREATED = "comment.created", "New comment or reply"
+        AVATAR_READY = "avatar.ready", "Avatar ready"
+        AVATAR_FAILED = "avatar.failed", "Avatar failed"
+
     class Delivery(models.TextChoices):
         NONE = "none", "Inbox only"
         PENDING = "pending", "Email / SMS to send"
@@ -12,7 +22,7 @@ class Notification(models.Model):
         FAILED = "failed", "Gave up"
 
     user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="notifications")
-    type = models.CharField(max_length=40)
+    type = models.CharField(max_length=40, choices=Type.choices)
     payload = models.JSONField(default=dict)
     created_at = models.DateTimeField(auto_now_add=True)
     read_at = models.DateTimeField(null=True, blank=True)

@@ -1,6 +1,6 @@
 from rest_framework import serializers
 
-from bidangil.api.serializers import MAX_ID
+from bidangil.api.serializers import MAX_ID, StrictSerializer
 
 from .models import Notification
 
@@ -20,7 +20,7 @@ class NotificationSerializer(serializers.ModelSerializer):
         return obj.read_at is not None
 
 
-class MarkReadInput(serializers.Serializer):
+class MarkReadInput(StrictSerializer):
     ids = serializers.ListField(
         child=serializers.IntegerField(min_value=1, max_value=MAX_ID),
         required=False,

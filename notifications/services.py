@@ -12,7 +12,7 @@ from .push import push_to_user
 # Order notifications that may also go out by SMS when the member opted in: status changes
 # (commerce.orders.services.transition) and payment problems and refunds (notify_payment). Carrier scans
 # (`order.tracking`, commerce.shipping) are inbox + push only: there can be a dozen per parcel.
-ORDER_TYPES = ("order.status", "order.payment")
+ORDER_TYPES = (Notification.Type.ORDER_STATUS, Notification.Type.ORDER_PAYMENT)
 
 
 def notify(user_id: int, type: str, payload: dict, *, email: bool = False) -> Notification:

@@ -70,4 +70,4 @@ class MarkReadView(APIView):
         data.is_valid(raise_exception=True)
         ids = None if data.validated_data["all"] else data.validated_data["ids"]
         updated = services.mark_read(user=request.user, ids=ids)
-        return Response({"updated": updated, "unread": selectors.unread_count(request.user)})
+        return Response(MarkReadOutput({"updated": updated, "unread": selectors.unread_count(request.user)}).data)

@@ -88,6 +88,14 @@ def _no_server_traceback(request, _traceback_recorder):
 
 
 @pytest.fixture(autouse=True)
+def _channel_layer(request, settings):
+    """Sockets opened inside the test process use the in-memory layer; the tests marked `redis` keep the Redis
+    layer, whose fan-out from a separate worker process they check."""
+    if settings.REDIS_URL and not request.node.get_closest_marker("redis"):
+        settings.CHANNEL_LAYERS = {"default": {"BACKEND": "channels.layers.InMemoryChannelLayer"}}
+
+
+@pytest.fixture(autouse=True)
 def _isolated_state(settings, tmp_path):
     """Each test starts with an empty cache (throttles, tokens) and its own media folders."""
     cache.clear()

@@ -28,11 +28,13 @@ class StrictEmailField(serializers.EmailField):
 class StrictFieldsMixin:
     """Rejects keys the serializer does not accept: unknown ones and those naming read-only fields."""
 
+    ignored_keys = IGNORED_KEYS
+
     def to_internal_value(self, data):
         if hasattr(data, "keys"):
             errors = {}
             for key in data:
-                if key in IGNORED_KEYS:
+                if key in self.ignored_keys:
                     continue
                 field = self.fields.get(key)
                 if field is None:
@@ -46,6 +48,12 @@ class StrictFieldsMixin:
 
 class StrictSerializer(StrictFieldsMixin, serializers.Serializer):
     """Base for request bodies: declare fields with StrictCharField / StrictEmailField for text."""
+
+
+class StrictQuerySerializer(StrictSerializer):
+    """Base for query strings: the pagination parameters belong to the paginator, not to the filters."""
+
+    ignored_keys = IGNORED_KEYS | {"cursor", "page", "page_size"}
 
 
 class StrictModelSerializer(StrictFieldsMixin, serializers.ModelSerializer):
@@ -81,8 +89,27 @@ class ApiError(serializers.Serializer):
     error = ApiErrorDetail()
 
 
-def error_responses(**descriptions: str) -> dict:
-    """`@extend_schema` responses for error codes, all with the ApiError body: error_responses(e404="No such …")."""
-    return {
-        int(code.removeprefix("e")): OpenApiResponse(ApiError, description=text) for code, text in descriptions.items()
-    }
+# What each error status means when an operation says no more.
+ERROR_DESCRIPTIONS = {
+    400: "Invalid input; `fields` names the bad ones.",
+    401: "Not signed in.",
+    403: "Not allowed.",
+    404: "Not found, or not visible to you.",
+    409: "Not possible in the current state.",
+    413: "Too large.",
+    429: "Too many requests.",
+    502: "The provider refused or could not be reached; nothing was changed.",
+    503: "A service we depend on is unavailable; try again later.",
+}
+
+
+def error_responses(*codes: int, defaults: dict[int, str] | None = None, **descriptions: str) -> dict:
+    """`@extend_schema` responses with the ApiError body: error_responses(400, 401, e404="No such …").
+
+    A bare status gets its description from `defaults`, then ERROR_DESCRIPTIONS; `eNNN="…"` says what it means
+    for this operation.
+    """
+    texts = {**ERROR_DESCRIPTIONS, **(defaults or {})}
+    statuses = {code: texts[code] for code in codes}
+    statuses.update({int(key.removeprefix("e")): text for key, text in descriptions.items()})
+    return {code: OpenApiResponse(ApiError, description=text) for code, text in sorted(statuses.items())}

@@ -2,6 +2,7 @@
 
 from django import forms
 
+from commerce import limits
 from commerce.orders.services import restricted_matches
 
 
@@ -10,7 +11,9 @@ class QuoteForm(forms.Form):
     and name; plus domestic shipping."""
 
     domestic_shipping_krw = forms.IntegerField(label="Domestic shipping (KRW)", min_value=0, max_value=10**10)
-    note = forms.CharField(label="Note to the customer", required=False, max_length=2000, widget=forms.Textarea)
+    note = forms.CharField(
+        label="Note to the customer", required=False, max_length=limits.NOTE_MAX_LENGTH, widget=forms.Textarea
+    )
 
     ITEM_FIELDS = ("price", "restricted", "quantity", "options", "name")
 

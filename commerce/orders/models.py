@@ -3,11 +3,8 @@
 from django.conf import settings
 from django.db import models
 
-from bidangil.errors import DomainError
-
-
-class OrderConflict(DomainError):
-    code = "order_conflict"
+from bidangil.errors import Conflict
+from commerce import error_codes, limits
 
 
 class ExchangeRate(models.Model):
@@ -43,7 +40,7 @@ class Order(models.Model):
     status = models.CharField(max_length=20, choices=Status.choices, default=Status.REQUESTED, db_index=True)
     shipping_address = models.JSONField(help_text="Snapshot of the address at request time.")
     exchange_rate = models.ForeignKey(ExchangeRate, on_delete=models.PROTECT, related_name="orders")
-    customer_note = models.TextField(blank=True, max_length=2000)
+    customer_note = models.TextField(blank=True, max_length=limits.NOTE_MAX_LENGTH)
 
     # Quote (frozen once sent; a new quote bumps quote_version).
     quote_version = models.PositiveIntegerField(default=0)
@@ -73,8 +70,9 @@ class Order(models.Model):
     def require_status(self, *statuses: str) -> None:
         if self.status not in statuses:
             allowed = ", ".join(self.Status(s).label.lower() for s in statuses)
-            raise OrderConflict(
-                f"Order {self.number} is {self.get_status_display().lower()}; this needs it to be {allowed}."
+            raise Conflict(
+                f"Order {self.number} is {self.get_status_display().lower()}; this needs it to be {allowed}.",
+                code=error_codes.ORDER_CONFLICT,
             )
 
 

@@ -3,8 +3,8 @@
 from dataclasses import dataclass
 
 from django.db.models import Count, Exists, OuterRef, Prefetch, Q, QuerySet
-from django.http import Http404
 
+from bidangil.errors import NotFound
 from commerce.orders.models import Order, OrderEvent
 from commerce.orders.steps import STATUS_STEP
 from commerce.payments.models import Payment
@@ -138,14 +138,14 @@ def order_for_customer(user, number: str) -> Order:
     """The user's own order; anyone else's is a 404, never a 403 (no probing order numbers)."""
     order = detail_queryset().filter(user=user, number=number).first()
     if order is None:
-        raise Http404
+        raise NotFound("No such order.")
     return order
 
 
 def order_for_staff(number: str) -> Order:
     order = detail_queryset().filter(number=number).first()
     if order is None:
-        raise Http404
+        raise NotFound("No such order.")
     return order
 
 

@@ -1,5 +1,5 @@
 """Every order state change. Each service locks the order row, checks its state, writes the change and
-one OrderEvent, and queues notifications on commit. Illegal transitions raise OrderConflict (HTTP 409)."""
+one OrderEvent, and queues notifications on commit. Illegal transitions raise Conflict (HTTP 409)."""
 
 import logging
 import secrets
@@ -13,20 +13,22 @@ from django.utils import timezone
 
 from accounts.models import Address
 from bidangil import jobs
-from bidangil.errors import InvalidInput
+from bidangil.errors import Conflict, InvalidInput, ProviderError
+from bidangil.money import format_usd_cents
+from commerce import error_codes, limits
 from commerce.orders import pricing
-from commerce.orders.models import ExchangeRate, Order, OrderConflict, OrderEvent, OrderItem, RestrictedItemRule
+from commerce.orders.models import ExchangeRate, Order, OrderEvent, OrderItem, RestrictedItemRule
 from commerce.orders.selectors import REFUNDABLE_STATUSES, payment_totals
 from commerce.orders.steps import current_step
 from commerce.payments.models import Payment
 from commerce.shipping.models import ParcelPhoto
 from integrations.backends import get_backend
-from integrations.payments import CheckoutLine, CheckoutRequest, PaymentProviderError
+from integrations.payments import CheckoutLine, CheckoutRequest
+from notifications.models import Notification
 from notifications.services import notify
 
 logger = logging.getLogger(__name__)
 
-MAX_ITEMS = 20
 PAYABLE_STATUS = {Payment.Stage.ITEMS: Order.Status.QUOTED, Payment.Stage.DELIVERY: Order.Status.DELIVERY_QUOTED}
 PAID_STATUS = {Payment.Stage.ITEMS: Order.Status.ITEMS_PAID, Payment.Stage.DELIVERY: Order.Status.DELIVERY_PAID}
 # Statuses in which nothing is owed either way: the only ones an account may be closed with.
@@ -51,10 +53,6 @@ STATUS_MESSAGES = {
 }
 
 
-def _usd(cents: int | None) -> str:
-    return "" if cents is None else f"${cents / 100:,.2f}"
-
-
 # --- Building blocks (public: the shipping services use them too) -------------------------------
 
 
@@ -67,14 +65,14 @@ def _notify_order_status(order: Order, *, reason: str = "", refund_cents: int | 
     """Tell the customer about the order's current status (inbox + push + email, all on commit)."""
     title, template = STATUS_MESSAGES[order.status]
     message = template.format(
-        total=_usd(order.total_cents),
-        delivery=_usd(order.delivery_fee_cents),
+        total=format_usd_cents(order.total_cents),
+        delivery=format_usd_cents(order.delivery_fee_cents),
         reason=reason or order.status_reason,
-        refund=_usd(refund_cents),
+        refund=format_usd_cents(refund_cents),
     ).strip()
     notify(
         order.user_id,
-        "order.status",
+        Notification.Type.ORDER_STATUS,
         {
             "order": order.number,
             "status": order.status,
@@ -89,7 +87,7 @@ def _notify_order_status(order: Order, *, reason: str = "", refund_cents: int | 
 def notify_payment(order: Order, payment: Payment, *, title: str, message: str) -> None:
     notify(
         order.user_id,
-        "order.payment",
+        Notification.Type.ORDER_PAYMENT,
         {
             "order": order.number,
             "status": order.status,
@@ -147,7 +145,7 @@ def _expire_sessions_on_commit(payments: list[Payment]) -> None:
                 continue
             try:
                 backend.expire_checkout_session(session_id)
-            except PaymentProviderError:
+            except ProviderError:
                 logger.warning("Could not expire checkout session %s", session_id)
 
     transaction.on_commit(expire)
@@ -179,8 +177,9 @@ def _close_open_sessions(order: Order, *, stage: str | None = None) -> list[Paym
 
 def create_order(*, user, items: list[dict], address_id: int | None = None, address: dict | None = None, note=""):
     """A new order request: snapshot the address, capture today's exchange rate, store the items."""
-    if not 1 <= len(items) <= MAX_ITEMS:
-        raise InvalidInput(f"An order has 1 to {MAX_ITEMS} items.", fields={"items": ["1 to 20 items."]})
+    if not limits.ORDER_MIN_ITEMS <= len(items) <= limits.ORDER_MAX_ITEMS:
+        span = f"{limits.ORDER_MIN_ITEMS} to {limits.ORDER_MAX_ITEMS} items"
+        raise InvalidInput(f"An order has {span}.", fields={"items": [f"{span}."]})
     if (address_id is None) == (address is None):
         raise InvalidInput("Give either address_id or address.", fields={"address": ["Give exactly one."]})
     if address_id is not None:
@@ -210,7 +209,7 @@ def create_order(*, user, items: list[dict], address_id: int | None = None, addr
             except IntegrityError:
                 continue
         else:  # pragma: no cover - 16M numbers a day
-            raise OrderConflict("Could not allocate an order number; try again.")
+            raise Conflict("Could not allocate an order number; try again.", code=error_codes.ORDER_CONFLICT)
         OrderItem.objects.bulk_create(
             OrderItem(
                 order=order,
@@ -233,8 +232,8 @@ def cancel_order(*, order_id: int, actor, reason: str = "") -> Order:
     with transaction.atomic():
         order = lock_order(order_id)
         if order.status in REFUNDABLE_STATUSES:
-            raise OrderConflict(
-                f"Order {order.number} has been paid; refund it instead of cancelling.", code="order_paid"
+            raise Conflict(
+                f"Order {order.number} has been paid; refund it instead of cancelling.", code=error_codes.ORDER_PAID
             )
         order.require_status(Order.Status.REQUESTED, Order.Status.QUOTED)
         closed = _close_open_sessions(order)
@@ -264,7 +263,7 @@ def start_checkout(*, order_id: int, stage: str) -> Payment:
             lines = [CheckoutLine(line["label"], line["amount_cents"]) for line in order.quote_lines]
         else:
             if order.delivery_fee_cents is None:
-                raise OrderConflict(f"Order {order.number} has no delivery fee yet.")
+                raise Conflict(f"Order {order.number} has no delivery fee yet.", code=error_codes.ORDER_CONFLICT)
             quote = pricing.quote_delivery(order.delivery_fee_cents)
             amount = quote.total_cents
             lines = [CheckoutLine(line.label, line.amount_cents) for line in quote.lines]
@@ -424,8 +423,8 @@ def quote_order(*, order_id: int, actor, items: list, domestic_shipping_krw: int
         )
         if not pricing.MIN_CHARGE_CENTS <= quote.total_cents <= pricing.MAX_CHARGE_CENTS:
             raise InvalidInput(
-                f"The total {_usd(quote.total_cents)} is outside what a card payment can take "
-                f"({_usd(pricing.MIN_CHARGE_CENTS)} to {_usd(pricing.MAX_CHARGE_CENTS)})."
+                f"The total {format_usd_cents(quote.total_cents)} is outside what a card payment can take "
+                f"({format_usd_cents(pricing.MIN_CHARGE_CENTS)} to {format_usd_cents(pricing.MAX_CHARGE_CENTS)})."
             )
         OrderItem.objects.bulk_update(
             order_items.values(),
@@ -503,10 +502,10 @@ def anonymise_customer_orders(*, user) -> None:
     orders = list(Order.objects.select_for_update().filter(user=user).order_by("pk"))
     open_numbers = [order.number for order in orders if order.status not in FINISHED_STATUSES]
     if open_numbers:
-        raise OrderConflict(
+        raise Conflict(
             f"Orders in progress: {', '.join(open_numbers)}. Cancel them or wait until they are finished, "
             "then close the account.",
-            code="orders_in_progress",
+            code=error_codes.ORDERS_IN_PROGRESS,
         )
     for order in orders:
         order.shipping_address = {key: "" for key in order.shipping_address} | {
@@ -568,7 +567,7 @@ def _record_refund(order: Order, rows: list[Payment], *, actor, reason: str, dat
             order,
             rows[0],
             title="Refund issued",
-            message=f"We refunded {_usd(amount)} to your card. {reason}".strip(),
+            message=f"We refunded {format_usd_cents(amount)} to your card. {reason}".strip(),
         )
 
 
@@ -604,10 +603,14 @@ def refund_order(*, order_id: int, actor, reason: str, amount_cents: int | None 
                 available[row.refund_of_id] -= row.amount_cents
         refundable = sum(available.values())
         if refundable <= 0:
-            raise OrderConflict(f"Order {order.number} has nothing left to refund.")
+            raise Conflict(f"Order {order.number} has nothing left to refund.", code=error_codes.ORDER_CONFLICT)
         amount = refundable if amount_cents is None else amount_cents
         if amount > refundable:
-            raise OrderConflict(f"The refund {_usd(amount)} is more than the {_usd(refundable)} still refundable.")
+            raise Conflict(
+                f"The refund {format_usd_cents(amount)} is more than the "
+                f"{format_usd_cents(refundable)} still refundable.",
+                code=error_codes.ORDER_CONFLICT,
+            )
         remaining = amount
         rows = []
         for charge in charges:

@@ -65,5 +65,5 @@ def dummy_checkout(request, session_id: str):
     return render(
         request,
         "commerce/payments/dummy_checkout.html",
-        {"payment": payment, "order": payment.order, "amount": f"{payment.amount_cents / 100:,.2f}"},
+        {"payment": payment, "order": payment.order},
     )

@@ -3,6 +3,7 @@
 from django.conf import settings
 from django.db import models
 
+from bidangil.money import format_usd_cents
 from commerce.orders.models import Order
 
 
@@ -59,7 +60,7 @@ class Payment(models.Model):
         indexes = [models.Index(fields=["status", "expires_at"])]
 
     def __str__(self):
-        return f"{self.get_kind_display()} {self.stage} {self.amount_cents / 100:.2f} {self.currency.upper()}"
+        return f"{self.get_kind_display()} {self.stage} {format_usd_cents(self.amount_cents)} {self.currency.upper()}"
 
 
 class StripeEvent(models.Model):

@@ -10,6 +10,7 @@ from django.views.decorators.http import require_POST
 
 from bidangil.api.exceptions import error_body
 from bidangil.errors import InvalidInput
+from commerce import error_codes
 from commerce.orders import services
 from commerce.payments.models import Payment, StripeEvent
 from integrations.backends import get_backend
@@ -86,9 +87,9 @@ def process_event(payload: bytes, signature: str | None) -> str:
         event = get_backend("payments").parse_webhook(payload, signature)
         event_id, event_type, obj = event["id"], event["type"], event["data"]["object"]
     except WebhookSignatureError as exc:
-        raise InvalidInput("Invalid Stripe signature.", code="invalid_signature") from exc
+        raise InvalidInput("Invalid Stripe signature.", code=error_codes.INVALID_SIGNATURE) from exc
     except (ValueError, KeyError, TypeError) as exc:
-        raise InvalidInput("Malformed Stripe event.", code="invalid_payload") from exc
+        raise InvalidInput("Malformed Stripe event.", code=error_codes.INVALID_PAYLOAD) from exc
 
     with transaction.atomic():
         # Stored before acting and in the same transaction: a redelivery (or a concurrent one, which waits

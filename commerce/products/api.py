@@ -1,10 +1,10 @@
 from django.http import Http404
-from drf_spectacular.utils import extend_schema, extend_schema_field, inline_serializer
+from drf_spectacular.utils import extend_schema, extend_schema_field
 from rest_framework import serializers
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
-from bidangil.api.serializers import error_responses
+from bidangil.api.serializers import StrictSerializer, error_responses
 from bidangil.api.throttling import ScopedThrottle
 from commerce.products import services as products
 from commerce.products.models import ProductLookup
@@ -30,19 +30,15 @@ class ProductUrlField(serializers.JSONField):
     """Any JSON reaches the service, whose own message answers a non-string or a non-http(s) URL."""
 
 
-class ProductInfoInput(serializers.Serializer):
+class ProductInfoInput(StrictSerializer):
     url = ProductUrlField(help_text="A product page address starting with http:// or https://.")
 
 
-ProductInfoQueued = inline_serializer(
-    "ProductInfoQueued",
-    {
-        "id": serializers.IntegerField(help_text="Poll GET /api/v1/product-info/{id}/ with it."),
-        "status": serializers.ChoiceField(
-            ProductLookup.Status.choices, help_text="`ready` at once when the page was read recently (cached)."
-        ),
-    },
-)
+class ProductInfoQueued(serializers.Serializer):
+    id = serializers.IntegerField(help_text="Poll GET /api/v1/product-info/{id}/ with it.")
+    status = serializers.ChoiceField(
+        ProductLookup.Status.choices, help_text="`ready` at once when the page was read recently (cached)."
+    )
 
 
 class ProductInfoView(APIView):
@@ -64,7 +60,7 @@ class ProductInfoView(APIView):
         data = ProductInfoInput(data=request.data)
         data.is_valid(raise_exception=True)
         lookup = products.request_product_info(user=request.user, url=data.validated_data["url"])
-        return Response({"id": lookup.pk, "status": lookup.status}, status=202)
+        return Response(ProductInfoQueued(lookup).data, status=202)
 
 
 class ProductInfoDetailView(APIView):

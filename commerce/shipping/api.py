@@ -2,6 +2,7 @@
 
 from rest_framework import serializers
 
+from bidangil.api.serializers import StrictSerializer
 from commerce.orders.api.views import StaffOrderActionView
 from commerce.shipping import services as shipping
 from commerce.shipping.models import Shipment
@@ -13,7 +14,7 @@ def _side_field():
     )
 
 
-class IntakeInput(serializers.Serializer):
+class IntakeInput(StrictSerializer):
     weight_g = serializers.IntegerField(min_value=1, max_value=shipping.MAX_WEIGHT_G)
     length_cm = _side_field()
     width_cm = _side_field()
@@ -23,7 +24,7 @@ class IntakeInput(serializers.Serializer):
     photos = serializers.ListField(child=serializers.FileField(allow_empty_file=False), required=False, default=list)
 
 
-class ShipInput(serializers.Serializer):
+class ShipInput(StrictSerializer):
     carrier = serializers.ChoiceField(choices=Shipment.Carrier.choices, default=Shipment.Carrier.FEDEX)
     tracking_number = serializers.CharField(max_length=60)
 

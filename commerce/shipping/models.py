@@ -6,6 +6,7 @@ import secrets
 from django.conf import settings
 from django.db import models
 
+from bidangil.money import format_usd_cents
 from bidangil.storage import private_storage
 from commerce.orders.models import Order
 
@@ -59,7 +60,7 @@ class DeliveryRate(models.Model):
         constraints = [models.UniqueConstraint(fields=["country", "max_weight_g"], name="unique_delivery_band")]
 
     def __str__(self):
-        return f"{self.country} ≤ {self.max_weight_g} g: ${self.price_cents / 100:.2f}"
+        return f"{self.country} ≤ {self.max_weight_g} g: {format_usd_cents(self.price_cents)}"
 
 
 class Shipment(models.Model):

@@ -10,12 +10,13 @@ from dataclasses import dataclass, field
 from decimal import ROUND_CEILING, Decimal, InvalidOperation
 
 from django.conf import settings
+from django.core.files.base import ContentFile
 from django.db import DatabaseError, transaction
 from django.utils import timezone
-from PIL import UnidentifiedImageError
 
 from bidangil.errors import InvalidInput
-from bidangil.images import ImageTooLarge, open_bounded
+from bidangil.images import CleanImage, ImageRefused, ImageTooLarge, clean_image
+from commerce import error_codes, limits
 from commerce.orders.models import Order, OrderEvent
 from commerce.orders.services import lock_order, record_event, transition
 from commerce.orders.steps import current_step
@@ -29,19 +30,19 @@ from integrations.carriers import (
     normalize_tracking_number,
     status_category,
 )
+from notifications.models import Notification
 from notifications.services import notify
 
 logger = logging.getLogger(__name__)
 
-# Limits of one parcel (FedEx International Priority: 68 kg, 274 cm on the longest side).
-MAX_WEIGHT_G = 68_000
-MAX_SIDE_CM = Decimal("274")
-MIN_SIDE_CM = Decimal("1")
+MAX_WEIGHT_G = limits.PARCEL_MAX_WEIGHT_G
+MAX_SIDE_CM = limits.PARCEL_MAX_SIDE_CM
+MIN_SIDE_CM = limits.PARCEL_MIN_SIDE_CM
 # Volumetric weight: L×W×H cm / 5000 = kg, i.e. cm³ / 5 = grams.
 VOLUMETRIC_DIVISOR_G = 5
-MAX_PHOTOS = 10
-PHOTO_FORMATS = {"JPEG", "PNG", "WEBP"}
-MAX_NOTES = 2000
+MAX_PHOTOS = limits.PARCEL_MAX_PHOTOS
+PHOTO_FORMATS = ("JPEG", "PNG", "WEBP")
+MAX_NOTES = limits.NOTE_MAX_LENGTH
 
 
 # --- Delivery fee --------------------------------------------------------------------------------
@@ -75,7 +76,7 @@ def delivery_fee_cents(country: str, billable_weight_g: int) -> int:
             message = f"No delivery rate to {country} covers {billable_weight_g} g; add a heavier band."
         else:
             message = f"There are no delivery rates for {country or 'this country'}; add them under Shipping."
-        raise InvalidInput(message, code="no_delivery_rate")
+        raise InvalidInput(message, code=error_codes.NO_DELIVERY_RATE)
     return band
 
 
@@ -112,37 +113,34 @@ def _clean_side(name: str, value) -> Decimal:
     return side.quantize(Decimal("0.1"), rounding=ROUND_CEILING)
 
 
-def validate_photos(photos: Iterable) -> list:
-    """Each photo must be a JPEG/PNG/WebP image Pillow can read, at most MAX_IMAGE_UPLOAD_BYTES; ≤ 10 photos."""
+def validate_photos(photos: Iterable) -> list[CleanImage]:
+    """Each photo must be a JPEG/PNG/WebP image, at most MAX_IMAGE_UPLOAD_BYTES; ≤ 10 photos. Returns them re-encoded
+    (EXIF and other metadata dropped), in order."""
     photos = list(photos or ())
     if len(photos) > MAX_PHOTOS:
         raise InvalidInput(f"At most {MAX_PHOTOS} photos per parcel.", fields={"photos": [f"At most {MAX_PHOTOS}."]})
     limit = settings.MAX_IMAGE_UPLOAD_BYTES
+    cleaned = []
     for index, photo in enumerate(photos, start=1):
         name = getattr(photo, "name", None) or f"photo {index}"
         if photo.size > limit:
             raise InvalidInput(
                 f"{name} is larger than {limit // (1024 * 1024)} MB.",
-                code="too_large",
+                code=error_codes.TOO_LARGE,
                 fields={"photos": [f"{name}: larger than {limit // (1024 * 1024)} MB."]},
             )
         try:
-            photo.seek(0)
-            with open_bounded(photo, PHOTO_FORMATS) as image:
-                image_format = image.format
-                image.verify()
+            cleaned.append(clean_image(photo, PHOTO_FORMATS))
         except ImageTooLarge as exc:
-            raise InvalidInput(f"{name}: {exc}", code="too_large", fields={"photos": [f"{name}: {exc}"]}) from exc
-        except (UnidentifiedImageError, OSError, SyntaxError, ValueError):
-            image_format = None
-        finally:
-            photo.seek(0)
-        if image_format not in PHOTO_FORMATS:
+            raise InvalidInput(
+                f"{name}: {exc}", code=error_codes.TOO_LARGE, fields={"photos": [f"{name}: {exc}"]}
+            ) from exc
+        except ImageRefused:
             raise InvalidInput(
                 f"{name} is not a JPEG, PNG or WebP image.",
                 fields={"photos": [f"{name}: not a JPEG, PNG or WebP image."]},
-            )
-    return photos
+            ) from None
+    return cleaned
 
 
 def record_intake(
@@ -189,7 +187,8 @@ def record_intake(
             )
             for photo in photos:
                 photo_row = ParcelPhoto(parcel=parcel)
-                photo_row.image.save(_photo_name(photo), photo, save=False)
+                # The stored name's extension follows the real format; the name itself is random (upload_to).
+                photo_row.image.save(f"photo.{photo.extension}", ContentFile(photo.content), save=False)
                 stored_files.append(photo_row.image)
                 photo_row.save()
             order.delivery_fee_cents = fee
@@ -212,16 +211,6 @@ def record_intake(
             stored.delete(save=False)
         raise
     return order
-
-
-def _photo_name(photo) -> str:
-    """The stored file's extension follows the real image format; the name itself is random (upload_to)."""
-    extension = {"JPEG": "jpg", "PNG": "png", "WEBP": "webp"}
-    photo.seek(0)
-    with open_bounded(photo, PHOTO_FORMATS) as image:
-        suffix = extension.get(image.format, "img")
-    photo.seek(0)
-    return f"photo.{suffix}"
 
 
 # --- Ship -----------------------------------------------------------------------------------------
@@ -359,7 +348,7 @@ def apply_tracking(shipment_id: int, result: TrackResult) -> TrackingOutcome:
             elif new_rows:
                 notify(
                     order.user_id,
-                    "order.tracking",
+                    Notification.Type.ORDER_TRACKING,
                     {
                         "order": order.number,
                         "status": order.status,

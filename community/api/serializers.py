@@ -5,7 +5,9 @@ from rest_framework import serializers
 from wagtail.images.models import SourceImageIOError
 
 from bidangil.absolute import absolute_url
+from bidangil.api.serializers import StrictQuerySerializer, StrictSerializer
 
+from .. import limits
 from ..models import THUMBNAIL_SPEC, Category, MeetupType, Subcategory
 from ..regions import STATES
 from ..selectors import specific_of
@@ -116,63 +118,69 @@ def profile_payload(request, profile) -> dict:
     }
 
 
-class FeedQuery(serializers.Serializer):
+class FeedQuery(StrictQuerySerializer):
     category = serializers.ChoiceField(choices=Category.choices, required=False, allow_blank=True)
     subcategory = serializers.ChoiceField(choices=Subcategory.choices, required=False, allow_blank=True)
     state = serializers.ChoiceField(choices=list(STATES), required=False, allow_blank=True)
-    county = serializers.CharField(required=False, allow_blank=True, max_length=60)
-    author = serializers.CharField(required=False, allow_blank=True, max_length=16)
-    q = serializers.CharField(required=False, allow_blank=True, max_length=100)
+    county = serializers.CharField(required=False, allow_blank=True, max_length=limits.COUNTY_MAX_LENGTH)
+    author = serializers.CharField(required=False, allow_blank=True, max_length=limits.NICKNAME_MAX_LENGTH)
+    q = serializers.CharField(required=False, allow_blank=True, max_length=limits.SEARCH_MAX_LENGTH)
 
 
-class PostInput(serializers.Serializer):
+class PostInput(StrictSerializer):
     """Multipart or JSON; images come separately as the repeated `images` file field."""
+
+    ignored_keys = StrictSerializer.ignored_keys | {"images"}  # files, read by the view from request.FILES
 
     category = serializers.ChoiceField(choices=Category.choices)
     subcategory = serializers.ChoiceField(choices=Subcategory.choices, required=False, allow_blank=True)
-    title = serializers.CharField(max_length=255)
-    body = serializers.CharField(required=False, allow_blank=True, max_length=20000, trim_whitespace=False)
+    title = serializers.CharField(max_length=limits.POST_TITLE_MAX_LENGTH)
+    body = serializers.CharField(
+        required=False, allow_blank=True, max_length=limits.POST_BODY_MAX_LENGTH, trim_whitespace=False
+    )
     rating = serializers.IntegerField(required=False, min_value=1, max_value=5)
     order = serializers.CharField(required=False, allow_blank=True, max_length=20)
     state = serializers.CharField(required=False, allow_blank=True, max_length=2)
-    county = serializers.CharField(required=False, allow_blank=True, max_length=60)
-    restaurant_address = serializers.CharField(required=False, allow_blank=True, max_length=300)
+    county = serializers.CharField(required=False, allow_blank=True, max_length=limits.COUNTY_MAX_LENGTH)
+    restaurant_address = serializers.CharField(
+        required=False, allow_blank=True, max_length=limits.RESTAURANT_ADDRESS_MAX_LENGTH
+    )
     meetup_type = serializers.ChoiceField(choices=MeetupType.choices, required=False)
     meetup_at = serializers.DateTimeField(required=False)
 
 
 class PostUpdateInput(PostInput):
     category = None
-    title = serializers.CharField(max_length=255, required=False)
+    title = serializers.CharField(max_length=limits.POST_TITLE_MAX_LENGTH, required=False)
 
 
-class CommentInput(serializers.Serializer):
-    body = serializers.CharField(max_length=2000)
+class CommentInput(StrictSerializer):
+    body = serializers.CharField(max_length=limits.COMMENT_MAX_LENGTH)
     parent = serializers.IntegerField(required=False, allow_null=True)
 
 
-class CommentUpdateInput(serializers.Serializer):
-    body = serializers.CharField(max_length=2000)
+class CommentUpdateInput(StrictSerializer):
+    body = serializers.CharField(max_length=limits.COMMENT_MAX_LENGTH)
 
 
 # drf-spectacular documents every PATCH body as partial (all fields optional), but editing a comment
 # validates the whole body, so its request schema is spelled out to keep `body` required.
 COMMENT_UPDATE_SCHEMA = {
     "type": "object",
-    "properties": {"body": {"type": "string", "minLength": 1, "maxLength": 2000}},
+    "properties": {"body": {"type": "string", "minLength": 1, "maxLength": limits.COMMENT_MAX_LENGTH}},
     "required": ["body"],
 }
 
 
-class ReportInput(serializers.Serializer):
-    reason = serializers.CharField(max_length=500)
+class ReportInput(StrictSerializer):
+    reason = serializers.CharField(max_length=limits.REPORT_REASON_MAX_LENGTH)
 
 
-class ProfileUpdateInput(serializers.Serializer):
-    nickname = serializers.CharField(required=False, max_length=40)
+class ProfileUpdateInput(StrictSerializer):
+    nickname = serializers.CharField(required=False, max_length=limits.NICKNAME_INPUT_MAX_LENGTH)
     state = serializers.CharField(required=False, allow_blank=True, max_length=2)
-    county = serializers.CharField(required=False, allow_blank=True, max_length=60)
-    bio = serializers.CharField(required=False, allow_blank=True, max_length=300)
+    county = serializers.CharField(required=False, allow_blank=True, max_length=limits.COUNTY_MAX_LENGTH)
+    bio = serializers.CharField(required=False, allow_blank=True, max_length=limits.BIO_MAX_LENGTH)
 
 
 # --- Documented shapes ----------------------------------------------------------------------------
@@ -184,7 +192,10 @@ class PostForm(PostInput):
     """A new post as a multipart form, with its images as the repeated `images` file field."""
 
     images = serializers.ListField(
-        child=serializers.ImageField(), required=False, max_length=9, help_text="PNG, JPEG, WebP or GIF; at most 9."
+        child=serializers.ImageField(),
+        required=False,
+        max_length=limits.POST_MAX_IMAGES,
+        help_text=f"PNG, JPEG, WebP or GIF; at most {limits.POST_MAX_IMAGES}.",
     )
 
 
@@ -194,7 +205,7 @@ class PostUpdateForm(PostUpdateInput):
     images = serializers.ListField(
         child=serializers.ImageField(),
         required=False,
-        max_length=9,
+        max_length=limits.POST_MAX_IMAGES,
         help_text="When sent, replaces all images of the post.",
     )
 
@@ -323,10 +334,11 @@ class ReviewStats(serializers.Serializer):
     )
 
 
-LikeState = inline_serializer(
-    "LikeState", {"liked": serializers.BooleanField(), "like_count": serializers.IntegerField()}
-)
-NicknameCheck = inline_serializer(
-    "NicknameCheck",
-    {"available": serializers.BooleanField(), "reason": serializers.CharField(help_text="Empty when available.")},
-)
+class LikeState(serializers.Serializer):
+    liked = serializers.BooleanField()
+    like_count = serializers.IntegerField()
+
+
+class NicknameCheck(serializers.Serializer):
+    available = serializers.BooleanField()
+    reason = serializers.CharField(help_text="Empty when available.")

@@ -1,5 +1,7 @@
 """Community API views: parse input, call one service or selector, render JSON."""
 
+from functools import partial
+
 from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_schema, extend_schema_view
 from rest_framework import status
 from rest_framework.permissions import SAFE_METHODS, AllowAny, IsAuthenticated, IsAuthenticatedOrReadOnly
@@ -7,8 +9,9 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from bidangil.api.pagination import NewestFirstCursorPagination
-from bidangil.api.serializers import ApiError
+from bidangil.api.serializers import error_responses
 from bidangil.api.throttling import ScopedThrottle
+from bidangil.errors import NotFound
 from community import regions, selectors, services
 
 from ..models import CommunityProfile
@@ -17,23 +20,13 @@ from . import serializers as s
 
 TAGS = ["community"]
 ERROR_DESCRIPTIONS = {
-    400: "Invalid input; `fields` names the bad ones.",
-    401: "Not signed in.",
     403: "Not allowed: no community profile yet, a suspended member, or not the author (or a moderator).",
-    404: "Not found, or not visible to you.",
-    409: "Not possible in the current state.",
     413: "An image is too large.",
-    429: "Too many requests.",
 }
 DELETED = OpenApiResponse(description="Deleted.")
 
 
-def _errors(*codes: int, **descriptions: str) -> dict:
-    """Error responses for the schema; `e409="..."` says what a code means for this operation."""
-    return {
-        code: OpenApiResponse(ApiError, description=descriptions.get(f"e{code}", ERROR_DESCRIPTIONS[code]))
-        for code in codes
-    }
+_errors = partial(error_responses, defaults=ERROR_DESCRIPTIONS)
 
 
 class FeedPagination(NewestFirstCursorPagination):
@@ -102,7 +95,7 @@ class PostListView(WriteThrottled, APIView):
         )
         # Publishing a revision updates the stored page, not this instance: read `live` back.
         post.refresh_from_db(fields=["live"])
-        return Response({"slug": post.slug, "id": post.pk, "live": post.live}, status=status.HTTP_201_CREATED)
+        return Response(s.PostCreated(post).data, status=status.HTTP_201_CREATED)
 
 
 class PostDetailView(APIView):
@@ -162,7 +155,7 @@ class LikeView(WriteThrottled, APIView):
 
     @staticmethod
     def _answer(liked: bool, count: int):
-        return Response({"liked": liked, "like_count": count})
+        return Response(s.LikeState({"liked": liked, "like_count": count}).data)
 
 
 def _like_schema(target: str, *codes: int, **descriptions: str):
@@ -223,7 +216,7 @@ class CommentDetailView(APIView):
         comment = selectors.comment_for_action(request.user, comment_id)
         data = _input(s.CommentUpdateInput, request.data)
         comment = services.edit_comment(actor=request.user, comment=comment, body=data["body"])
-        return Response({"id": comment.pk, "body": comment.body, "edited_at": comment.edited_at})
+        return Response(s.CommentEdited(comment).data)
 
     @extend_schema(
         tags=TAGS, summary="Delete a comment (author or moderator)", responses={204: DELETED, **_errors(401, 403, 404)}
@@ -239,7 +232,7 @@ class CommentLikeView(LikeView):
     def set_like(self, request, liked, comment_id):
         comment = selectors.comment_for_action(request.user, comment_id)
         if comment.is_deleted:
-            raise selectors.NotFound("No such comment.")
+            raise NotFound("No such comment.")
         return services.set_comment_like(user=request.user, comment=comment, liked=liked)
 
 
@@ -258,7 +251,7 @@ class ReportView(WriteThrottled, APIView):
         target = self.reported(request, **url_kwargs)
         data = _input(s.ReportInput, request.data)
         report = services.report(reporter=request.user, reason=data["reason"], **target)
-        return Response({"id": report.pk, "status": report.status}, status=status.HTTP_201_CREATED)
+        return Response(s.ReportCreated(report).data, status=status.HTTP_201_CREATED)
 
 
 def _report_schema(target: str):
@@ -308,7 +301,7 @@ class MyProfileView(APIView):
     def _render(self, request):
         profile = CommunityProfile.objects.filter(user=request.user).first()
         if profile is None:
-            raise selectors.NotFound("You have no community profile yet.")
+            raise NotFound("You have no community profile yet.")
         public = selectors.get_profile(request.user, profile.nickname)
         data = s.profile_payload(request, public)
         data.update(state=profile.region_state, county=profile.region_county, is_banned=profile.is_banned)
@@ -331,7 +324,7 @@ class MyProfileView(APIView):
     def patch(self, request):
         data = _input(s.ProfileUpdateInput, request.data)
         if not CommunityProfile.objects.filter(user=request.user).exists():
-            raise selectors.NotFound("You have no community profile yet.")
+            raise NotFound("You have no community profile yet.")
         services.update_profile(user=request.user, **data)
         return self._render(request)
 
@@ -349,7 +342,7 @@ class NicknameCheckView(APIView):
         nickname = request.query_params.get("nickname", "")
         exclude = request.user.pk if request.user.is_authenticated else None
         problem = nickname_problem(nickname, exclude_user_id=exclude)
-        return Response({"available": problem is None, "reason": problem or ""})
+        return Response(s.NicknameCheck({"available": problem is None, "reason": problem or ""}).data)
 
 
 class ReviewStatsView(APIView):

@@ -4,7 +4,7 @@ from rest_framework.permissions import AllowAny
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
-from bidangil.api.serializers import error_responses
+from bidangil.api.serializers import StrictSerializer, error_responses
 from community.avatars import services as avatars
 from community.avatars.models import AvatarRequest
 
@@ -24,7 +24,7 @@ class AnswersField(serializers.JSONField):
     pass
 
 
-class AvatarInput(serializers.Serializer):
+class AvatarInput(StrictSerializer):
     species = SpeciesField(help_text="One of the species of GET /api/v1/avatar/choices/.")
     answers = AnswersField(help_text="The chosen answer `value` for each of the four questions, in order.")
 
@@ -57,7 +57,7 @@ class AvatarChoicesOutput(serializers.Serializer):
 
 
 class AvatarQueuedOutput(serializers.Serializer):
-    job = serializers.IntegerField(help_text="Named again in the avatar.ready / avatar.failed push.")
+    job = serializers.IntegerField(source="pk", help_text="Named again in the avatar.ready / avatar.failed push.")
     status = serializers.ChoiceField(AvatarRequest.Status.choices)
 
 
@@ -110,4 +110,4 @@ class MyAvatarView(APIView):
         data = AvatarInput(data=request.data)
         data.is_valid(raise_exception=True)
         avatar_request = avatars.request_avatar(user=request.user, **data.validated_data)
-        return Response({"job": avatar_request.pk, "status": avatar_request.status}, status=202)
+        return Response(AvatarQueuedOutput(avatar_request).data, status=202)

@@ -4,7 +4,6 @@ Only the species and the fixed personality tags of the chosen answers reach the 
 members never type anything that is sent to the provider.
 """
 
-import io
 import logging
 import uuid
 from datetime import timedelta
@@ -14,16 +13,17 @@ from django.core.files.base import ContentFile
 from django.core.files.storage import default_storage
 from django.db import transaction
 from django.utils import timezone
-from PIL import UnidentifiedImageError
 
 from bidangil import claims, jobs
 from bidangil.absolute import absolute_url
 from bidangil.errors import DomainError, InvalidInput, RateLimited
-from bidangil.images import ImageTooLarge, open_bounded
+from bidangil.images import CleanImage, ImageRefused, ImageTooLarge, clean_image
+from community import error_codes
 from community.avatars.models import AvatarRequest
 from community.models import CommunityProfile
 from integrations.ai import AIError
 from integrations.backends import get_backend
+from notifications.models import Notification
 from notifications.services import notify
 
 logger = logging.getLogger(__name__)
@@ -100,7 +100,7 @@ STUCK_AFTER = timedelta(minutes=15)
 # Runs of one request (Huey's retries, then the sweep's) before it fails.
 MAX_ATTEMPTS = 4
 MAX_IMAGE_SIDE = 4096
-IMAGE_FORMATS = {"PNG": "png", "JPEG": "jpg", "WEBP": "webp"}
+IMAGE_FORMATS = ("PNG", "JPEG", "WEBP")
 
 PROMPT = (
     "A cute chibi-style avatar character, centred, full face visible, soft pastel colours, clean outlines, "
@@ -154,10 +154,10 @@ def request_avatar(*, user, species, answers) -> AvatarRequest:
         # Locking the profile row serialises concurrent requests of one member.
         profile = CommunityProfile.objects.select_for_update().filter(user=user).first()
         if profile is None:
-            raise DomainError("Create your community profile first.", code="no_profile")
+            raise DomainError("Create your community profile first.", code=error_codes.NO_PROFILE)
         mine = AvatarRequest.objects.filter(user=user)
         if mine.filter(status=AvatarRequest.Status.PENDING).exists():
-            raise DomainError("An avatar is already being drawn for you.", code="avatar_in_progress")
+            raise DomainError("An avatar is already being drawn for you.", code=error_codes.AVATAR_IN_PROGRESS)
         since = timezone.now() - timedelta(days=1)
         if mine.filter(created_at__gte=since).exclude(status=AvatarRequest.Status.FAILED).count() >= MAX_PER_DAY:
             raise RateLimited(f"At most {MAX_PER_DAY} avatars a day.")
@@ -166,22 +166,19 @@ def request_avatar(*, user, species, answers) -> AvatarRequest:
     return avatar_request
 
 
-def checked_image(data: bytes) -> str:
-    """The file extension for image bytes within our limits; AIError (not retried) otherwise."""
+def checked_image(data: bytes) -> CleanImage:
+    """Image bytes within our limits, re-encoded without metadata; AIError (not retried) otherwise."""
     if not data or len(data) > settings.MAX_IMAGE_UPLOAD_BYTES:
         raise AIError("The generated image is empty or too large.", retryable=False)
     try:
-        with open_bounded(io.BytesIO(data), IMAGE_FORMATS) as image:
-            kind = image.format
-            width, height = image.size
-            if max(width, height) > MAX_IMAGE_SIDE or min(width, height) < 1:
-                raise AIError("The generated image has an unexpected format or size.", retryable=False)
-            image.verify()
+        image = clean_image(data, IMAGE_FORMATS)
     except ImageTooLarge as exc:
         raise AIError("The generated image has an unexpected format or size.", retryable=False) from exc
-    except (UnidentifiedImageError, OSError, SyntaxError, ValueError) as exc:
+    except ImageRefused as exc:
         raise AIError("The generated file is not a readable image.", retryable=False) from exc
-    return IMAGE_FORMATS[kind]
+    if max(image.width, image.height) > MAX_IMAGE_SIDE:
+        raise AIError("The generated image has an unexpected format or size.", retryable=False)
+    return image
 
 
 def generate(request_id: int, *, final_attempt: bool = True) -> AvatarRequest | None:
@@ -199,7 +196,7 @@ def generate(request_id: int, *, final_attempt: bool = True) -> AvatarRequest | 
     avatar_request = mine.get()
     try:
         data = get_backend("ai").generate_image(prompt=build_prompt(avatar_request.species, avatar_request.answers))
-        extension = checked_image(data)
+        image = checked_image(data)
     except AIError as exc:
         if exc.retryable and not final_attempt and avatar_request.attempts < MAX_ATTEMPTS:
             logger.warning("avatar %s: %s (will retry)", request_id, exc)
@@ -209,7 +206,7 @@ def generate(request_id: int, *, final_attempt: bool = True) -> AvatarRequest | 
     except Exception:
         claims.release(mine, token)
         raise
-    name = default_storage.save(f"profiles/{uuid.uuid4().hex}.{extension}", ContentFile(data))
+    name = default_storage.save(f"profiles/{uuid.uuid4().hex}.{image.extension}", ContentFile(image.content))
     with transaction.atomic():
         locked = AvatarRequest.objects.select_for_update().filter(pk=request_id).first()
         if locked is None or locked.status != AvatarRequest.Status.PENDING:
@@ -219,7 +216,11 @@ def generate(request_id: int, *, final_attempt: bool = True) -> AvatarRequest | 
         locked.save(update_fields=["status", "image", "finished_at"])
         # A narrow UPDATE so edits of the rest of the profile are never overwritten.
         CommunityProfile.objects.filter(user_id=locked.user_id).update(avatar=name)
-        notify(locked.user_id, "avatar.ready", {"url": absolute_url(default_storage.url(name)), "job": locked.pk})
+        notify(
+            locked.user_id,
+            Notification.Type.AVATAR_READY,
+            {"url": absolute_url(default_storage.url(name)), "job": locked.pk},
+        )
     return locked
 
 
@@ -234,7 +235,7 @@ def fail(request_id: int, reason: str) -> AvatarRequest | None:
         avatar_request.failure_reason = reason
         avatar_request.finished_at = timezone.now()
         avatar_request.save(update_fields=["status", "failure_reason", "finished_at"])
-        notify(avatar_request.user_id, "avatar.failed", {"reason": reason, "job": avatar_request.pk})
+        notify(avatar_request.user_id, Notification.Type.AVATAR_FAILED, {"reason": reason, "job": avatar_request.pk})
     return avatar_request
 
 

@@ -4,14 +4,8 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Protocol
 
-from bidangil.errors import DomainError
-
-
-class PaymentProviderError(DomainError):
-    """The provider refused or could not be reached; nothing was recorded on our side."""
-
-    status_code = 502
-    code = "payment_provider_error"
+# The provider refusing or unreachable: bidangil.errors.ProviderError with code PAYMENT_PROVIDER_ERROR (HTTP 502).
+PAYMENT_PROVIDER_ERROR = "payment_provider_error"
 
 
 @dataclass(frozen=True)

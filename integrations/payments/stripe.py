@@ -7,7 +7,9 @@ from datetime import UTC, datetime
 import stripe
 from django.conf import settings
 
-from . import CheckoutRequest, CheckoutSession, PaymentProviderError, RefundResult, WebhookSignatureError
+from bidangil.errors import ProviderError
+
+from . import PAYMENT_PROVIDER_ERROR, CheckoutRequest, CheckoutSession, RefundResult, WebhookSignatureError
 
 logger = logging.getLogger(__name__)
 
@@ -74,7 +76,9 @@ class StripePaymentBackend:
             )
         except stripe.StripeError as exc:
             logger.warning("Stripe checkout session failed for %s: %s", request.order_number, exc)
-            raise PaymentProviderError(f"The payment provider refused the checkout: {exc.user_message or exc}") from exc
+            raise ProviderError(
+                f"The payment provider refused the checkout: {exc.user_message or exc}", code=PAYMENT_PROVIDER_ERROR
+            ) from exc
         expires_at = getattr(session, "expires_at", None)
         expires_at = datetime.fromtimestamp(expires_at, tz=UTC) if expires_at else None
         return CheckoutSession(session_id=session.id, url=session.url, expires_at=expires_at)
@@ -83,7 +87,7 @@ class StripePaymentBackend:
         try:
             self.client.v1.checkout.sessions.expire(session_id)
         except stripe.StripeError as exc:
-            raise PaymentProviderError(f"Could not expire the checkout session: {exc}") from exc
+            raise ProviderError(f"Could not expire the checkout session: {exc}", code=PAYMENT_PROVIDER_ERROR) from exc
 
     def refund(
         self, *, payment_intent_id: str, amount_cents: int, idempotency_key: str, metadata: dict
@@ -99,5 +103,7 @@ class StripePaymentBackend:
             )
         except stripe.StripeError as exc:
             logger.warning("Stripe refund failed for %s: %s", payment_intent_id, exc)
-            raise PaymentProviderError(f"The payment provider refused the refund: {exc.user_message or exc}") from exc
+            raise ProviderError(
+                f"The payment provider refused the refund: {exc.user_message or exc}", code=PAYMENT_PROVIDER_ERROR
+            ) from exc
         return RefundResult(refund_id=refund.id, status=refund.status, amount_cents=refund.amount)

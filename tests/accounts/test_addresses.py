@@ -1,7 +1,7 @@
 import pytest
 
+from accounts.limits import MAX_ADDRESSES
 from accounts.models import Address
-from accounts.services import MAX_ADDRESSES
 from tests.accounts.factories import AddressFactory
 
 pytestmark = pytest.mark.django_db

@@ -6,6 +6,7 @@ import pytest
 from django.conf import settings
 from django.db import connection
 
+from bidangil.errors import Conflict
 from commerce.orders import services
 from commerce.orders.models import Order, OrderEvent
 from commerce.payments.models import Payment
@@ -32,7 +33,7 @@ def race(*calls):
             barrier.wait()
             call()
             outcomes[index] = "ok"
-        except services.OrderConflict:
+        except Conflict:
             outcomes[index] = "conflict"
         finally:
             connection.close()

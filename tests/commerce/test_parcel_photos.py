@@ -144,3 +144,32 @@ def test_photos_stored_before_move_out_of_public_media(photographed, settings):
     assert photo.image.name != old_name and photographed.number not in photo.image.name
     assert not default_storage.exists(old_name)
     assert photo.image.storage.open(photo.image.name).read() == b"\x89PNG old"
+
+
+def test_photo_metadata_is_stripped(staff_client):
+    """A phone photo's EXIF (GPS position, camera) is not stored: the pixels are re-encoded."""
+    import io
+
+    from django.core.files.uploadedfile import SimpleUploadedFile
+    from PIL import Image
+
+    exif = Image.Exif()
+    exif[0x010F] = "SecretCam"  # Make
+    exif[0x0112] = 6  # orientation: rotate
+    buffer = io.BytesIO()
+    Image.new("RGB", (40, 20), (10, 20, 30)).save(buffer, format="JPEG", exif=exif.tobytes())
+    buffer.write(b"trailing bytes after the image")
+    upload = SimpleUploadedFile("cam.jpg", buffer.getvalue(), content_type="image/jpeg")
+    us_rates()
+    order = PurchasedOrderFactory()
+    response = staff_client.post(
+        f"/api/v1/staff/orders/{order.number}/intake/", {**INTAKE, "photos": [upload]}, format="multipart"
+    )
+    assert response.status_code == 200, response.content
+    photo = ParcelPhoto.objects.get(parcel__order=order)
+    with photo.image.open() as f:
+        data = f.read()
+    assert b"SecretCam" not in data and b"trailing bytes" not in data
+    with Image.open(io.BytesIO(data)) as stored:
+        assert dict(stored.getexif()) == {}
+        assert stored.size == (20, 40)  # orientation applied to the pixels

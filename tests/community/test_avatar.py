@@ -8,7 +8,7 @@ from asgiref.sync import async_to_sync, sync_to_async
 from django.core.files.storage import default_storage
 from django.test import override_settings
 from django.utils import timezone
-from PIL import Image
+from PIL import Image, PngImagePlugin
 from rest_framework.test import APIClient
 
 from community.avatars import services as avatars
@@ -292,3 +292,25 @@ def test_avatar_loop_end_to_end_on_the_socket(user, django_capture_on_commit_cal
     message, avatar = async_to_sync(body)()
     assert message["type"] == "avatar.ready"
     assert avatar and message["url"] == f"http://testserver/media/{avatar}"
+
+
+def test_generated_image_is_stored_re_encoded(user, backend):
+    """What the provider returns is decoded and written again: metadata and appended bytes are not stored."""
+    buffer = io.BytesIO()
+    info = PngImagePlugin.PngInfo()
+    info.add_text("Comment", "provider-secret")
+    Image.new("RGB", (64, 64), (1, 2, 3)).save(buffer, format="PNG", pnginfo=info)
+    data = buffer.getvalue() + b"appended payload"
+
+    class Other(DummyAIBackend):
+        def generate_image(self, *, prompt):
+            return data
+
+    backend(Other())
+    avatar_request = avatars.generate(pending(user).pk)
+    assert avatar_request.status == "ready"
+    with default_storage.open(avatar_request.image) as f:
+        stored = f.read()
+    assert b"provider-secret" not in stored and b"appended payload" not in stored
+    with Image.open(io.BytesIO(stored)) as image:
+        assert image.size == (64, 64)

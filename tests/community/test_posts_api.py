@@ -97,6 +97,7 @@ def _count_state():
         ({"category": "fun", "subcategory": "food", "title": "x"}, "restaurant_address"),
         ({"category": "fun", "subcategory": "meetup", "title": "x", "state": "CA", "county": "Orange"}, "meetup_type"),
         ({"category": "share", "title": "   ", "state": "CA", "county": "Orange"}, "title"),
+        ({"category": "share", "title": "x", "state": "CA", "county": "Orange", "author": 1}, "author"),
     ],
 )
 def test_bad_post_input_is_a_clear_400_and_writes_nothing(user_client, boards, data, field):

@@ -23,3 +23,15 @@ def test_notification_responses_match_the_schema(schema, user_client, api_client
     after = user_client.get("/api/v1/notifications/")
     assert after.json()["results"][0]["read"] is True
     assert_response(schema, "/api/v1/notifications/", "get", after)
+
+
+def test_notification_types_are_an_enum(schema):
+    from notifications.models import Notification
+
+    properties = schema["components"]["schemas"]["Notification"]["properties"]
+    type_schema = properties["type"]
+    if "$ref" in type_schema:
+        type_schema = schema["components"]["schemas"][type_schema["$ref"].rsplit("/", 1)[-1]]
+    elif "allOf" in type_schema:
+        type_schema = schema["components"]["schemas"][type_schema["allOf"][0]["$ref"].rsplit("/", 1)[-1]]
+    assert set(type_schema["enum"]) == set(Notification.Type.values)

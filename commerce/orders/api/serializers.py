@@ -2,7 +2,8 @@ from django.core.validators import URLValidator
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
-from bidangil.api.serializers import MAX_ID
+from bidangil.api.serializers import MAX_ID, StrictSerializer
+from commerce import limits
 from commerce.orders import pricing
 from commerce.orders.models import Order, OrderEvent, OrderItem
 from commerce.orders.selectors import payment_totals, related_or_none
@@ -18,14 +19,14 @@ STAFF_ONLY_EVENTS = {"payment_flagged", "note"}
 # --- Input ------------------------------------------------------------------------------------------
 
 
-class OrderItemInput(serializers.Serializer):
+class OrderItemInput(StrictSerializer):
     url = serializers.CharField(max_length=2000, validators=[URLValidator(schemes=["http", "https"])])
     quantity = serializers.IntegerField(min_value=1, max_value=99, default=1)
     options = serializers.CharField(max_length=500, required=False, allow_blank=True, default="")
     note = serializers.CharField(max_length=500, required=False, allow_blank=True, default="")
 
 
-class AddressInput(serializers.Serializer):
+class AddressInput(StrictSerializer):
     name = serializers.CharField(max_length=100)
     phone = serializers.CharField(max_length=32, required=False, allow_blank=True, default="")
     country = serializers.RegexField(r"^[A-Za-z]{2}$", default="US")
@@ -39,11 +40,13 @@ class AddressInput(serializers.Serializer):
         return value.upper()
 
 
-class OrderCreateInput(serializers.Serializer):
+class OrderCreateInput(StrictSerializer):
     address_id = serializers.IntegerField(required=False, min_value=1, max_value=MAX_ID)
     address = AddressInput(required=False)
-    items = OrderItemInput(many=True, min_length=1, max_length=20, allow_empty=False)
-    note = serializers.CharField(max_length=2000, required=False, allow_blank=True, default="")
+    items = OrderItemInput(
+        many=True, min_length=limits.ORDER_MIN_ITEMS, max_length=limits.ORDER_MAX_ITEMS, allow_empty=False
+    )
+    note = serializers.CharField(max_length=limits.NOTE_MAX_LENGTH, required=False, allow_blank=True, default="")
 
     def validate(self, attrs):
         if ("address_id" in attrs) == ("address" in attrs):
@@ -51,15 +54,15 @@ class OrderCreateInput(serializers.Serializer):
         return attrs
 
 
-class CheckoutInput(serializers.Serializer):
+class CheckoutInput(StrictSerializer):
     stage = serializers.ChoiceField(choices=Payment.Stage.choices)
 
 
-class CancelInput(serializers.Serializer):
+class CancelInput(StrictSerializer):
     reason = serializers.CharField(max_length=1000, required=False, allow_blank=True, default="")
 
 
-class QuoteItemInput(serializers.Serializer):
+class QuoteItemInput(StrictSerializer):
     id = serializers.IntegerField(min_value=1, max_value=MAX_ID)
     unit_price_krw = serializers.IntegerField(min_value=0, max_value=10**12)
     restricted = serializers.BooleanField(required=False, allow_null=True, default=None)
@@ -69,21 +72,21 @@ class QuoteItemInput(serializers.Serializer):
     name = serializers.CharField(max_length=200, required=False, allow_blank=True)
 
 
-class QuoteInput(serializers.Serializer):
+class QuoteInput(StrictSerializer):
     items = QuoteItemInput(many=True, allow_empty=False)
     domestic_shipping_krw = serializers.IntegerField(min_value=0, max_value=10**10)
-    note = serializers.CharField(max_length=2000, required=False, allow_blank=True, default="")
+    note = serializers.CharField(max_length=limits.NOTE_MAX_LENGTH, required=False, allow_blank=True, default="")
 
 
-class RejectInput(serializers.Serializer):
+class RejectInput(StrictSerializer):
     reason = serializers.CharField(max_length=1000)
 
 
-class PurchaseInput(serializers.Serializer):
+class PurchaseInput(StrictSerializer):
     note = serializers.CharField(max_length=1000, required=False, allow_blank=True, default="")
 
 
-class RefundInput(serializers.Serializer):
+class RefundInput(StrictSerializer):
     amount_cents = serializers.IntegerField(min_value=1, required=False, allow_null=True, default=None)
     reason = serializers.CharField(max_length=300)
 

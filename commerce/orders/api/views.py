@@ -1,3 +1,5 @@
+from functools import partial
+
 from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_schema
 from rest_framework import exceptions, permissions, status
 from rest_framework.exceptions import ValidationError
@@ -6,8 +8,9 @@ from rest_framework.views import APIView
 
 from accounts.two_factor import missing_second_factor
 from bidangil.api.pagination import PagePagination
-from bidangil.api.serializers import ApiError
+from bidangil.api.serializers import error_responses
 from bidangil.api.throttling import ScopedThrottle
+from commerce import error_codes
 from commerce.orders import selectors, services
 from commerce.orders.api import serializers as s
 from commerce.orders.models import Order
@@ -15,16 +18,9 @@ from commerce.orders.models import Order
 STATUS_PARAM = OpenApiParameter("status", enum=Order.Status.values, description="Only orders in this status.")
 
 
-def _errors(*codes: int) -> dict:
-    descriptions = {
-        400: "Invalid input.",
-        401: "Not signed in.",
-        403: "Not allowed.",
-        404: "No such order (or not yours).",
-        409: "Not possible in the order's current status.",
-        429: "Too many requests.",
-    }
-    return {code: OpenApiResponse(ApiError, description=descriptions[code]) for code in codes}
+_errors = partial(
+    error_responses, defaults={404: "No such order (or not yours).", 409: "Not possible in the order's current status."}
+)
 
 
 def _status_filter(request) -> str | None:
@@ -45,7 +41,7 @@ class IsOrderStaff(permissions.BasePermission):
             return False
         if missing_second_factor(request.user):
             raise exceptions.PermissionDenied(
-                "Sign in to the admin with your two-factor code first.", code="second_factor_required"
+                "Sign in to the admin with your two-factor code first.", code=error_codes.SECOND_FACTOR_REQUIRED
             )
         return True
 

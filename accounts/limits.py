@@ -1,0 +1,3 @@
+"""Account limits, declared once: services, serializers and docs/accounts.md use these."""
+
+MAX_ADDRESSES = 20

@@ -1,0 +1,10 @@
+"""Error codes of `commerce`: the `code` of the errors its services raise, as the API returns them."""
+
+INVALID_PAYLOAD = "invalid_payload"
+INVALID_SIGNATURE = "invalid_signature"
+NO_DELIVERY_RATE = "no_delivery_rate"
+ORDERS_IN_PROGRESS = "orders_in_progress"
+ORDER_CONFLICT = "order_conflict"
+ORDER_PAID = "order_paid"
+SECOND_FACTOR_REQUIRED = "second_factor_required"
+TOO_LARGE = "too_large"

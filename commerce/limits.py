@@ -1,0 +1,13 @@
+"""Commerce limits, declared once: models, serializers, admin forms, services and docs/orders.md use these."""
+
+from decimal import Decimal
+
+ORDER_MIN_ITEMS = 1
+ORDER_MAX_ITEMS = 20
+NOTE_MAX_LENGTH = 2000  # the customer's note on an order, a quote note, parcel notes
+
+# One parcel (FedEx International Priority: 68 kg, 274 cm on the longest side).
+PARCEL_MAX_WEIGHT_G = 68_000
+PARCEL_MIN_SIDE_CM = Decimal("1")
+PARCEL_MAX_SIDE_CM = Decimal("274")
+PARCEL_MAX_PHOTOS = 10
