@@ -1,8 +1,11 @@
 """The admin's own password changes (Wagtail account page, Wagtail password reset, Django admin), each
 signing the account out of its other sessions, tokens and sockets as the API does."""
 
+from django.shortcuts import render
 from wagtail.admin.auth import require_admin_access
 from wagtail.admin.views import account
+
+from bidangil.api.throttling import EmailScopedThrottle, ScopedThrottle
 
 from . import services
 from .lockout import clear_lockout
@@ -32,5 +35,19 @@ class PasswordResetConfirmView(account.PasswordResetConfirmView):
         return response
 
 
+class PasswordResetView(account.PasswordResetView):
+    """Wagtail's reset request, limited like the API's code requests: per client IP and per address."""
+
+    throttle_scope = "code"
+    RATE_LIMITED = "Too many reset requests. Try again in a minute."
+
+    def post(self, request, *args, **kwargs):
+        for throttle in (ScopedThrottle(), EmailScopedThrottle()):
+            if not throttle.allow_request(request, self):
+                return render(request, "accounts/locked_out.html", {"message": self.RATE_LIMITED}, status=429)
+        return super().post(request, *args, **kwargs)
+
+
 account_view = require_admin_access(AccountView.as_view())
+password_reset_view = PasswordResetView.as_view()
 password_reset_confirm_view = PasswordResetConfirmView.as_view()

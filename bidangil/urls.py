@@ -29,6 +29,7 @@ urlpatterns = [
     path("django-admin/", admin.site.urls),
     # Wagtail's own views for these two, but a password they change signs the account out everywhere else.
     path("admin/account/", admin_views.account_view, name="wagtailadmin_account"),
+    path("admin/password_reset/", admin_views.password_reset_view, name="wagtailadmin_password_reset"),
     path(
         "admin/password_reset/confirm/<uidb64>/<token>/",
         admin_views.password_reset_confirm_view,

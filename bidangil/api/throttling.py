@@ -17,7 +17,8 @@ class EmailScopedThrottle(ScopedRateThrottle):
     """
 
     def get_cache_key(self, request, view):
-        email = request.data.get("email") if hasattr(request.data, "get") else None
+        data = request.data if hasattr(request, "data") else request.POST  # a DRF request, or a plain form post
+        email = data.get("email") if hasattr(data, "get") else None
         if not isinstance(email, str) or not email.strip():
             return None
         # Hashed: any text may arrive here, and cache keys must stay short and plain.

@@ -52,3 +52,19 @@ def test_admin_password_reset_mails_only_admin_users():
         assert response.status_code == 302  # the same "check your mail" page for everyone
 
     assert [message.to for message in mail.outbox] == [[editor.email]]
+
+
+def test_admin_password_reset_is_limited_per_client_and_per_address():
+    editor, other = EditorFactory(), EditorFactory()
+    statuses = [
+        Client(REMOTE_ADDR=f"10.0.2.{number}").post("/admin/password_reset/", {"email": editor.email}).status_code
+        for number in range(6)
+    ]
+    assert statuses == [302] * 5 + [429]  # one address from many clients
+
+    client = Client(REMOTE_ADDR="10.0.3.1")
+    statuses = [client.post("/admin/password_reset/", {"email": f"x{n}@example.com"}).status_code for n in range(6)]
+    assert statuses == [302] * 5 + [429]  # one client for many addresses
+
+    assert Client(REMOTE_ADDR="10.0.3.2").post("/admin/password_reset/", {"email": other.email}).status_code == 302
+    assert len(mail.outbox) == 6
