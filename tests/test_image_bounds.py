@@ -102,3 +102,22 @@ def test_a_generated_avatar_that_is_a_bomb_is_refused(fmt, data):
 
     with pytest.raises(AIError):
         checked_image(data)
+
+
+@pytest.mark.parametrize("fmt", ["JPEG", "PNG", "WEBP"])
+def test_the_largest_still_upload_is_stored_at_the_stored_size(fmt):
+    """6000 x 4000 of noise (the worst case for every encoder) is decoded, shrunk and re-encoded once."""
+    import os
+
+    from PIL import Image
+
+    from bidangil.images import MAX_STORED_EDGE, clean_image
+
+    noise = Image.frombytes("RGB", (6000, 4000), os.urandom(6000 * 4000 * 3))
+    upload = io.BytesIO()
+    noise.save(upload, format=fmt, **({"lossless": False} if fmt == "WEBP" else {}))
+
+    clean = clean_image(upload.getvalue(), [fmt])
+
+    assert (clean.width, clean.height) == (MAX_STORED_EDGE, MAX_STORED_EDGE * 2 // 3)
+    assert Image.open(io.BytesIO(clean.content)).size == (clean.width, clean.height)

@@ -4,6 +4,7 @@ Only the species and the fixed personality tags of the chosen answers reach the 
 members never type anything that is sent to the provider.
 """
 
+import io
 import logging
 import uuid
 from datetime import timedelta
@@ -17,7 +18,7 @@ from django.utils import timezone
 from bidangil import claims, jobs
 from bidangil.absolute import absolute_url
 from bidangil.errors import DomainError, InvalidInput, RateLimited
-from bidangil.images import CleanImage, ImageRefused, ImageTooLarge, clean_image
+from bidangil.images import CleanImage, ImageRefused, ImageTooLarge, clean_image, open_bounded
 from community import error_codes
 from community.avatars.models import AvatarRequest
 from community.models import CommunityProfile
@@ -170,15 +171,16 @@ def checked_image(data: bytes) -> CleanImage:
     """Image bytes within our limits, re-encoded without metadata; AIError (not retried) otherwise."""
     if not data or len(data) > settings.MAX_IMAGE_UPLOAD_BYTES:
         raise AIError("The generated image is empty or too large.", retryable=False)
+    unexpected = AIError("The generated image has an unexpected format or size.", retryable=False)
     try:
-        image = clean_image(data, IMAGE_FORMATS)
+        with open_bounded(io.BytesIO(data), IMAGE_FORMATS) as probe:  # the size as drawn, from the header
+            if max(probe.size) > MAX_IMAGE_SIDE:
+                raise unexpected
+        return clean_image(data, IMAGE_FORMATS)  # stored at most MAX_STORED_EDGE wide
     except ImageTooLarge as exc:
-        raise AIError("The generated image has an unexpected format or size.", retryable=False) from exc
-    except ImageRefused as exc:
+        raise unexpected from exc
+    except (ImageRefused, OSError, SyntaxError, ValueError, EOFError) as exc:  # refused, or a header Pillow rejects
         raise AIError("The generated file is not a readable image.", retryable=False) from exc
-    if max(image.width, image.height) > MAX_IMAGE_SIDE:
-        raise AIError("The generated image has an unexpected format or size.", retryable=False)
-    return image
 
 
 def generate(request_id: int, *, final_attempt: bool = True) -> AvatarRequest | None:
