@@ -14,6 +14,7 @@ ROOT = Path(__file__).resolve().parents[1]
 
 needs_worker_database = [
     pytest.mark.redis,
+    pytest.mark.worker_process,
     pytest.mark.skipif(not settings.REDIS_URL, reason="needs REDIS_URL"),
     pytest.mark.skipif(
         settings.DATABASES["default"]["ENGINE"] != "django.db.backends.mysql", reason="needs DATABASE_URL=mysql://…"

@@ -17,8 +17,8 @@ import pytest
 from django.db import connection
 from huey.storage import RedisStorage
 
+from commerce.shipping import tracking
 from notifications.models import Notification
-from tasks import tracking
 from tasks.models import JobLease
 from tasks.notifications import send_notification
 from tasks.sweeps import requeue_stalled
