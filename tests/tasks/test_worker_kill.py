@@ -17,8 +17,9 @@ import pytest
 from django.db import connection
 from huey.storage import RedisStorage
 
-from commerce.shipping import tracking
+from commerce.shipping.tracking import LEASE
 from notifications.models import Notification
+from tasks import tracking
 from tasks.models import JobLease
 from tasks.notifications import send_notification
 from tasks.sweeps import requeue_stalled
@@ -194,13 +195,13 @@ def test_a_periodic_job_killed_holding_its_lease_does_not_block_the_next_run(
     try:
         tracking.poll_tracking()  # enqueued: the worker runs it
         wait_for(lambda: fake_fedex.track_calls == 1, timeout=60, what="the poll to reach the carrier")
-        assert JobLease.objects.filter(name=tracking.LEASE).exists()
+        assert JobLease.objects.filter(name=LEASE).exists()
         os.kill(worker.pid, signal.SIGKILL)
         worker.wait(timeout=10)
     finally:
         print(stop_worker(worker))
 
-    assert JobLease.objects.filter(name=tracking.LEASE).exists()  # the dead run's lease is still there
+    assert JobLease.objects.filter(name=LEASE).exists()  # the dead run's lease is still there
     assert tracking.poll_tracking.call_local() == {"skipped": True}  # and holds until it expires
     time.sleep(CLAIM_SECONDS + 0.5)
     report = tracking.poll_tracking.call_local()
