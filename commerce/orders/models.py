@@ -1,6 +1,7 @@
 """Orders, their items and events. State changes happen only in commerce.orders.services."""
 
 from django.conf import settings
+from django.core.exceptions import ObjectDoesNotExist
 from django.db import models
 
 from bidangil.errors import Conflict
@@ -54,7 +55,18 @@ class Order(models.Model):
     quote_lines = models.JSONField(default=list, blank=True, help_text="Frozen quote lines (KRW and USD cents).")
     quoted_at = models.DateTimeField(null=True, blank=True)
 
-    delivery_fee_cents = models.PositiveBigIntegerField(null=True, blank=True)
+    delivery_fee_cents = models.PositiveBigIntegerField(
+        null=True, blank=True, help_text="The fee of the order's parcel (shared by the orders of a consolidated one)."
+    )
+    parcel = models.ForeignKey(
+        "commerce.Parcel",
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="orders",
+        related_query_name="order",
+        help_text="The warehouse parcel this order ships in; several orders share one when consolidated.",
+    )
     status_reason = models.TextField(blank=True, help_text="Why an order was rejected or cancelled.")
 
     created_at = models.DateTimeField(auto_now_add=True)
@@ -66,6 +78,13 @@ class Order(models.Model):
 
     def __str__(self):
         return self.number
+
+    @property
+    def shipment(self):
+        """The shipment of the order's parcel; ObjectDoesNotExist while there is none (like a reverse one-to-one)."""
+        if self.parcel is None:
+            raise ObjectDoesNotExist("The order has no parcel yet.")
+        return self.parcel.shipment
 
     def require_status(self, *statuses: str) -> None:
         if self.status not in statuses:
@@ -120,7 +139,10 @@ class OrderEvent(models.Model):
         PAYMENT_EXPIRED = "payment_expired", "Checkout expired"
         PAYMENT_FLAGGED = "payment_flagged", "Payment flagged for review"
         PURCHASED = "purchased", "Items purchased"
+        CONSOLIDATION_REQUESTED = "consolidation_requested", "Consolidation requested"
+        PARCEL_SPLIT = "parcel_split", "Consolidated parcel split"
         INTAKE = "intake", "Parcel received at warehouse"
+        STORAGE_REMINDER = "storage_reminder", "Storage reminder sent"
         DELIVERY_PAID = "delivery_paid", "Delivery fee paid"
         SHIPPED = "shipped", "Shipped"
         SCAN = "scan", "Carrier scan"

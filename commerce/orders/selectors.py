@@ -2,13 +2,14 @@
 
 from dataclasses import dataclass
 
+from django.core.exceptions import ObjectDoesNotExist
 from django.db.models import Count, Exists, OuterRef, Prefetch, Q, QuerySet
 
 from bidangil.errors import NotFound
 from commerce.orders.models import Order, OrderEvent
 from commerce.orders.steps import STATUS_STEP
 from commerce.payments.models import Payment
-from commerce.shipping.models import Parcel, ParcelPhoto, Shipment, ShipmentEvent
+from commerce.shipping.models import Parcel, ParcelPhoto, ShipmentEvent
 
 ORDER_STAFF_GROUP = "Order staff"
 
@@ -58,11 +59,19 @@ def is_order_staff(user) -> bool:
     return user.is_superuser or user.groups.filter(name=ORDER_STAFF_GROUP).exists()
 
 
+def parcel_orders_prefetch(lookup: str = "parcel__orders") -> Prefetch:
+    """The numbers of the orders sharing each parcel (what the payloads show of a consolidation)."""
+    return Prefetch(lookup, queryset=Order.objects.only("pk", "number", "status", "parcel_id").order_by("pk"))
+
+
 def _list_queryset() -> QuerySet[Order]:
     return (
-        Order.objects.select_related("exchange_rate")
+        Order.objects.select_related("exchange_rate", "parcel")
         .annotate(item_count=Count("items", distinct=True))
-        .prefetch_related(Prefetch("events", queryset=OrderEvent.objects.only("order_id", "kind", "created_at")))
+        .prefetch_related(
+            Prefetch("events", queryset=OrderEvent.objects.only("order_id", "kind", "created_at")),
+            parcel_orders_prefetch(),
+        )
         .order_by("-created_at", "-pk")  # Meta.ordering does not apply to aggregated queries
     )
 
@@ -109,7 +118,7 @@ def step_q(step: int) -> Q:
 
 
 def staff_orders(*, status: str | None = None, q: str | None = None, waiting: bool = False) -> QuerySet[Order]:
-    orders = _list_queryset().select_related("user", "shipment")
+    orders = _list_queryset().select_related("user", "parcel__shipment")
     if status:
         orders = orders.filter(status=status)
     if waiting:
@@ -117,7 +126,7 @@ def staff_orders(*, status: str | None = None, q: str | None = None, waiting: bo
     if q:
         q = q.strip()
         orders = orders.filter(
-            Q(number__icontains=q) | Q(user__email__icontains=q) | Q(shipment__tracking_number__icontains=q)
+            Q(number__icontains=q) | Q(user__email__icontains=q) | Q(parcel__shipment__tracking_number__icontains=q)
         )
     return orders
 
@@ -127,9 +136,13 @@ def detail_queryset() -> QuerySet[Order]:
         "items",
         Prefetch("payments", queryset=Payment.objects.order_by("created_at", "pk")),
         Prefetch("events", queryset=OrderEvent.objects.select_related("actor")),
-        Prefetch("parcel", queryset=Parcel.objects.prefetch_related(Prefetch("photos", ParcelPhoto.objects.all()))),
         Prefetch(
-            "shipment", queryset=Shipment.objects.prefetch_related(Prefetch("events", ShipmentEvent.objects.all()))
+            "parcel",
+            queryset=Parcel.objects.select_related("shipment").prefetch_related(
+                Prefetch("photos", ParcelPhoto.objects.all()),
+                Prefetch("shipment__events", ShipmentEvent.objects.all()),
+                Prefetch("orders", Order.objects.only("pk", "number", "status", "parcel_id").order_by("pk")),
+            ),
         ),
     )
 
@@ -150,8 +163,8 @@ def order_for_staff(number: str) -> Order:
 
 
 def related_or_none(order: Order, name: str):
-    """A reverse one-to-one (parcel, shipment) or None, without raising when it does not exist."""
+    """The order's parcel or shipment, or None, without raising when it does not exist."""
     try:
         return getattr(order, name)
-    except (Parcel.DoesNotExist, Shipment.DoesNotExist):
+    except ObjectDoesNotExist:
         return None

@@ -106,6 +106,22 @@ def lock_order(order_id: int, *related: str) -> Order:
     return Order.objects.select_for_update().select_related(*related).get(pk=order_id)
 
 
+def lock_parcel_orders(order_id: int) -> list[Order]:
+    """The order and every order sharing its parcel, locked in primary-key order; the first is the parcel's lead
+    (the order its delivery payment is recorded on). Services that touch a parcel lock through here, so two of
+    them always take the rows in the same order."""
+    parcel_id = Order.objects.filter(pk=order_id).values_list("parcel_id", flat=True).get()
+    if parcel_id is None:
+        order = lock_order(order_id)
+        if order.parcel_id is None:
+            return [order]
+        parcel_id = order.parcel_id  # consolidated meanwhile: take the parcel's rows in order (already holding one)
+    orders = list(Order.objects.select_for_update().filter(parcel_id=parcel_id).order_by("pk"))
+    if order_id not in {order.pk for order in orders}:  # split meanwhile: the order is on its own now
+        return [lock_order(order_id)]
+    return orders
+
+
 def transition(
     order: Order,
     status: str,
@@ -132,7 +148,7 @@ def _new_order_number() -> str:
     return f"BD{timezone.now():%y%m%d}-{secrets.token_hex(3).upper()}"
 
 
-def _expire_sessions_on_commit(payments: list[Payment]) -> None:
+def expire_sessions_on_commit(payments: list[Payment]) -> None:
     """Close still-open sessions at the provider once our state is committed (best effort)."""
     targets = [(p.provider, p.session_id) for p in payments if p.session_id]
     if not targets:
@@ -162,7 +178,7 @@ def _lock_payments(order: Order, **filters) -> list[Payment]:
     return list(Payment.objects.select_for_update().filter(pk__in=pks).order_by("created_at", "pk"))
 
 
-def _close_open_sessions(order: Order, *, stage: str | None = None) -> list[Payment]:
+def close_open_sessions(order: Order, *, stage: str | None = None) -> list[Payment]:
     closed = _lock_payments(
         order, kind=Payment.Kind.CHARGE, status=Payment.Status.OPEN, **({"stage": stage} if stage else {})
     )
@@ -236,7 +252,7 @@ def cancel_order(*, order_id: int, actor, reason: str = "") -> Order:
                 f"Order {order.number} has been paid; refund it instead of cancelling.", code=error_codes.ORDER_PAID
             )
         order.require_status(Order.Status.REQUESTED, Order.Status.QUOTED)
-        closed = _close_open_sessions(order)
+        closed = close_open_sessions(order)
         transition(
             order,
             Order.Status.CANCELLED,
@@ -245,7 +261,7 @@ def cancel_order(*, order_id: int, actor, reason: str = "") -> Order:
             data={"by": "staff" if actor and actor.pk != order.user_id else "customer"},
             reason=reason,
         )
-        _expire_sessions_on_commit(closed)
+        expire_sessions_on_commit(closed)
     return order
 
 
@@ -256,12 +272,17 @@ def start_checkout(*, order_id: int, stage: str) -> Payment:
     backend = get_backend("payments")
     now = timezone.now()
     with transaction.atomic():
-        order = lock_order(order_id, "user")
-        order.require_status(PAYABLE_STATUS[stage])
         if stage == Payment.Stage.ITEMS:
+            order = lock_order(order_id, "user")
+            order.require_status(PAYABLE_STATUS[stage])
             amount = order.total_cents
             lines = [CheckoutLine(line["label"], line["amount_cents"]) for line in order.quote_lines]
         else:
+            # One delivery fee per parcel, paid on its lead order whichever of its orders the customer opened.
+            orders = lock_parcel_orders(order_id)
+            for each in orders:
+                each.require_status(PAYABLE_STATUS[stage])
+            order = orders[0]
             if order.delivery_fee_cents is None:
                 raise Conflict(f"Order {order.number} has no delivery fee yet.", code=error_codes.ORDER_CONFLICT)
             quote = pricing.quote_delivery(order.delivery_fee_cents)
@@ -315,7 +336,7 @@ def start_checkout(*, order_id: int, stage: str) -> Payment:
             OrderEvent.Kind.CHECKOUT_OPENED,
             data={"payment": payment.pk, "stage": stage, "amount_cents": amount},
         )
-        _expire_sessions_on_commit(stale)
+        expire_sessions_on_commit(stale)
     return payment
 
 
@@ -682,20 +703,29 @@ def settle_checkout(*, session_id: str, amount_total, currency, payment_intent_i
                 data,
             )
         stale_quote = payment.stage == Payment.Stage.ITEMS and payment.quote_version != order.quote_version
-        if order.status != PAYABLE_STATUS[payment.stage] or stale_quote:
-            # Money arrived for an order that moved on (cancelled, or paid through another session).
-            return _flag(order, payment, f"Paid while the order was {order.status}; refund needed.", data)
+        orders = [order]
+        if payment.stage == Payment.Stage.DELIVERY and order.parcel_id:
+            # The other orders of the parcel (higher primary keys than its lead: the same lock order as checkout).
+            orders += list(
+                Order.objects.select_for_update().filter(parcel_id=order.parcel_id).exclude(pk=order.pk).order_by("pk")
+            )
+        if any(each.status != PAYABLE_STATUS[payment.stage] for each in orders) or stale_quote:
+            # Money arrived for an order that moved on (cancelled, split, or paid through another session).
+            moved = next((each for each in orders if each.status != PAYABLE_STATUS[payment.stage]), order)
+            which = "the order" if moved is order else f"order {moved.number}"
+            return _flag(order, payment, f"Paid while {which} was {moved.status}; refund needed.", data)
         payment.status = Payment.Status.PAID
         payment.paid_at = timezone.now()
         payment.save()
-        transition(
-            order,
-            PAID_STATUS[payment.stage],
-            PAID_EVENT[payment.stage],
-            actor=None,
-            data={"payment": payment.pk, "amount_cents": payment.amount_cents},
-        )
-        _expire_sessions_on_commit(_close_open_sessions(order, stage=payment.stage))
+        for each in orders:
+            transition(
+                each,
+                PAID_STATUS[payment.stage],
+                PAID_EVENT[payment.stage],
+                actor=None,
+                data={"payment": payment.pk, "amount_cents": payment.amount_cents},
+            )
+        expire_sessions_on_commit(close_open_sessions(order, stage=payment.stage))
     return "paid"
 
 
