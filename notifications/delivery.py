@@ -17,7 +17,7 @@ from django.template import TemplateDoesNotExist
 from django.template.loader import render_to_string
 from django.utils import timezone
 
-from bidangil import claims
+from bidangil import claims, jobs
 from integrations.backends import get_backend
 
 from .models import Notification
@@ -30,6 +30,7 @@ MAX_ATTEMPTS = 6
 SWEEP_BATCH = 5000
 
 
+@jobs.retry(times=3, delay=30)
 def deliver(notification_id: int) -> dict:
     """Send a pending notification by email and/or SMS as the user opted in; returns which channels were sent."""
     pending = Notification.objects.filter(pk=notification_id, delivery=Notification.Delivery.PENDING)
@@ -85,6 +86,7 @@ def _send_email(notification: Notification, mine) -> bool:
     return True
 
 
+@jobs.pending("notifications", job="notifications.send")
 def stalled_ids(now=None) -> list[int]:
     """Pending notifications whose job died or was lost: give up on those out of attempts, return the others."""
     now = now or timezone.now()
