@@ -3,6 +3,7 @@
 from dataclasses import dataclass
 
 from django.db.models import Count, Exists, OuterRef, Prefetch, Q, QuerySet
+from django.utils.translation import gettext as _
 
 from bidangil.errors import NotFound
 from commerce.orders.models import Order, OrderEvent
@@ -138,14 +139,14 @@ def order_for_customer(user, number: str) -> Order:
     """The user's own order; anyone else's is a 404, never a 403 (no probing order numbers)."""
     order = detail_queryset().filter(user=user, number=number).first()
     if order is None:
-        raise NotFound("No such order.")
+        raise NotFound(_("No such order."))
     return order
 
 
 def order_for_staff(number: str) -> Order:
     order = detail_queryset().filter(number=number).first()
     if order is None:
-        raise NotFound("No such order.")
+        raise NotFound(_("No such order."))
     return order
 
 

@@ -14,6 +14,7 @@ from django.core.files.base import ContentFile
 from django.core.files.storage import default_storage
 from django.db import transaction
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from bidangil import claims, jobs
 from bidangil.absolute import absolute_url
@@ -155,13 +156,13 @@ def request_avatar(*, user, species, answers) -> AvatarRequest:
         # Locking the profile row serialises concurrent requests of one member.
         profile = CommunityProfile.objects.select_for_update().filter(user=user).first()
         if profile is None:
-            raise DomainError("Create your community profile first.", code=error_codes.NO_PROFILE)
+            raise DomainError(_("Create your community profile first."), code=error_codes.NO_PROFILE)
         mine = AvatarRequest.objects.filter(user=user)
         if mine.filter(status=AvatarRequest.Status.PENDING).exists():
-            raise DomainError("An avatar is already being drawn for you.", code=error_codes.AVATAR_IN_PROGRESS)
+            raise DomainError(_("An avatar is already being drawn for you."), code=error_codes.AVATAR_IN_PROGRESS)
         since = timezone.now() - timedelta(days=1)
         if mine.filter(created_at__gte=since).exclude(status=AvatarRequest.Status.FAILED).count() >= MAX_PER_DAY:
-            raise RateLimited(f"At most {MAX_PER_DAY} avatars a day.")
+            raise RateLimited(_("At most %(max_per_day)s avatars a day.") % {"max_per_day": MAX_PER_DAY})
         avatar_request = AvatarRequest.objects.create(user=user, species=species, answers=answers)
         jobs.enqueue_on_commit("avatars.generate", avatar_request.pk)
     return avatar_request
