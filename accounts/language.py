@@ -24,6 +24,11 @@ def in_language_of(user):
         yield
 
 
+def signup_language() -> str:
+    """The language a new account keeps: the one its sign-up request is answered in (from Accept-Language)."""
+    return translation.get_language() or settings.LANGUAGE_CODE
+
+
 def activate_for(request, user) -> None:
     if getattr(user, "language", ""):
         translation.activate(user.language)

@@ -153,7 +153,7 @@ def _password_mismatch() -> InvalidInput:
     return InvalidInput(message, code=error_codes.SIGNUP_PASSWORD_MISMATCH, fields={"password": [message]})
 
 
-def sign_up(*, email: str, password: str, nickname: str) -> None:
+def sign_up(*, email: str, password: str, nickname: str, language: str = "") -> None:
     """Create an inactive account with its community profile and email it a verification code.
 
     An address that already waits for verification is left as it is (password, nickname and code) and
@@ -173,7 +173,7 @@ def sign_up(*, email: str, password: str, nickname: str) -> None:
             return
         try:
             with transaction.atomic():
-                user = User.objects.create_user(email, password, is_active=False)
+                user = User.objects.create_user(email, password, is_active=False, language=language)
         except IntegrityError:
             raise _email_taken() from None
         create_profile(user=user, nickname=nickname)
@@ -270,7 +270,7 @@ def confirm_signup_code(*, email: str, code: str) -> str:
     return proof
 
 
-def sign_up_confirmed(*, email: str, password: str, nickname: str, proof: str) -> User:
+def sign_up_confirmed(*, email: str, password: str, nickname: str, proof: str, language: str = "") -> User:
     """Create an active account for an address proven by confirm_signup_code within the code lifetime.
 
     Raises Forbidden `email_not_verified` unless `proof` is the one confirm_signup_code returned for this
@@ -296,7 +296,9 @@ def sign_up_confirmed(*, email: str, password: str, nickname: str, proof: str) -
         if user is None:
             try:
                 with transaction.atomic():
-                    user = User.objects.create_user(email, password, is_active=True, email_verified_at=now)
+                    user = User.objects.create_user(
+                        email, password, is_active=True, email_verified_at=now, language=language
+                    )
             except IntegrityError:
                 raise _email_taken() from None
             create_profile(user=user, nickname=nickname)

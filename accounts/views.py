@@ -14,6 +14,7 @@ from bidangil.api.serializers import error_responses
 from bidangil.api.throttling import EmailScopedThrottle, ScopedThrottle
 
 from . import privacy, selectors, services
+from .language import signup_language
 from .models import Address
 from .permissions import BrowserCsrf
 from .serializers import (
@@ -68,7 +69,7 @@ class SignupView(PublicAuthView):
     @extend_schema(tags=["auth"], request=SignupInput, responses={201: SignupOutput, **error_responses(400, 429, 503)})
     def post(self, request):
         data = _valid(SignupInput, request)
-        services.sign_up(**data)
+        services.sign_up(**data, language=signup_language())
         detail = _("We emailed %(email)s. Enter the 6-digit code with your password to activate your account.") % {
             "email": data["email"]
         }

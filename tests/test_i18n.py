@@ -11,6 +11,7 @@ from django.core.management import call_command
 from rest_framework.authtoken.models import Token
 from rest_framework.test import APIClient
 
+from accounts.models import User
 from commerce.orders.models import Order
 from integrations.sms.console import ConsoleSMSBackend
 from notifications.models import Notification
@@ -201,3 +202,15 @@ def test_every_message_has_a_korean_translation(tmp_path, monkeypatch, settings)
     assert fuzzy == [], "Check these fuzzy translations in locale/ko/LC_MESSAGES/django.po (docs/i18n.md)"
     committed = {entry.msgid for entry in polib.pofile(str(CATALOGUE))}
     assert committed == {entry.msgid for entry in catalogue}, "Run `make messages`: the catalogue is out of date"
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize(("header", "saved"), [("ko-KR,ko;q=0.9", "ko"), ("en-US", "en"), ("", "en")])
+def test_a_new_account_keeps_the_language_it_signed_up_in(header, saved):
+    body = {"email": "new@example.com", "password": "violet-Harbor-42", "nickname": "새회원"}
+    extra = {"HTTP_ACCEPT_LANGUAGE": header} if header else {}
+    response = APIClient().post("/api/v1/auth/signup/", body, format="json", **extra)
+    assert response.status_code == 201, response.content
+    assert User.objects.get(email="new@example.com").language == saved
+    [email] = mail.outbox
+    assert ("비단길 인증 코드는" in email.subject) == (saved == "ko")

@@ -96,7 +96,7 @@ QUESTIONS = [
     ),
 ]
 
-SPECIES_KEYS = [key for key, _, _ in SPECIES]
+SPECIES_KEYS = [key for key, _english, _korean in SPECIES]
 MAX_PER_DAY = 3
 STUCK_AFTER = timedelta(minutes=15)
 # Runs of one request (Huey's retries, then the sweep's) before it fails.
@@ -132,13 +132,13 @@ def choices() -> dict:
 def validate_answers(species, answers) -> list[int]:
     fields = {}
     if species not in SPECIES_KEYS:
-        fields["species"] = [f"Choose one of: {', '.join(SPECIES_KEYS)}."]
+        fields["species"] = [_("Choose one of: %(choices)s.") % {"choices": ", ".join(SPECIES_KEYS)}]
     if (
         not isinstance(answers, list)
         or len(answers) != len(QUESTIONS)
         or any(not isinstance(a, int) or isinstance(a, bool) or not 0 <= a <= 3 for a in answers)
     ):
-        fields["answers"] = ["Send four answers, each an integer from 0 to 3."]
+        fields["answers"] = [_("Send four answers, each an integer from 0 to 3.")]
     if fields:
         raise InvalidInput(next(iter(fields.values()))[0], fields=fields)
     return list(answers)
