@@ -11,9 +11,10 @@ from django.utils import timezone
 from accounts import error_codes
 from bidangil.absolute import absolute_url
 from bidangil.errors import DomainError, Forbidden, InvalidInput
-from commerce.orders.api.serializers import OrderDetailSerializer
+from commerce.api.serializers import OrderDetailSerializer
 from commerce.orders.services import anonymise_customer_orders
 from commerce.products.models import ProductLookup
+from commerce.shipping.services import erase_parcel_photos
 from community.api.serializers import post_payload
 from community.services import remove_member
 from notifications.models import Notification
@@ -142,6 +143,7 @@ def close_account(*, request, user: User, password: str) -> None:
         if locked.closed_at is not None:
             raise DomainError("This account is already closed.", code=error_codes.ACCOUNT_CLOSED)
         anonymise_customer_orders(user=locked)
+        erase_parcel_photos(user=locked)
         remove_member(user=locked, remove_content=settings.COMMUNITY_CLOSED_MEMBER_CONTENT == "remove")
         Address.objects.filter(user=locked).delete()
         ProductLookup.objects.filter(user=locked).delete()

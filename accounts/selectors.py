@@ -5,8 +5,8 @@ from dataclasses import dataclass
 from django.db.models import OuterRef, QuerySet, Subquery
 
 from bidangil.errors import NotFound
-from commerce.orders.selectors import detail_queryset
 from commerce.products.models import ProductLookup
+from commerce.selectors import detail_queryset
 from community.avatars.models import AvatarRequest
 from community.models import Comment, CommentLike, PostLike, ProfileLike, Report
 from community.selectors import post_queryset

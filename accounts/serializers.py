@@ -5,7 +5,7 @@ from drf_spectacular.utils import inline_serializer
 from rest_framework import serializers
 
 from bidangil.api.serializers import MAX_ID, StrictCharField, StrictEmailField, StrictModelSerializer, StrictSerializer
-from commerce.orders.api.serializers import OrderDetailSerializer
+from commerce.api.serializers import OrderDetailSerializer
 from community import limits as community_limits
 from community.api.serializers import PostDetail
 

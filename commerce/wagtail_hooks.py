@@ -25,12 +25,13 @@ from wagtail_modeladmin.views import HistoryView as ModelAdminHistoryView
 from wagtail_modeladmin.views import InspectView as ModelAdminInspectView
 
 from bidangil.errors import DomainError
-from commerce.orders import admin as admin_views
+from commerce.admin import orders as admin_views
+from commerce.admin import shipping as admin_shipping  # noqa: F401  (registers the intake / tracking screens)
 from commerce.orders import selectors, services
 from commerce.orders.models import ExchangeRate, Order, RestrictedItemRule
 from commerce.orders.steps import STEPS
 from commerce.payments.models import Payment
-from commerce.shipping import admin as admin_shipping  # noqa: F401  (registers the intake / tracking screens)
+from commerce.selectors import detail_queryset, waiting_on_staff_q
 
 # Step filter choices: 0 (not reviewed yet) and the five customer steps.
 STEP_CHOICES = [("0", "0. Awaiting review")] + [(str(number), f"{number}. {label}") for number, _, label, _ in STEPS]
@@ -91,11 +92,7 @@ class OrderFilterSet(WagtailFilterSet):
     def filter_waiting(self, queryset, name, value):
         if value is None:
             return queryset
-        return (
-            queryset.filter(selectors.waiting_on_staff_q())
-            if value
-            else queryset.exclude(selectors.waiting_on_staff_q())
-        )
+        return queryset.filter(waiting_on_staff_q()) if value else queryset.exclude(waiting_on_staff_q())
 
     def filter_step(self, queryset, name, value):
         return queryset.filter(selectors.step_q(int(value))) if value not in (None, "") else queryset
@@ -105,7 +102,7 @@ class OrderInspectView(InspectView):
     template_name = "commerce/admin/order_inspect.html"
 
     def get_object(self, queryset=None):
-        return selectors.detail_queryset().get(pk=self.pk)
+        return detail_queryset().get(pk=self.pk)
 
     def get_context_data(self, **kwargs):
         return {**super().get_context_data(**kwargs), **admin_views.order_context(self.object)}
@@ -154,9 +151,9 @@ class WaitingOnStaffFilter(SimpleListFilter):
 
     def queryset(self, request, queryset):
         if self.value() == "1":
-            return queryset.filter(selectors.waiting_on_staff_q())
+            return queryset.filter(waiting_on_staff_q())
         if self.value() == "0":
-            return queryset.exclude(selectors.waiting_on_staff_q())
+            return queryset.exclude(waiting_on_staff_q())
         return queryset
 
 

@@ -3,9 +3,11 @@
 from django.http import HttpResponseRedirect
 from rest_framework.response import Response
 
-from commerce.orders import selectors, services
-from commerce.orders.api.serializers import OrderCreateInput
+from commerce.api.serializers import OrderCreateInput
+from commerce.orders import services
+from commerce.payments import services as payments
 from commerce.payments.models import Payment
+from commerce.selectors import order_for_customer
 
 from . import payloads
 from . import selectors as legacy_selectors
@@ -87,6 +89,6 @@ class PayLinkView(LegacyView):
     def get(self, request, number, stage):
         if stage not in Payment.Stage.values:
             raise bad_request("Unknown payment stage.", "stage")
-        order = selectors.order_for_customer(request.user, number)
-        payment = services.start_checkout(order_id=order.pk, stage=stage)
+        order = order_for_customer(request.user, number)
+        payment = payments.start_checkout(order_id=order.pk, stage=stage)
         return HttpResponseRedirect(payment.checkout_url)

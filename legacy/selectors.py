@@ -5,7 +5,7 @@ from django.db.models import Prefetch
 
 from accounts.models import User
 from bidangil.errors import NotFound
-from commerce.orders import selectors as commerce_selectors
+from commerce.selectors import detail_queryset
 from community import selectors as community_selectors
 from community.models import Category, PostLike, ProfileLike, ReviewPostPage
 
@@ -23,7 +23,7 @@ NEWEST_FIRST = ("-first_published_at", "-pk")
 
 def profile_orders(user):
     """The user's orders with items, payments, events and shipment loaded up front, newest first."""
-    return commerce_selectors.detail_queryset().filter(user=user).order_by("-created_at", "-pk")
+    return detail_queryset().filter(user=user).order_by("-created_at", "-pk")
 
 
 def _with_likers(posts):

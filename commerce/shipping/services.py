@@ -438,3 +438,17 @@ def poll_shipments(
         if on_progress:
             on_progress(report)
     return report
+
+
+def erase_parcel_photos(*, user) -> None:
+    """Delete the parcel photos of a closing customer's orders (labels show names); the files go on commit."""
+    photos = ParcelPhoto.objects.filter(parcel__order__user=user)
+    storage = ParcelPhoto._meta.get_field("image").storage
+    names = list(photos.values_list("image", flat=True))
+    photos.delete()
+
+    def delete_files():
+        for name in names:
+            storage.delete(name)
+
+    transaction.on_commit(delete_files)

@@ -13,7 +13,10 @@ from commerce.orders import forms as admin_forms
 from commerce.orders import selectors, services
 from commerce.orders.models import Order
 from commerce.orders.selectors import related_or_none
+from commerce.payments import services as payments
 from commerce.payments.models import Payment
+from commerce.payments.selectors import payment_totals
+from commerce.selectors import detail_queryset
 
 
 def order_staff_required(view):
@@ -70,12 +73,12 @@ def order_context(order: Order) -> dict:
         "parcel": related_or_none(order, "parcel"),
         "shipment": related_or_none(order, "shipment"),
         "actions": order_actions(order),
-        "totals": selectors.payment_totals(order),
+        "totals": payment_totals(order),
     }
 
 
 def _load(pk: int) -> Order:
-    return get_object_or_404(selectors.detail_queryset(), pk=pk)
+    return get_object_or_404(detail_queryset(), pk=pk)
 
 
 @order_staff_required
@@ -170,13 +173,13 @@ purchase_view = action_view(
 cancel_view = action_view(
     admin_forms.CancelForm,
     "Cancel order",
-    with_cleaned_data(services.cancel_order),
+    with_cleaned_data(payments.cancel_order),
     success="Order {number} cancelled.",
 )
 refund_view = action_view(
     admin_forms.RefundForm,
     "Refund",
-    with_cleaned_data(services.refund_order),
+    with_cleaned_data(payments.refund_order),
     success="Refund recorded for {number}.",
 )
 note_view = action_view(

@@ -6,9 +6,10 @@ from bidangil.api.serializers import MAX_ID, StrictSerializer
 from commerce import limits
 from commerce.orders import pricing
 from commerce.orders.models import Order, OrderEvent, OrderItem
-from commerce.orders.selectors import payment_totals, related_or_none
+from commerce.orders.selectors import related_or_none
 from commerce.orders.steps import current_step, order_steps
 from commerce.payments.models import Payment
+from commerce.payments.selectors import payment_totals
 from commerce.shipping.documents import photo_url
 from commerce.shipping.models import Shipment
 

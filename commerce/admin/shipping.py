@@ -12,7 +12,7 @@ from wagtail.admin.panels import FieldPanel, ObjectList
 from wagtail.snippets.models import register_snippet
 from wagtail.snippets.views.snippets import SnippetViewSet
 
-from commerce.orders.admin import action_view, with_cleaned_data
+from commerce.admin.orders import action_view, with_cleaned_data
 from commerce.orders.models import Order
 from commerce.shipping import services as shipping
 from commerce.shipping.models import DeliveryRate, Shipment

@@ -11,9 +11,11 @@ from bidangil.api.pagination import PagePagination
 from bidangil.api.serializers import error_responses
 from bidangil.api.throttling import ScopedThrottle
 from commerce import error_codes
+from commerce.api import serializers as s
 from commerce.orders import selectors, services
-from commerce.orders.api import serializers as s
 from commerce.orders.models import Order
+from commerce.payments import services as payments
+from commerce.selectors import order_for_customer, order_for_staff, staff_orders
 
 STATUS_PARAM = OpenApiParameter("status", enum=Order.Status.values, description="Only orders in this status.")
 
@@ -75,7 +77,7 @@ class OrderListCreateView(APIView):
         data = s.OrderCreateInput(data=request.data)
         data.is_valid(raise_exception=True)
         order = services.create_order(user=request.user, **data.validated_data)
-        order = selectors.order_for_customer(request.user, order.number)
+        order = order_for_customer(request.user, order.number)
         return Response(
             s.OrderDetailSerializer(order, context={"request": request}).data, status=status.HTTP_201_CREATED
         )
@@ -84,7 +86,7 @@ class OrderListCreateView(APIView):
 class OrderDetailView(APIView):
     @extend_schema(tags=["orders"], responses={200: s.OrderDetailSerializer, **_errors(401, 404)})
     def get(self, request, number):
-        order = selectors.order_for_customer(request.user, number)
+        order = order_for_customer(request.user, number)
         return Response(s.OrderDetailSerializer(order, context={"request": request}).data)
 
 
@@ -95,11 +97,11 @@ class OrderCancelView(APIView):
         responses={200: s.OrderDetailSerializer, **_errors(400, 401, 404, 409)},
     )
     def post(self, request, number):
-        order = selectors.order_for_customer(request.user, number)
+        order = order_for_customer(request.user, number)
         data = s.CancelInput(data=request.data)
         data.is_valid(raise_exception=True)
-        services.cancel_order(order_id=order.pk, actor=request.user, **data.validated_data)
-        order = selectors.order_for_customer(request.user, number)
+        payments.cancel_order(order_id=order.pk, actor=request.user, **data.validated_data)
+        order = order_for_customer(request.user, number)
         return Response(s.OrderDetailSerializer(order, context={"request": request}).data)
 
 
@@ -115,10 +117,10 @@ class OrderCheckoutView(APIView):
         },
     )
     def post(self, request, number):
-        order = selectors.order_for_customer(request.user, number)
+        order = order_for_customer(request.user, number)
         data = s.CheckoutInput(data=request.data)
         data.is_valid(raise_exception=True)
-        payment = services.start_checkout(order_id=order.pk, stage=data.validated_data["stage"])
+        payment = payments.start_checkout(order_id=order.pk, stage=data.validated_data["stage"])
         return Response(s.CheckoutOutput(payment).data)
 
 
@@ -139,7 +141,7 @@ class StaffOrderListView(APIView):
         responses={200: s.StaffOrderListSerializer(many=True), **_errors(400, 401, 403)},
     )
     def get(self, request):
-        orders = selectors.staff_orders(
+        orders = staff_orders(
             status=_status_filter(request),
             q=request.query_params.get("q"),
             waiting=request.query_params.get("waiting") in ("1", "true"),
@@ -154,7 +156,7 @@ class StaffOrderDetailView(APIView):
 
     @extend_schema(tags=["staff orders"], responses={200: s.StaffOrderDetailSerializer, **_errors(401, 403, 404)})
     def get(self, request, number):
-        order = selectors.order_for_staff(number)
+        order = order_for_staff(number)
         return Response(s.StaffOrderDetailSerializer(order, context={"request": request}).data)
 
 
@@ -178,11 +180,11 @@ class StaffOrderActionView(APIView):
         responses={200: s.StaffOrderDetailSerializer, **_errors(400, 401, 403, 404, 409)},
     )
     def post(self, request, number):
-        order = selectors.order_for_staff(number)
+        order = order_for_staff(number)
         data = self.get_serializer_class()(data=request.data)
         data.is_valid(raise_exception=True)
         self.perform(order, request.user, data.validated_data)
-        order = selectors.order_for_staff(number)
+        order = order_for_staff(number)
         return Response(s.StaffOrderDetailSerializer(order, context={"request": request}).data)
 
 
@@ -203,9 +205,9 @@ class StaffPurchaseView(StaffOrderActionView):
 
 class StaffCancelView(StaffOrderActionView):
     input_serializer = s.CancelInput
-    service = staticmethod(services.cancel_order)
+    service = staticmethod(payments.cancel_order)
 
 
 class StaffRefundView(StaffOrderActionView):
     input_serializer = s.RefundInput
-    service = staticmethod(services.refund_order)
+    service = staticmethod(payments.refund_order)
