@@ -7,6 +7,7 @@ from django.test.utils import CaptureQueriesContext
 from bidangil.errors import Conflict
 from commerce.orders.models import Order, OrderEvent
 from commerce.payments.models import Payment
+from commerce.payments.services import expire_stale_checkouts
 from commerce.shipping import services as shipping
 from commerce.shipping.models import Parcel, ParcelPhoto, Shipment
 from tests.accounts.factories import OrderStaffFactory, UserFactory
@@ -135,6 +136,8 @@ def test_split_before_payment_puts_each_order_back_to_its_own_intake(user_client
     assert response.status_code == 200, response.content
     assert response.json() == {"orders": [first.number, second.number]}
     assert not Parcel.objects.exists() and not ParcelPhoto.objects.exists()
+    # The open delivery checkout can no longer be paid for: the payments sweep expires it at the provider.
+    assert expire_stale_checkouts() == 1
     assert Payment.objects.get(stage=Payment.Stage.DELIVERY).status == Payment.Status.EXPIRED
     for order in (first, second):
         order.refresh_from_db()

@@ -10,7 +10,7 @@ from rest_framework.views import APIView
 
 from bidangil.api.serializers import StrictCharField, StrictSerializer, error_responses
 from commerce import limits
-from commerce.orders.api.views import StaffOrderActionView
+from commerce.api.views import StaffOrderActionView
 from commerce.orders.models import Order
 from commerce.orders.steps import current_step
 from commerce.shipping import selectors as parcel_selectors
