@@ -1,6 +1,7 @@
 """Error codes of `commerce`: the `code` of the errors its services raise, as the API returns them."""
 
 ADDRESSES_DIFFER = "addresses_differ"
+INVALID_HS_CODE = "invalid_hs_code"
 INVALID_PAYLOAD = "invalid_payload"
 INVALID_SIGNATURE = "invalid_signature"
 NO_DELIVERY_RATE = "no_delivery_rate"

@@ -24,6 +24,12 @@ urlpatterns = [
     path("parcels/<int:parcel_id>/", shipping_api.ParcelDetailView.as_view(), name="parcel-detail"),
     path("parcels/<int:parcel_id>/split/", shipping_api.ParcelSplitView.as_view(), name="parcel-split"),
     path("parcel-photos/<str:token>/", documents.parcel_photo, name="parcel-photo"),
+    path("staff/orders/<str:number>/customs/", shipping_api.StaffCustomsView.as_view(), name="staff-order-customs"),
+    path(
+        "staff/orders/<str:number>/customs/invoice.pdf",
+        shipping_api.StaffCommercialInvoiceView.as_view(),
+        name="staff-order-commercial-invoice",
+    ),
     path("staff/orders/<str:number>/ship/", shipping_api.StaffShipView.as_view(), name="staff-order-ship"),
     path("product-info/", products_api.ProductInfoView.as_view(), name="product-info"),
     path("product-info/<int:lookup_id>/", products_api.ProductInfoDetailView.as_view(), name="product-info-detail"),

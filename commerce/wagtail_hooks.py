@@ -8,6 +8,7 @@ from django.contrib.admin import SimpleListFilter
 from django.contrib.admin import display as admin_display
 from django.core.exceptions import PermissionDenied
 from django.db.models import BooleanField, ExpressionWrapper
+from django.shortcuts import redirect
 from django.urls import URLPattern, path, reverse
 from django.utils.html import format_html, format_html_join
 from django.utils.translation import gettext as _
@@ -256,6 +257,16 @@ class ParcelStageFilter(SimpleListFilter):
         return queryset
 
 
+class ParcelDeskInspectView(ModelAdminInspectView):
+    """A parcel is worked on from its orders' screens: inspecting it opens its lead order's."""
+
+    def get(self, request, *args, **kwargs):
+        lead = self.instance.orders.order_by("pk").first()
+        if lead is None:
+            return redirect(self.url_helper.index_url)
+        return redirect("commerce_order_screen", pk=lead.pk)
+
+
 class ParcelDeskAdmin(ModelAdmin):
     """Every parcel with its orders, how long it has waited for its delivery fee and its free storage."""
 
@@ -265,7 +276,9 @@ class ParcelDeskAdmin(ModelAdmin):
     menu_order = 102
     add_to_settings_menu = False
     permission_helper_class = OrderPermissionHelper
-    inspect_view_enabled = False
+    inspect_view_enabled = True
+    inspect_view_class = ParcelDeskInspectView
+    history_view_class = OrderDeskHistoryView
     list_display = ["__str__", "order_links", "consolidated_flag", "received_at", "waited", "free_storage_until"]
     list_filter = [ParcelStageFilter, "received_at"]
     search_fields = ["order__number", "order__user__email", "shipment__tracking_number"]
@@ -351,7 +364,7 @@ class RestrictedItemRuleViewSet(SnippetViewSet):
     model = RestrictedItemRule
     icon = "warning"
     menu_label = _lazy("Restricted items")
-    list_display = ["keyword", "reason", "active"]
+    list_display = ["keyword", "reason", "hs_chapter", "active"]
     list_filter = ["active"]
     search_fields = ["keyword", "reason"]
     search_backend_name = None

@@ -26,7 +26,7 @@ from wagtail.documents import get_document_model
 from wagtail.models import Collection, Site, Task, Workflow
 
 from cms.models import SiteSettings
-from commerce.orders.models import ExchangeRate
+from commerce.orders.models import ExchangeRate, HsCategory
 from commerce.payments import services as payments
 from commerce.payments.models import Payment
 from commerce.products.models import ProductLookup
@@ -138,6 +138,7 @@ def build_world() -> dict:
         "order": order,
         "payment": payment,
         "photo": photo,
+        "parcel": parcel_order.parcel,
         "photo_token": documents.photo_url(photo).rstrip("/").rsplit("/", 1)[-1],
         "post": post,
         "board": boards["share"],
@@ -158,6 +159,9 @@ def build_world() -> dict:
         "redirect": Redirect.objects.create(old_path="/old-guide", redirect_link="https://example.com/"),
         "snippets": {
             "deliveryrate": DeliveryRate.objects.first(),
+            "hscategory": HsCategory.objects.create(
+                name="Skincare", keywords="serum", description="Skin care preparation", hs_code="330499"
+            ),
             "order": order,
             "restricteditemrule": RestrictedItemRuleFactory(),
             "exchangerate": ExchangeRate.objects.first(),
@@ -181,6 +185,7 @@ def url_for(key: str, world: dict) -> str:
     model = re.search(r"(?:snippets|choose)/commerce/(\w+)/", route)
     by_prefix = [
         (r"^admin/(orders|\^commerce/order)/", w["order"].pk),
+        (r"^admin/\^commerce/parcel/", w["parcel"].pk),
         (r"^admin/snippets/", model and snippets[model.group(1)].pk),
         (r"^admin/collections/", w["collection"].pk),
         (r"^admin/workflows/tasks/", w["task"].pk),
@@ -218,6 +223,7 @@ def url_for(key: str, world: dict) -> str:
         "token": w["photo_token"] if route.startswith("api/") else "x",
         "uidb64": "x",
         "lookup_id": w["lookup"].pk,
+        "parcel_id": w["parcel"].pk,
         "session_id": w["payment"].session_id if route.startswith("payments/") else 0,
         "path": w["photo"].image.name,
         "parent_page_id": w["site"].root_page_id,
@@ -360,6 +366,11 @@ API = {
     "staff-order-cancel": {"post": "auth auth auth auth ok ok"},
     "staff-order-refund": {"post": "auth auth auth auth ok ok"},
     "staff-order-intake": {"post": "auth auth auth auth ok ok"},
+    "staff-order-customs": {"get": "auth auth auth auth ok ok", "put": "auth auth auth auth ok ok"},
+    "staff-order-commercial-invoice": {"get": "auth auth auth auth ok ok"},
+    "parcel-create": {"post": "auth ok ok ok ok ok"},
+    "parcel-detail": {"get": "auth ok hidden hidden hidden hidden"},
+    "parcel-split": {"post": "auth ok hidden hidden hidden hidden"},
     "parcel-photo": {"get": "ok ok ok ok ok ok", "post": "405 405 405 405 405 405"},
     "staff-order-ship": {"post": "auth auth auth auth ok ok"},
     "product-info": {"post": "auth ok ok ok ok ok"},
@@ -628,6 +639,27 @@ ADMIN = {
     "two_factor_verify": {"get": "auth auth auth ok ok ok", "post": "auth auth auth ok ok ok"},
     "commerce_order_intake": {"get": "auth auth auth auth ok ok", "post": "auth auth auth auth ok ok"},
     "commerce_order_ship": {"get": "auth auth auth auth ok ok", "post": "auth auth auth auth ok ok"},
+    "commerce_order_split": {"get": "auth auth auth auth ok ok", "post": "auth auth auth auth ok ok"},
+    "commerce_order_customs": {"get": "auth auth auth auth ok ok", "post": "auth auth auth auth ok ok"},
+    "commerce_order_customs_invoice": {
+        "get": "auth auth auth auth hidden hidden",
+        "post": "auth auth auth auth 405 405",
+    },
+    "commerce_parcel_modeladmin_index": {"get": "auth auth auth auth ok ok", "post": "auth auth auth auth 405 405"},
+    "commerce_parcel_modeladmin_create": {
+        "get": "auth auth auth auth auth auth",
+        "post": "auth auth auth auth auth auth",
+    },
+    "commerce_parcel_modeladmin_edit": {
+        "get": "auth auth auth auth auth auth",
+        "post": "auth auth auth auth auth auth",
+    },
+    "commerce_parcel_modeladmin_delete": {
+        "get": "auth auth auth auth auth auth",
+        "post": "auth auth auth auth auth auth",
+    },
+    "commerce_parcel_modeladmin_inspect": {"get": "auth auth auth auth ok ok", "post": "auth auth auth auth 405 405"},
+    "commerce_parcel_modeladmin_history": {"get": "auth auth auth auth ok ok", "post": "auth auth auth auth 405 405"},
     "commerce_order_screen": {"get": "auth auth auth auth ok ok", "post": "auth auth auth auth ok ok"},
     "commerce_order_quote": {"get": "auth auth auth auth ok ok", "post": "auth auth auth auth ok ok"},
     "commerce_order_reject": {"get": "auth auth auth auth ok ok", "post": "auth auth auth auth ok ok"},
@@ -707,6 +739,19 @@ ADMIN = {
     "wagtailsnippetchoosers_commerce_deliveryrate:chosen": {"get": "auth auth auth ok ok ok"},
     "wagtailsnippetchoosers_commerce_deliveryrate:chosen_multiple": {"get": "auth auth auth ok ok ok"},
     "wagtailsnippetchoosers_commerce_deliveryrate:create": {"get": "auth auth auth auth ok ok"},
+    "wagtailsnippets_commerce_hscategory:list": {"get": "auth auth auth auth ok ok"},
+    "wagtailsnippets_commerce_hscategory:list_results": {"get": "auth auth auth auth ok ok"},
+    "wagtailsnippets_commerce_hscategory:add": {"get": "auth auth auth auth ok ok"},
+    "wagtailsnippets_commerce_hscategory:edit": {"get": "auth auth auth auth ok ok"},
+    "wagtailsnippets_commerce_hscategory:delete": {"get": "auth auth auth auth ok ok"},
+    "wagtailsnippets_commerce_hscategory:usage": {"get": "auth auth auth auth ok ok"},
+    "wagtailsnippets_commerce_hscategory:history": {"get": "auth auth auth auth ok ok"},
+    "wagtailsnippets_commerce_hscategory:history_results": {"get": "auth auth auth auth ok ok"},
+    "wagtailsnippetchoosers_commerce_hscategory:choose": {"get": "auth auth auth ok ok ok"},
+    "wagtailsnippetchoosers_commerce_hscategory:choose_results": {"get": "auth auth auth ok ok ok"},
+    "wagtailsnippetchoosers_commerce_hscategory:chosen": {"get": "auth auth auth ok ok ok"},
+    "wagtailsnippetchoosers_commerce_hscategory:chosen_multiple": {"get": "auth auth auth ok ok ok"},
+    "wagtailsnippetchoosers_commerce_hscategory:create": {"get": "auth auth auth auth ok ok"},
     "wagtailsnippets_commerce_order:list": {"get": "auth auth auth auth ok ok"},
     "wagtailsnippets_commerce_order:list_results": {"get": "auth auth auth auth ok ok"},
     "wagtailsnippets_commerce_order:add": {"get": "auth auth auth auth auth auth"},

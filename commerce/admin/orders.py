@@ -55,6 +55,12 @@ def order_actions(order: Order) -> list[dict]:
             status in (Order.Status.REQUESTED, Order.Status.QUOTED),
             "button-secondary no",
         ),
+        (
+            _lazy("Customs papers"),
+            "commerce_order_customs",
+            bool(order.parcel and order.parcel.received_at),
+            "button-secondary",
+        ),
         (_lazy("Refund"), "commerce_order_refund", status in selectors.REFUNDABLE_STATUSES, "button-secondary no"),
         (_lazy("Add staff note"), "commerce_order_note", True, "button-secondary"),
     ]
@@ -86,13 +92,13 @@ def order_context(order: Order) -> dict:
     }
 
 
-def _load(pk: int) -> Order:
+def load_order(pk: int) -> Order:
     return get_object_or_404(detail_queryset(), pk=pk)
 
 
 @order_staff_required
 def order_screen(request, pk: int):
-    order = _load(pk)
+    order = load_order(pk)
     context = {
         "page_title": _("Order %(number)s") % {"number": order.number},
         "header_icon": "list-ul",
@@ -120,7 +126,7 @@ def action_view(
 
     @order_staff_required
     def view(request, pk: int):
-        order = _load(pk)
+        order = load_order(pk)
         if statuses and order.status not in statuses:
             # Items are only editable while quoting: a stale link must not show an editable form.
             messages.error(

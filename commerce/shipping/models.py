@@ -107,3 +107,28 @@ class ShipmentEvent(models.Model):
 
     def __str__(self):
         return f"{self.code} {self.description} @ {self.occurred_at}"
+
+
+class CustomsLine(models.Model):
+    """One line of a parcel's customs declaration (commercial invoice); values in USD cents."""
+
+    parcel = models.ForeignKey(Parcel, on_delete=models.CASCADE, related_name="customs_lines")
+    item = models.ForeignKey("commerce.OrderItem", null=True, blank=True, on_delete=models.SET_NULL, related_name="+")
+    category = models.ForeignKey(
+        "commerce.HsCategory", null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    description = models.CharField(max_length=200)
+    hs_code = models.CharField(max_length=10, blank=True)
+    quantity = models.PositiveIntegerField()
+    unit_value_cents = models.PositiveIntegerField()
+    origin_country = models.CharField(max_length=2, default="KR")
+
+    class Meta:
+        ordering = ["pk"]
+
+    def __str__(self):
+        return f"{self.quantity} × {self.description}"
+
+    @property
+    def total_cents(self) -> int:
+        return self.quantity * self.unit_value_cents

@@ -5,6 +5,7 @@ notifies the customer on commit. Bad input raises `InvalidInput` (400) before an
 """
 
 import logging
+import re
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
 from datetime import timedelta
@@ -22,10 +23,16 @@ from bidangil.errors import Conflict, InvalidInput, NotFound
 from bidangil.images import CleanImage, ImageRefused, ImageTooLarge, clean_image
 from bidangil.money import format_usd_cents
 from commerce import error_codes, limits
-from commerce.orders.models import Order, OrderEvent
-from commerce.orders.services import lock_parcel_orders, record_event, transition
+from commerce.orders.models import HS_CODE_PATTERN, HsCategory, Order, OrderEvent, RestrictedItemRule
+from commerce.orders.services import (
+    lock_parcel_orders,
+    record_event,
+    restricted_by_hs_chapter,
+    suggested_category,
+    transition,
+)
 from commerce.orders.steps import current_step
-from commerce.shipping.models import DeliveryRate, Parcel, ParcelPhoto, Shipment, ShipmentEvent
+from commerce.shipping.models import CustomsLine, DeliveryRate, Parcel, ParcelPhoto, Shipment, ShipmentEvent
 from integrations.backends import get_backend
 from integrations.carriers import (
     CarrierError,
@@ -307,7 +314,11 @@ def split_parcel(*, parcel_id: int, actor) -> list[Order]:
     deleted; an open delivery checkout is expired by the payments sweep, and a payment that still lands is
     flagged for a refund). After the fee is paid (or for a single order's parcel) 409.
     """
-    order_id = Order.objects.filter(parcel_id=parcel_id).order_by("pk").values_list("pk", flat=True).first()
+    order_id = (
+        Order.objects.filter(parcel_id=parcel_id).order_by("pk").values_list("pk", flat=True).first()
+        if parcel_id
+        else None
+    )
     if order_id is None:
         raise NotFound("No such parcel.")
     with transaction.atomic():
@@ -419,6 +430,144 @@ def send_storage_reminders(*, now=None) -> int:
             )
             sent += 1
     return sent
+
+
+# --- Customs declaration --------------------------------------------------------------------------
+
+HS_CODE_RE = re.compile(HS_CODE_PATTERN)
+MAX_CUSTOMS_DESCRIPTION = 200
+MAX_CUSTOMS_QUANTITY = 9999
+MAX_UNIT_VALUE_CENTS = 99_999_999
+
+
+def clean_hs_code(value) -> str:
+    """6, 8 or 10 digits; dots and spaces as printed on tariff tables are dropped. Raises InvalidInput otherwise."""
+    code = re.sub(r"[.\s]", "", str(value or ""))
+    if not HS_CODE_RE.fullmatch(code):
+        message = _("HS code %(code)s must be 6, 8 or 10 digits.") % {"code": repr(str(value or ""))}
+        raise InvalidInput(message, code=error_codes.INVALID_HS_CODE, fields={"hs_code": [message]})
+    return code
+
+
+def _paid_item_cents(orders: Sequence[Order]) -> dict[int, int]:
+    """Item id -> what the customer paid for the item line (USD cents, from the frozen quote)."""
+    return {
+        line["item_id"]: line["amount_cents"]
+        for order in orders
+        for line in order.quote_lines or ()
+        if line.get("kind") == "item" and line.get("item_id")
+    }
+
+
+def customs_declaration(parcel_id: int) -> Parcel:
+    """The parcel with its customs lines, writing the suggested lines the first time: one per charged item (not the
+    restricted ones), described and coded from its suggested HS code category, valued at what was paid."""
+    with transaction.atomic():
+        parcel = Parcel.objects.select_for_update().get(pk=parcel_id)
+        if not parcel.customs_lines.exists():
+            orders = list(parcel.orders.prefetch_related("items").order_by("pk"))
+            paid = _paid_item_cents(orders)
+            categories = list(HsCategory.objects.all())
+            lines = []
+            for order in orders:
+                for item in order.items.all():
+                    if item.restricted or item.pk not in paid:
+                        continue
+                    category = suggested_category(item, categories)
+                    lines.append(
+                        CustomsLine(
+                            parcel=parcel,
+                            item=item,
+                            category=category,
+                            description=(category.description if category else item.name or item.url)[:200],
+                            hs_code=category.hs_code if category else "",
+                            quantity=item.quantity,
+                            unit_value_cents=max(1, round(paid[item.pk] / item.quantity)),
+                        )
+                    )
+            CustomsLine.objects.bulk_create(lines)
+    return Parcel.objects.prefetch_related("customs_lines__category", "orders").get(pk=parcel_id)
+
+
+@dataclass
+class CustomsCheck:
+    declared_cents: int
+    paid_cents: int
+    missing_hs: list[str]
+    restricted: list[str]
+
+    @property
+    def problems(self) -> list[str]:
+        found = []
+        if abs(self.declared_cents - self.paid_cents) > 0:
+            found.append(
+                _("The declared total %(declared)s differs from the %(paid)s paid for the items.")
+                % {"declared": format_usd_cents(self.declared_cents), "paid": format_usd_cents(self.paid_cents)}
+            )
+        if self.missing_hs:
+            found.append(_("Lines without an HS code: %(lines)s.") % {"lines": ", ".join(self.missing_hs)})
+        found.extend(self.restricted)
+        return found
+
+
+def check_customs(parcel: Parcel) -> CustomsCheck:
+    """Totals against what was paid for the items, missing HS codes, and restricted HS chapters (lines loaded)."""
+    lines = list(parcel.customs_lines.all())
+    paid = _paid_item_cents(list(parcel.orders.all()))
+    declared_items = {line.item_id for line in lines if line.item_id}
+    rules = list(RestrictedItemRule.objects.filter(active=True).exclude(hs_chapter=""))
+    restricted = []
+    for line in lines:
+        rule = line.hs_code and restricted_by_hs_chapter(line.hs_code, rules)
+        if rule:
+            restricted.append(
+                _("%(line)s: HS chapter %(chapter)s is restricted (%(reason)s).")
+                % {"line": line.description, "chapter": rule.hs_chapter, "reason": rule.reason}
+            )
+    return CustomsCheck(
+        declared_cents=sum(line.total_cents for line in lines),
+        paid_cents=sum(cents for item_id, cents in paid.items() if item_id in declared_items),
+        missing_hs=[line.description for line in lines if not line.hs_code],
+        restricted=restricted,
+    )
+
+
+def _clean_customs_line(index: int, values: dict) -> dict:
+    def refuse(field, message):
+        raise InvalidInput(_("Line %(n)s: %(message)s") % {"n": index, "message": message}, fields={field: [message]})
+
+    description = str(values.get("description") or "").strip()
+    if not description or len(description) > MAX_CUSTOMS_DESCRIPTION:
+        refuse("description", _("An English description of 1 to 200 characters."))
+    quantity, value = values.get("quantity"), values.get("unit_value_cents")
+    if isinstance(quantity, bool) or not isinstance(quantity, int) or not 1 <= quantity <= MAX_CUSTOMS_QUANTITY:
+        refuse("quantity", _("A whole number from 1 to 9999."))
+    if isinstance(value, bool) or not isinstance(value, int) or not 1 <= value <= MAX_UNIT_VALUE_CENTS:
+        refuse("unit_value_cents", _("Whole US cents, at least 1."))
+    try:
+        hs_code = clean_hs_code(values.get("hs_code"))
+    except InvalidInput as exc:
+        refuse("hs_code", exc.message)
+    return {"description": description, "hs_code": hs_code, "quantity": quantity, "unit_value_cents": value}
+
+
+def update_customs_lines(*, parcel_id: int, actor, lines: Sequence[dict]) -> Parcel:
+    """Staff correct the declaration: each given line (by id) gets its description, HS code, quantity and unit value.
+
+    Every line is checked before any is written (400 naming the line); an id not of this parcel is a 404.
+    """
+    cleaned = {int(values["id"]): _clean_customs_line(n, values) for n, values in enumerate(lines, start=1)}
+    with transaction.atomic():
+        parcel = Parcel.objects.select_for_update().get(pk=parcel_id)
+        rows = {line.pk: line for line in CustomsLine.objects.filter(parcel=parcel, pk__in=list(cleaned))}
+        unknown = next((pk for pk in cleaned if pk not in rows), None)
+        if unknown is not None:
+            raise NotFound(_("No customs line %(id)s on this parcel.") % {"id": unknown})
+        for pk, values in cleaned.items():
+            for name, value in values.items():
+                setattr(rows[pk], name, value)
+        CustomsLine.objects.bulk_update(rows.values(), ["description", "hs_code", "quantity", "unit_value_cents"])
+    return customs_declaration(parcel_id)
 
 
 # --- Ship -----------------------------------------------------------------------------------------
