@@ -2,6 +2,7 @@
 N+1), and the staff filters that look at payments."""
 
 from django.db.models import Exists, OuterRef, Prefetch, Q, QuerySet
+from django.utils.translation import gettext as _
 
 from bidangil.errors import NotFound
 from commerce.orders.models import Order, OrderEvent
@@ -45,12 +46,12 @@ def order_for_customer(user, number: str) -> Order:
     """The user's own order; anyone else's is a 404, never a 403 (no probing order numbers)."""
     order = detail_queryset().filter(user=user, number=number).first()
     if order is None:
-        raise NotFound("No such order.")
+        raise NotFound(_("No such order."))
     return order
 
 
 def order_for_staff(number: str) -> Order:
     order = detail_queryset().filter(number=number).first()
     if order is None:
-        raise NotFound("No such order.")
+        raise NotFound(_("No such order."))
     return order

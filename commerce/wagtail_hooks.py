@@ -9,6 +9,8 @@ from django.core.exceptions import PermissionDenied
 from django.db.models import BooleanField, ExpressionWrapper
 from django.urls import URLPattern, path
 from django.utils.html import format_html
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy as _lazy
 from wagtail import hooks
 from wagtail.admin.filters import DateRangePickerWidget, WagtailFilterSet
 from wagtail.admin.ui.tables import StatusFlagColumn
@@ -61,7 +63,7 @@ def order_admin_urls():
 ORDER_COLUMNS = ("number", "user", "status", "alerts", "total_cents", "created_at")
 ORDER_SEARCH_FIELDS = ["number", "user__email", "shipment__tracking_number"]
 ORDER_LIST_PER_PAGE = 50
-CARRIER_ALERT = "Carrier exception"
+CARRIER_ALERT = _lazy("Carrier exception")
 
 
 def order_list_queryset(queryset):
@@ -81,9 +83,9 @@ class ReadOnlyPermissionPolicy(ModelPermissionPolicy):
 
 class OrderFilterSet(WagtailFilterSet):
     status = django_filters.ChoiceFilter(choices=Order.Status.choices)
-    waiting = django_filters.BooleanFilter(label="Waiting on staff", method="filter_waiting")
-    step = django_filters.ChoiceFilter(label="Customer step", choices=STEP_CHOICES, method="filter_step")
-    created_at = django_filters.DateFromToRangeFilter(label="Requested", widget=DateRangePickerWidget)
+    waiting = django_filters.BooleanFilter(label=_lazy("Waiting on staff"), method="filter_waiting")
+    step = django_filters.ChoiceFilter(label=_lazy("Customer step"), choices=STEP_CHOICES, method="filter_step")
+    created_at = django_filters.DateFromToRangeFilter(label=_lazy("Requested"), widget=DateRangePickerWidget)
 
     class Meta:
         model = Order
@@ -123,11 +125,13 @@ class OrderViewSet(SnippetViewSet):
     model = Order
     chooser_viewset_class = OrderDataChooserViewSet
     icon = "list-ul"
-    menu_label = "Orders"
+    menu_label = _lazy("Orders")
     menu_order = 100
     add_to_admin_menu = True
     list_display = [
-        StatusFlagColumn("carrier_exception", label="Alerts", true_label=CARRIER_ALERT) if name == "alerts" else name
+        StatusFlagColumn("carrier_exception", label=_lazy("Alerts"), true_label=CARRIER_ALERT)
+        if name == "alerts"
+        else name
         for name in ORDER_COLUMNS
     ]
     list_per_page = ORDER_LIST_PER_PAGE
@@ -147,7 +151,7 @@ class WaitingOnStaffFilter(SimpleListFilter):
     parameter_name = "waiting"
 
     def lookups(self, request, model_admin):
-        return [("1", "Waiting on staff"), ("0", "Not waiting")]
+        return [("1", _("Waiting on staff")), ("0", _("Not waiting"))]
 
     def queryset(self, request, queryset):
         if self.value() == "1":
@@ -205,7 +209,7 @@ class OrderDeskHistoryView(ModelAdminHistoryView):
 
 class OrderDeskAdmin(ModelAdmin):
     model = Order
-    menu_label = "Order desk"
+    menu_label = _lazy("Order desk")
     menu_icon = "tasks"
     menu_order = 101
     add_to_settings_menu = False
@@ -246,9 +250,9 @@ class OrderDataDeleteBulkAction(OrderStaffBulkAction, DeleteBulkAction):
 class MarkPurchasedBulkAction(OrderStaffBulkAction):
     """Mark many paid orders purchased at once; each goes through the same service, one by one."""
 
-    display_name = "Mark purchased"
+    display_name = _lazy("Mark purchased")
     action_type = "mark_purchased"
-    aria_label = "Mark selected orders purchased"
+    aria_label = _lazy("Mark selected orders purchased")
     template_name = "commerce/admin/bulk_mark_purchased.html"
     action_priority = 10
     models = [Order]
@@ -277,7 +281,7 @@ class MarkPurchasedBulkAction(OrderStaffBulkAction):
 class RestrictedItemRuleViewSet(SnippetViewSet):
     model = RestrictedItemRule
     icon = "warning"
-    menu_label = "Restricted items"
+    menu_label = _lazy("Restricted items")
     list_display = ["keyword", "reason", "active"]
     list_filter = ["active"]
     search_fields = ["keyword", "reason"]
@@ -296,7 +300,7 @@ class PaymentViewSet(SnippetViewSet):
     model = Payment
     chooser_viewset_class = OrderDataChooserViewSet
     icon = "doc-full"
-    menu_label = "Payments"
+    menu_label = _lazy("Payments")
     list_display = ["order", "kind", "stage", "status", "amount_cents", "created_at"]
     list_filter = ["kind", "stage", "status", "provider"]
     search_fields = ["order__number", "session_id", "payment_intent_id", "refund_id"]

@@ -1,4 +1,5 @@
 from django.core.validators import URLValidator
+from django.utils.translation import gettext as _
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
@@ -51,7 +52,7 @@ class OrderCreateInput(StrictSerializer):
 
     def validate(self, attrs):
         if ("address_id" in attrs) == ("address" in attrs):
-            raise serializers.ValidationError({"address": ["Give either address_id or address."]})
+            raise serializers.ValidationError({"address": [_("Give either address_id or address.")]})
         return attrs
 
 

@@ -18,6 +18,7 @@ from django.conf import settings
 from django.core.cache import cache
 from django.db import transaction
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from bidangil import claims, jobs
 from bidangil.errors import InvalidInput
@@ -72,7 +73,7 @@ class LookupFailed(Exception):
 
 def validate_url(url) -> str:
     """Syntax only (the SSRF checks run when the page is fetched): an absolute http(s) URL without credentials."""
-    message = "Enter a product page address starting with http:// or https://."
+    message = _("Enter a product page address starting with http:// or https://.")
     if not isinstance(url, str) or not url.strip() or len(url.strip()) > fetch.MAX_URL_LENGTH:
         raise InvalidInput(message, fields={"url": [message]})
     url = url.strip()
