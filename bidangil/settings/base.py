@@ -387,6 +387,10 @@ FEDEX_API_URL = env("FEDEX_API_URL", default="https://apis-sandbox.fedex.com")
 FEDEX_CLIENT_ID = env("FEDEX_CLIENT_ID", default="")
 FEDEX_CLIENT_SECRET = env("FEDEX_CLIENT_SECRET", default="")
 TRACKING_POLL_INTERVAL_MINUTES = env.int("TRACKING_POLL_INTERVAL_MINUTES", default=120)
+# Warehouse storage: days a measured parcel is kept free while its delivery fee is unpaid, and the period of the
+# reminders sent to the customer while it waits (one per period, the first after that many days).
+STORAGE_FREE_DAYS = env.int("STORAGE_FREE_DAYS", default=30)
+STORAGE_REMINDER_DAYS = env.int("STORAGE_REMINDER_DAYS", default=7)
 
 OPENAI_API_KEY = env("OPENAI_API_KEY", default="")
 OPENAI_BASE_URL = env("OPENAI_BASE_URL", default=None)
