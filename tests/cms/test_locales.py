@@ -316,3 +316,17 @@ def test_staff_can_choose_korean_for_the_admin(client, home):
 
     assert 'value="ko"' in html
     assert "한국어" in html
+
+
+def test_frontend_preview_of_a_korean_draft(client, api_client, korean_fees):
+    from .test_preview import form, frontend_preview
+
+    client.force_login(EditorFactory())
+    url = reverse("wagtailadmin_pages:preview_on_edit", args=(korean_fees.pk,))
+
+    _location, query = frontend_preview(client, url, form("수수료 안내 (초안)", "새 요금"))
+
+    body = api_client.get("/api/cms/v2/page_preview/", query).json()
+    assert body["title"] == "수수료 안내 (초안)"
+    assert body["meta"]["locale"] == "ko"
+    assert body["meta"]["html_url"] == "http://testserver/ko/fees/"
