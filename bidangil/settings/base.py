@@ -41,6 +41,8 @@ INSTALLED_APPS = [
     "wagtail.contrib.redirects",
     "wagtail.contrib.settings",
     "wagtail_headless_preview",
+    "wagtail_localize",
+    "wagtail_localize.locales",  # Wagtail's locale admin, with wagtail-localize's sync options
     "wagtail.api.v2",
     "wagtail.embeds",
     "wagtail.sites",
@@ -358,6 +360,12 @@ SPECTACULAR_SETTINGS = {
 
 # --- Wagtail ----------------------------------------------------------------
 WAGTAIL_SITE_NAME = "Bidangil"
+# Content pages exist in English (the source, served without a prefix) and Korean (under /ko/); editors
+# translate with wagtail-localize (docs/content.md).
+WAGTAIL_I18N_ENABLED = True
+WAGTAIL_CONTENT_LANGUAGES = LANGUAGES
+# Staff choose the admin's language in their account settings; Wagtail ships the Korean admin.
+WAGTAILADMIN_PERMITTED_LANGUAGES = LANGUAGES
 WAGTAILADMIN_BASE_URL = SITE_URL
 WAGTAIL_USER_EDIT_FORM = None
 WAGTAILSEARCH_BACKENDS = {"default": {"BACKEND": "wagtail.search.backends.database"}}

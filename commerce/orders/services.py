@@ -198,8 +198,7 @@ def create_order(*, user, items: list[dict], address_id: int | None = None, addr
             )
             for position, item in enumerate(items)
         )
-        record_event(order, OrderEvent.Kind.REQUESTED, actor=user, data={"items": len(items)})
-        _notify_order_status(order)
+        transition(order, Order.Status.REQUESTED, OrderEvent.Kind.REQUESTED, actor=user, data={"items": len(items)})
         jobs.enqueue_on_commit("products.item-names", order.pk)
     return order
 
