@@ -3,6 +3,7 @@ Thin: parse, call one service."""
 
 from functools import partial
 
+from django.utils.translation import gettext as _
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiResponse, extend_schema, extend_schema_field
 from rest_framework import serializers, status
@@ -190,7 +191,10 @@ class CustomsOutput(serializers.Serializer):
 def _staff_parcel(number: str):
     order = selectors.order_for_staff(number)
     if order.parcel_id is None or order.parcel.received_at is None:
-        raise Conflict(f"Order {order.number} has no parcel recorded yet.", code=error_codes.ORDER_CONFLICT)
+        raise Conflict(
+            _("Order %(number)s has no parcel recorded yet.") % {"number": order.number},
+            code=error_codes.ORDER_CONFLICT,
+        )
     return order.parcel
 
 
