@@ -13,4 +13,5 @@ RUN SECRET_KEY=collectstatic ALLOWED_HOSTS=localhost python manage.py collectsta
 RUN useradd --create-home bidangil && mkdir -p var && chown -R bidangil var
 USER bidangil
 EXPOSE 8000
-CMD ["python", "manage.py", "serve", "--host", "0.0.0.0", "--port", "8000"]
+# The web service; docker-compose runs the WebSocket service (`manage.py serve`) and the worker from the same image.
+CMD ["gunicorn", "-c", "deploy/gunicorn.conf.py"]

@@ -19,7 +19,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from accounts.language import in_language_of
-from bidangil import claims
+from bidangil import claims, jobs
 from commerce.orders.models import Order
 from integrations.backends import get_backend
 
@@ -33,6 +33,7 @@ MAX_ATTEMPTS = 6
 SWEEP_BATCH = 5000
 
 
+@jobs.retry(times=3, delay=30)
 def deliver(notification_id: int) -> dict:
     """Send a pending notification by email and/or SMS as the user opted in; returns which channels were sent."""
     pending = Notification.objects.filter(pk=notification_id, delivery=Notification.Delivery.PENDING)
@@ -89,6 +90,7 @@ def _send_email(notification: Notification, mine) -> bool:
     return True
 
 
+@jobs.pending("notifications", job="notifications.send")
 def stalled_ids(now=None) -> list[int]:
     """Pending notifications whose job died or was lost: give up on those out of attempts, return the others."""
     now = now or timezone.now()

@@ -14,6 +14,7 @@ from django.utils.translation import gettext_lazy as _lazy
 
 from bidangil.errors import Conflict, InvalidInput, ProviderError
 from bidangil.i18n import lazy_strip
+from bidangil.leases import leased
 from bidangil.money import format_usd_cents
 from commerce import error_codes
 from commerce.orders import pricing
@@ -496,8 +497,11 @@ def record_refund_failure(*, refund_id: str, reason: str = "") -> str:
         return _flag(order, refund, f"Refund failed at the provider{why}; the money was not returned.", {})
 
 
-def expire_stale_checkouts(*, now=None) -> int:
-    """Mark open sessions past their expiry as expired (Stripe's own expiry event may be late or lost)."""
+@leased("payments.expire-checkouts")
+def expire_stale_checkouts(*, now=None) -> int | None:
+    """Mark open sessions past their expiry as expired (Stripe's own expiry event may be late or lost).
+
+    Runs under the `payments.expire-checkouts` lease: None while another run holds it."""
     now = now or timezone.now()
     count = 0
     for payment_id in Payment.objects.filter(status=Payment.Status.OPEN, expires_at__lt=now).values_list(

@@ -184,6 +184,7 @@ def checked_image(data: bytes) -> CleanImage:
         raise AIError("The generated file is not a readable image.", retryable=False) from exc
 
 
+@jobs.retry(times=3, delay=10, backoff=3)  # provider hiccups: after 10 s, 30 s, 90 s
 def generate(request_id: int, *, final_attempt: bool = True) -> AvatarRequest | None:
     """Draw the avatar of a pending request, store it and set it on the profile; push avatar.ready.
 
@@ -249,6 +250,7 @@ def fail_stuck_requests(now=None) -> int:
     return sum(1 for pk in stuck.values_list("pk", flat=True) if fail(pk, "The avatar took too long; try again."))
 
 
+@jobs.pending("avatars", job="avatars.generate")
 def stalled_request_ids(now=None) -> list[int]:
     """Fail requests stuck too long or out of attempts; return the pending ones whose job died, to run again."""
     now = now or timezone.now()
