@@ -122,7 +122,7 @@ class PagePreviewAPIViewSet(CmsPagesAPIViewSet):
 
     def _find_preview(self):
         token = self.request.GET.get("token", "")
-        app_label, _, model_name = self.request.GET.get("content_type", "").partition(".")
+        app_label, _dot, model_name = self.request.GET.get("content_type", "").partition(".")
         content_type = ContentType.objects.filter(app_label=app_label, model=model_name.lower()).first()
         model = content_type.model_class() if content_type else None
         if model is None or not issubclass(model, Page) or not issubclass(model, HeadlessPreviewMixin):
