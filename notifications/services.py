@@ -1,13 +1,12 @@
 """Writes of the notifications app: store-and-push, marking read."""
 
-from django.db import transaction
 from django.utils import timezone
 
 from bidangil import jobs
 from bidangil.errors import InvalidInput
 
 from .models import Notification
-from .push import push_to_user
+from .push import push_on_commit
 
 # Order notifications that may also go out by SMS when the member opted in: status changes
 # (commerce.orders.services.transition) and payment problems and refunds (notify_payment). Carrier scans
@@ -23,11 +22,26 @@ def notify(user_id: int, type: str, payload: dict, *, email: bool = False) -> No
     """
     delivery = Notification.Delivery.PENDING if email else Notification.Delivery.NONE
     notification = Notification.objects.create(user_id=user_id, type=type, payload=payload, delivery=delivery)
-    message = notification.as_message()
-    transaction.on_commit(lambda: push_to_user(user_id, message))
+    push_on_commit(user_id, notification.as_message())
     if email:
         jobs.enqueue_on_commit("notifications.send", notification.pk)
     return notification
+
+
+def notify_many(items: list[tuple[int, str, dict]], *, email: bool = False) -> list[Notification]:
+    """notify() for many (user_id, type, payload) at once: one INSERT, pushed together on commit."""
+    delivery = Notification.Delivery.PENDING if email else Notification.Delivery.NONE
+    notifications = Notification.objects.bulk_create(
+        [
+            Notification(user_id=user_id, type=kind, payload=payload, delivery=delivery)
+            for user_id, kind, payload in items
+        ]
+    )
+    for notification in notifications:
+        push_on_commit(notification.user_id, notification.as_message())
+        if email:
+            jobs.enqueue_on_commit("notifications.send", notification.pk)
+    return notifications
 
 
 def mark_read(*, user, ids: list[int] | None = None) -> int:
