@@ -71,6 +71,7 @@ class CommunityIndexPage(Page):
     intro = models.TextField(blank=True)
 
     content_panels = Page.content_panels + [FieldPanel("category"), FieldPanel("intro")]
+    translatable = False  # one board per category, in the default locale; its posts are in any language
     subpage_types = ["community.ReviewPostPage", "community.SharePostPage", "community.FunPostPage"]
     api_fields = [APIField("category"), APIField("intro")]
 
@@ -104,6 +105,7 @@ class PostPage(Page):
     )
 
     is_creatable = False
+    translatable = False  # members write in whatever language they like; a post is never translated
     parent_page_types = ["community.CommunityIndexPage"]
     subpage_types = []
     search_fields = Page.search_fields + [index.SearchField("body"), index.FilterField("is_hidden")]

@@ -105,6 +105,22 @@ def lock_order(order_id: int, *related: str) -> Order:
     return Order.objects.select_for_update().select_related(*related).get(pk=order_id)
 
 
+def lock_parcel_orders(order_id: int) -> list[Order]:
+    """The order and every order sharing its parcel, locked in primary-key order; the first is the parcel's lead
+    (the order its delivery payment is recorded on). Services that touch a parcel lock through here, so two of
+    them always take the rows in the same order."""
+    parcel_id = Order.objects.filter(pk=order_id).values_list("parcel_id", flat=True).get()
+    if parcel_id is None:
+        order = lock_order(order_id)
+        if order.parcel_id is None:
+            return [order]
+        parcel_id = order.parcel_id  # consolidated meanwhile: take the parcel's rows in order (already holding one)
+    orders = list(Order.objects.select_for_update().filter(parcel_id=parcel_id).order_by("pk"))
+    if order_id not in {order.pk for order in orders}:  # split meanwhile: the order is on its own now
+        return [lock_order(order_id)]
+    return orders
+
+
 def transition(
     order: Order | list[Order],
     status: str,
@@ -208,8 +224,7 @@ def create_order(*, user, items: list[dict], address_id: int | None = None, addr
             )
             for position, item in enumerate(items)
         )
-        record_event(order, OrderEvent.Kind.REQUESTED, actor=user, data={"items": len(items)})
-        _notify_order_status(order)
+        transition(order, Order.Status.REQUESTED, OrderEvent.Kind.REQUESTED, actor=user, data={"items": len(items)})
         jobs.enqueue_on_commit("products.item-names", order.pk)
     return order
 

@@ -26,7 +26,7 @@ from accounts.models import User
 from bidangil.progress import command_progress
 from commerce.orders.models import ExchangeRate, Order, OrderEvent, OrderItem
 from commerce.payments.models import Payment
-from commerce.shipping.models import Shipment, ShipmentEvent
+from commerce.shipping.models import Parcel, Shipment, ShipmentEvent
 from community.demo import ensure_boards
 from community.models import (
     Category,
@@ -59,6 +59,7 @@ STATUS_MIX = [
     Order.Status.DELIVERY_PAID,
     Order.Status.CANCELLED,
 ]
+AT_WAREHOUSE = {Order.Status.DELIVERY_QUOTED, Order.Status.DELIVERY_PAID, Order.Status.SHIPPED, Order.Status.DELIVERED}
 PAID = {
     Order.Status.ITEMS_PAID,
     Order.Status.PURCHASED,
@@ -160,11 +161,25 @@ class Command(BaseCommand):
                         created_at=self._ago(),
                     )
                 )
+            self._parcels(orders)
             created = Order.objects.bulk_create(orders)
             if created[0].pk is None:  # backends that do not return ids from bulk inserts
                 created = list(Order.objects.filter(number__in=[o.number for o in orders]).order_by("pk"))
             self._order_rows(created)
             self.progress.update(advance=count)
+
+    def _parcels(self, orders: list[Order]) -> None:
+        """A weighed parcel of its own for each order the warehouse has received."""
+        received = [o for o in orders if o.status in AT_WAREHOUSE]
+        parcels = [
+            Parcel(weight_g=1200, billable_weight_g=1200, delivery_fee_cents=3200, received_at=self.now)
+            for _ in received
+        ]
+        parcels = Parcel.objects.bulk_create(parcels)
+        if parcels and parcels[0].pk is None:
+            parcels = list(Parcel.objects.order_by("-pk")[: len(received)])[::-1]
+        for order, parcel in zip(received, parcels, strict=True):
+            order.parcel = parcel
 
     def _order_rows(self, orders: list[Order]) -> None:
         """Items, events, payments and shipments (with scans) of a batch of orders, timestamps spread over a year."""
@@ -213,7 +228,7 @@ class Command(BaseCommand):
             if order.status in (Order.Status.SHIPPED, Order.Status.DELIVERED):
                 shipments.append(
                     Shipment(
-                        order_id=order.pk,
+                        parcel_id=order.parcel_id,
                         tracking_number=f"{790000000000 + order.pk % 10**11:012d}",
                         status_code="DL" if order.status == Order.Status.DELIVERED else "IT",
                         delivered_at=self.now if order.status == Order.Status.DELIVERED else None,
@@ -224,7 +239,7 @@ class Command(BaseCommand):
         Payment.objects.bulk_create(payments)
         Shipment.objects.bulk_create(shipments)
         if shipments and shipments[0].pk is None:
-            shipments = list(Shipment.objects.filter(order_id__in=[s.order_id for s in shipments]))
+            shipments = list(Shipment.objects.filter(parcel_id__in=[s.parcel_id for s in shipments]))
         scans = [
             ShipmentEvent(shipment_id=s.pk, occurred_at=self.now - timedelta(days=3 - k), code=code, description=code)
             for s in shipments
