@@ -7,6 +7,7 @@ from django.conf import settings
 from django.contrib.auth import logout
 from django.db import transaction
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from accounts import error_codes
 from bidangil.absolute import absolute_url
@@ -134,14 +135,14 @@ def close_account(*, request, user: User, password: str) -> None:
     member's posts and comments per COMMUNITY_CLOSED_MEMBER_CONTENT. Every session, token and socket ends.
     """
     if not user.check_password(password):
-        message = "The current password is incorrect."
+        message = _("The current password is incorrect.")
         raise InvalidInput(message, code=error_codes.INVALID_PASSWORD, fields={"password": [message]})
     if user.is_staff or user.is_superuser:
-        raise Forbidden("Staff accounts are closed by an administrator.", code=error_codes.STAFF_ACCOUNT)
+        raise Forbidden(_("Staff accounts are closed by an administrator."), code=error_codes.STAFF_ACCOUNT)
     with transaction.atomic():
         locked = User.objects.select_for_update().get(pk=user.pk)
         if locked.closed_at is not None:
-            raise DomainError("This account is already closed.", code=error_codes.ACCOUNT_CLOSED)
+            raise DomainError(_("This account is already closed."), code=error_codes.ACCOUNT_CLOSED)
         anonymise_customer_orders(user=locked)
         erase_parcel_photos(user=locked)
         remove_member(user=locked, remove_content=settings.COMMUNITY_CLOSED_MEMBER_CONTENT == "remove")

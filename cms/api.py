@@ -14,12 +14,13 @@ from rest_framework import status
 from rest_framework.permissions import AllowAny
 from rest_framework.response import Response
 from rest_framework.views import APIView
+from wagtail.api.v2.filters import LocaleFilter
 from wagtail.api.v2.router import WagtailAPIRouter
 from wagtail.api.v2.utils import BadRequestError
 from wagtail.api.v2.views import PagesAPIViewSet
 from wagtail.documents.api.v2.views import DocumentsAPIViewSet
 from wagtail.images.api.v2.views import ImagesAPIViewSet
-from wagtail.models import Page, get_page_models
+from wagtail.models import Locale, Page, Site, get_page_models
 from wagtail_headless_preview.models import HeadlessPreviewMixin, PagePreview
 
 from bidangil.api.exceptions import error_body
@@ -27,6 +28,7 @@ from bidangil.search import MAX_OFFSET, plain_search_text
 from community import selectors as community_selectors
 
 from . import selectors
+from .urls import path_content_language
 
 # A preview link stays valid for a working day; the package deletes stored drafts older than that anyway.
 PREVIEW_TOKEN_MAX_AGE = 24 * 60 * 60
@@ -68,7 +70,38 @@ def _moderation_hidden_models() -> list[type[Page]]:
     return models
 
 
+class ContentLocaleFilter(LocaleFilter):
+    """`?locale=ko`: the pages of one locale; an unknown code is a 400 naming the known ones (Wagtail: 404)."""
+
+    def filter_queryset(self, request, queryset, view):
+        code = request.GET.get("locale")
+        if code is not None and not Locale.objects.filter(language_code=code).exists():
+            known = ", ".join(Locale.objects.order_by("language_code").values_list("language_code", flat=True))
+            raise BadRequestError(f"locale must be one of: {known}")
+        return super().filter_queryset(request, queryset, view)
+
+
 class CmsPagesAPIViewSet(PublicReadMixin, PagesAPIViewSet):
+    filter_backends = [
+        ContentLocaleFilter if backend is LocaleFilter else backend for backend in PagesAPIViewSet.filter_backends
+    ]
+
+    def find_object(self, queryset, request):
+        """`find/?html_path=/ko/fees/` finds the Korean page: the path's language prefix picks the locale's tree,
+        as when the site serves it."""
+        site = Site.find_for_request(request)
+        if "html_path" not in request.GET or site is None:
+            return super().find_object(queryset, request)
+        language, path = path_content_language(request.GET["html_path"].lstrip("/"))
+        root = site.root_page.specific.get_translation_or_none(Locale.objects.filter(language_code=language).first())
+        if root is None:
+            return None
+        try:
+            page, _, _ = root.specific.route(request, [component for component in path.split("/") if component])
+        except Http404:
+            return None
+        return page if queryset.filter(pk=page.pk).exists() else None
+
     def get_base_queryset(self):
         # Wagtail lets a request through a restriction it satisfies (e.g. a signed-in member on a
         # "login required" page); this API is public and cacheable, so restricted pages are never listed.
@@ -80,6 +113,10 @@ class CmsPagesAPIViewSet(PublicReadMixin, PagesAPIViewSet):
         for model in _moderation_hidden_models():
             queryset = queryset.exclude(pk__in=model.objects.filter(is_hidden=True).values("pk"))
         return queryset
+
+    def get_queryset(self):
+        # Every listed page names its locale (meta.locale): one join instead of a query per page.
+        return super().get_queryset().select_related("locale")
 
 
 class PublicCollectionsMixin:

@@ -2,6 +2,7 @@
 
 from django.contrib.contenttypes.models import ContentType
 from django.db.models import Prefetch
+from django.utils.translation import gettext as _
 
 from accounts.models import User
 from bidangil.errors import NotFound
@@ -52,7 +53,7 @@ def post_with_likers(user, slug: str):
     """The post as GET /api/v1/posts/{slug}/ finds it, plus who liked it."""
     post = _with_likers(community_selectors.visible_posts(user).filter(slug=slug)).order_by("pk").first()
     if post is None:
-        raise NotFound("No such post.")
+        raise NotFound(_("No such post."))
     return post
 
 

@@ -41,6 +41,8 @@ INSTALLED_APPS = [
     "wagtail.contrib.redirects",
     "wagtail.contrib.settings",
     "wagtail_headless_preview",
+    "wagtail_localize",
+    "wagtail_localize.locales",  # Wagtail's locale admin, with wagtail-localize's sync options
     "wagtail.api.v2",
     "wagtail.embeds",
     "wagtail.sites",
@@ -81,9 +83,12 @@ MIDDLEWARE = [
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "corsheaders.middleware.CorsMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
+    # The request's language from Accept-Language; a signed-in member's saved one wins (docs/i18n.md).
+    "django.middleware.locale.LocaleMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "accounts.language.UserLanguageMiddleware",
     "django_otp.middleware.OTPMiddleware",
     "accounts.two_factor.StaffTwoFactorMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
@@ -247,7 +252,11 @@ CORS_ALLOW_CREDENTIALS = True
 CORS_URLS_REGEX = r"^/(api|webhook)/.*$"
 
 # --- I18N -------------------------------------------------------------------
-LANGUAGE_CODE = "en-us"
+# English is the source language of every string (and Wagtail's default locale); Korean is the translation in
+# locale/ko/, compiled at install (docs/i18n.md).
+LANGUAGE_CODE = "en"
+LANGUAGES = [("en", "English"), ("ko", "한국어")]
+LOCALE_PATHS = [BASE_DIR / "locale"]
 TIME_ZONE = "UTC"
 USE_I18N = True
 USE_TZ = True
@@ -310,7 +319,7 @@ DEFAULT_FROM_EMAIL = env("DEFAULT_FROM_EMAIL", default="Bidangil <hello@bidangil
 # --- API --------------------------------------------------------------------
 REST_FRAMEWORK = {
     "DEFAULT_AUTHENTICATION_CLASSES": [
-        "rest_framework.authentication.TokenAuthentication",
+        "accounts.language.TokenAuthentication",
         "rest_framework.authentication.SessionAuthentication",
     ],
     "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.IsAuthenticated"],
@@ -363,6 +372,12 @@ SPECTACULAR_SETTINGS = {
 
 # --- Wagtail ----------------------------------------------------------------
 WAGTAIL_SITE_NAME = "Bidangil"
+# Content pages exist in English (the source, served without a prefix) and Korean (under /ko/); editors
+# translate with wagtail-localize (docs/content.md).
+WAGTAIL_I18N_ENABLED = True
+WAGTAIL_CONTENT_LANGUAGES = LANGUAGES
+# Staff choose the admin's language in their account settings; Wagtail ships the Korean admin.
+WAGTAILADMIN_PERMITTED_LANGUAGES = LANGUAGES
 WAGTAILADMIN_BASE_URL = SITE_URL
 WAGTAIL_USER_EDIT_FORM = None
 WAGTAILSEARCH_BACKENDS = {"default": {"BACKEND": "wagtail.search.backends.database"}}
@@ -392,6 +407,10 @@ FEDEX_API_URL = env("FEDEX_API_URL", default="https://apis-sandbox.fedex.com")
 FEDEX_CLIENT_ID = env("FEDEX_CLIENT_ID", default="")
 FEDEX_CLIENT_SECRET = env("FEDEX_CLIENT_SECRET", default="")
 TRACKING_POLL_INTERVAL_MINUTES = env.int("TRACKING_POLL_INTERVAL_MINUTES", default=120)
+# Warehouse storage: days a measured parcel is kept free while its delivery fee is unpaid, and the period of the
+# reminders sent to the customer while it waits (one per period, the first after that many days).
+STORAGE_FREE_DAYS = env.int("STORAGE_FREE_DAYS", default=30)
+STORAGE_REMINDER_DAYS = env.int("STORAGE_REMINDER_DAYS", default=7)
 
 OPENAI_API_KEY = env("OPENAI_API_KEY", default="")
 OPENAI_BASE_URL = env("OPENAI_BASE_URL", default=None)

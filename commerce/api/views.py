@@ -1,5 +1,7 @@
 from functools import partial
 
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy as _lazy
 from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_schema
 from rest_framework import exceptions, permissions, status
 from rest_framework.exceptions import ValidationError
@@ -28,7 +30,9 @@ _errors = partial(
 def _status_filter(request) -> str | None:
     value = request.query_params.get("status") or None
     if value and value not in Order.Status.values:
-        raise ValidationError({"status": [f"Unknown status; choose one of {', '.join(Order.Status.values)}."]})
+        raise ValidationError(
+            {"status": [_("Unknown status; choose one of %(join)s.") % {"join": ", ".join(Order.Status.values)}]}
+        )
     return value
 
 
@@ -36,14 +40,14 @@ class IsOrderStaff(permissions.BasePermission):
     """Order staff, with their second factor when they have or need one (an admin session that entered a code;
     an API token never carries one)."""
 
-    message = "Only order staff may do this."
+    message = _lazy("Only order staff may do this.")
 
     def has_permission(self, request, view):
         if not selectors.is_order_staff(request.user):
             return False
         if missing_second_factor(request.user):
             raise exceptions.PermissionDenied(
-                "Sign in to the admin with your two-factor code first.", code=error_codes.SECOND_FACTOR_REQUIRED
+                _("Sign in to the admin with your two-factor code first."), code=error_codes.SECOND_FACTOR_REQUIRED
             )
         return True
 

@@ -33,11 +33,19 @@ def is_order_staff(user) -> bool:
     return user.is_superuser or user.groups.filter(name=ORDER_STAFF_GROUP).exists()
 
 
+def parcel_orders_prefetch(lookup: str = "parcel__orders") -> Prefetch:
+    """The numbers of the orders sharing each parcel (what the payloads show of a consolidation)."""
+    return Prefetch(lookup, queryset=Order.objects.only("pk", "number", "status", "parcel_id").order_by("pk"))
+
+
 def list_queryset() -> QuerySet[Order]:
     return (
-        Order.objects.select_related("exchange_rate")
+        Order.objects.select_related("exchange_rate", "parcel")
         .annotate(item_count=Count("items", distinct=True))
-        .prefetch_related(Prefetch("events", queryset=OrderEvent.objects.only("order_id", "kind", "created_at")))
+        .prefetch_related(
+            Prefetch("events", queryset=OrderEvent.objects.only("order_id", "kind", "created_at")),
+            parcel_orders_prefetch(),
+        )
         .order_by("-created_at", "-pk")  # Meta.ordering does not apply to aggregated queries
     )
 
@@ -79,7 +87,7 @@ def step_q(step: int) -> Q:
 
 
 def related_or_none(order: Order, name: str):
-    """A reverse one-to-one (parcel, shipment) or None, without raising when it does not exist."""
+    """The order's parcel or shipment, or None, without raising when it does not exist."""
     try:
         return getattr(order, name)
     except ObjectDoesNotExist:

@@ -7,10 +7,14 @@ from dataclasses import dataclass
 
 from django.db import IntegrityError, transaction
 from django.utils import timezone
+from django.utils.text import format_lazy
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy as _lazy
 
 from accounts.models import Address
 from bidangil import jobs
 from bidangil.errors import Conflict, InvalidInput
+from bidangil.i18n import lazy_strip
 from bidangil.money import format_usd_cents
 from commerce import error_codes, limits
 from commerce.orders import pricing
@@ -26,20 +30,35 @@ logger = logging.getLogger(__name__)
 FINISHED_STATUSES = (Order.Status.DELIVERED, Order.Status.REJECTED, Order.Status.CANCELLED, Order.Status.REFUNDED)
 
 STATUS_MESSAGES = {
-    Order.Status.REQUESTED: ("Order request received", "We received your order request and will send a quote soon."),
-    Order.Status.QUOTED: ("Your quote is ready", "Your quote is ready: {total}. Pay it to let us buy your items."),
-    Order.Status.REJECTED: ("Order request declined", "We cannot take this order: {reason}"),
-    Order.Status.ITEMS_PAID: ("Payment received", "Thank you, your payment was received. We are buying your items."),
-    Order.Status.PURCHASED: ("Items purchased", "We bought your items; they are on their way to our warehouse."),
-    Order.Status.DELIVERY_QUOTED: (
-        "Your parcel is at our warehouse",
-        "Your parcel arrived at our warehouse. The international delivery fee is {delivery}.",
+    Order.Status.REQUESTED: (
+        _lazy("Order request received"),
+        _lazy("We received your order request and will send a quote soon."),
     ),
-    Order.Status.DELIVERY_PAID: ("Delivery fee paid", "Thank you, we will ship your parcel shortly."),
-    Order.Status.SHIPPED: ("Your parcel is on its way", "Your parcel has shipped. Follow it in your order page."),
-    Order.Status.DELIVERED: ("Delivered", "Your parcel has been delivered. Enjoy!"),
-    Order.Status.CANCELLED: ("Order cancelled", "Your order has been cancelled. {reason}"),
-    Order.Status.REFUNDED: ("Order refunded", "We refunded {refund} to your card. {reason}"),
+    Order.Status.QUOTED: (
+        _lazy("Your quote is ready"),
+        _lazy("Your quote is ready: {total}. Pay it to let us buy your items."),
+    ),
+    Order.Status.REJECTED: (_lazy("Order request declined"), _lazy("We cannot take this order: {reason}")),
+    Order.Status.ITEMS_PAID: (
+        _lazy("Payment received"),
+        _lazy("Thank you, your payment was received. We are buying your items."),
+    ),
+    Order.Status.PURCHASED: (
+        _lazy("Items purchased"),
+        _lazy("We bought your items; they are on their way to our warehouse."),
+    ),
+    Order.Status.DELIVERY_QUOTED: (
+        _lazy("Your parcel is at our warehouse"),
+        _lazy("Your parcel arrived at our warehouse. The international delivery fee is {delivery}."),
+    ),
+    Order.Status.DELIVERY_PAID: (_lazy("Delivery fee paid"), _lazy("Thank you, we will ship your parcel shortly.")),
+    Order.Status.SHIPPED: (
+        _lazy("Your parcel is on its way"),
+        _lazy("Your parcel has shipped. Follow it in your order page."),
+    ),
+    Order.Status.DELIVERED: (_lazy("Delivered"), _lazy("Your parcel has been delivered. Enjoy!")),
+    Order.Status.CANCELLED: (_lazy("Order cancelled"), _lazy("Your order has been cancelled. {reason}")),
+    Order.Status.REFUNDED: (_lazy("Order refunded"), _lazy("We refunded {refund} to your card. {reason}")),
 }
 
 
@@ -54,12 +73,13 @@ def record_event(order: Order, kind: str, *, actor=None, data: dict | None = Non
 def _notify_order_status(order: Order, *, reason: str = "", refund_cents: int | None = None) -> None:
     """Tell the customer about the order's current status (inbox + push + email, all on commit)."""
     title, template = STATUS_MESSAGES[order.status]
-    message = template.format(
+    message = format_lazy(
+        template,
         total=format_usd_cents(order.total_cents),
         delivery=format_usd_cents(order.delivery_fee_cents),
         reason=reason or order.status_reason,
         refund=format_usd_cents(refund_cents),
-    ).strip()
+    )
     notify(
         order.user_id,
         Notification.Type.ORDER_STATUS,
@@ -67,16 +87,37 @@ def _notify_order_status(order: Order, *, reason: str = "", refund_cents: int | 
             "order": order.number,
             "status": order.status,
             "step": current_step(order.status),
-            "title": f"{title} ({order.number})",
-            "message": message,
+            "title": titled(title, order),
+            "message": lazy_strip(message),
         },
         email=True,
     )
 
 
+def titled(title, order: Order):
+    """A lazy notification title followed by the order number: "Payment received (BD…)"."""
+    return format_lazy("{} ({})", title, order.number)
+
+
 def lock_order(order_id: int, *related: str) -> Order:
     """The order row, locked until the transaction ends: every state change starts here."""
     return Order.objects.select_for_update().select_related(*related).get(pk=order_id)
+
+
+def lock_parcel_orders(order_id: int) -> list[Order]:
+    """The order and every order sharing its parcel, locked in primary-key order; the first is the parcel's lead
+    (the order its delivery payment is recorded on). Services that touch a parcel lock through here, so two of
+    them always take the rows in the same order."""
+    parcel_id = Order.objects.filter(pk=order_id).values_list("parcel_id", flat=True).get()
+    if parcel_id is None:
+        order = lock_order(order_id)
+        if order.parcel_id is None:
+            return [order]
+        parcel_id = order.parcel_id  # consolidated meanwhile: take the parcel's rows in order (already holding one)
+    orders = list(Order.objects.select_for_update().filter(parcel_id=parcel_id).order_by("pk"))
+    if order_id not in {order.pk for order in orders}:  # split meanwhile: the order is on its own now
+        return [lock_order(order_id)]
+    return orders
 
 
 def transition(
@@ -111,14 +152,17 @@ def _new_order_number() -> str:
 def create_order(*, user, items: list[dict], address_id: int | None = None, address: dict | None = None, note=""):
     """A new order request: snapshot the address, capture today's exchange rate, store the items."""
     if not limits.ORDER_MIN_ITEMS <= len(items) <= limits.ORDER_MAX_ITEMS:
-        span = f"{limits.ORDER_MIN_ITEMS} to {limits.ORDER_MAX_ITEMS} items"
-        raise InvalidInput(f"An order has {span}.", fields={"items": [f"{span}."]})
+        bounds = {"min": limits.ORDER_MIN_ITEMS, "max": limits.ORDER_MAX_ITEMS}
+        raise InvalidInput(
+            _("An order has %(min)s to %(max)s items.") % bounds,
+            fields={"items": [_("%(min)s to %(max)s items.") % bounds]},
+        )
     if (address_id is None) == (address is None):
-        raise InvalidInput("Give either address_id or address.", fields={"address": ["Give exactly one."]})
+        raise InvalidInput(_("Give either address_id or address."), fields={"address": [_("Give exactly one.")]})
     if address_id is not None:
         saved = Address.objects.filter(user=user, pk=address_id).first()
         if saved is None:
-            raise InvalidInput("No such address.", fields={"address_id": ["No such address."]})
+            raise InvalidInput(_("No such address."), fields={"address_id": [_("No such address.")]})
         snapshot = saved.as_snapshot()
     else:
         snapshot = {key: address.get(key, "") for key in Address(user=user).as_snapshot()}
@@ -142,7 +186,7 @@ def create_order(*, user, items: list[dict], address_id: int | None = None, addr
             except IntegrityError:
                 continue
         else:  # pragma: no cover - 16M numbers a day
-            raise Conflict("Could not allocate an order number; try again.", code=error_codes.ORDER_CONFLICT)
+            raise Conflict(_("Could not allocate an order number; try again."), code=error_codes.ORDER_CONFLICT)
         OrderItem.objects.bulk_create(
             OrderItem(
                 order=order,
@@ -154,8 +198,7 @@ def create_order(*, user, items: list[dict], address_id: int | None = None, addr
             )
             for position, item in enumerate(items)
         )
-        record_event(order, OrderEvent.Kind.REQUESTED, actor=user, data={"items": len(items)})
-        _notify_order_status(order)
+        transition(order, Order.Status.REQUESTED, OrderEvent.Kind.REQUESTED, actor=user, data={"items": len(items)})
         jobs.enqueue_on_commit("products.item-names", order.pk)
     return order
 
@@ -196,11 +239,14 @@ def _check_corrections(lines: list[QuoteItem]) -> None:
     for line in lines:
         low, high = ITEM_CORRECTIONS["quantity"]
         if line.quantity is not None and not (isinstance(line.quantity, int) and low <= line.quantity <= high):
-            errors.append(f"Item {line.id}: quantity must be between 1 and 99.")
+            errors.append(_("Item %(id)s: quantity must be between 1 and 99.") % {"id": line.id})
         for field in ("options", "name"):
             value = getattr(line, field)
             if value is not None and (not isinstance(value, str) or len(value) > ITEM_CORRECTIONS[field]):
-                errors.append(f"Item {line.id}: {field} must be text of at most {ITEM_CORRECTIONS[field]} characters.")
+                errors.append(
+                    _("Item %(id)s: %(field)s must be text of at most %(limit)s characters.")
+                    % {"id": line.id, "field": field, "limit": ITEM_CORRECTIONS[field]}
+                )
     if errors:
         raise InvalidInput(" ".join(errors), fields={"items": errors})
 
@@ -229,7 +275,7 @@ def quote_order(*, order_id: int, actor, items: list, domestic_shipping_krw: int
     """
     lines = [item if isinstance(item, QuoteItem) else QuoteItem(**item) for item in items]
     if domestic_shipping_krw < 0 or any(line.unit_price_krw < 0 for line in lines):
-        raise InvalidInput("Prices must not be negative.")
+        raise InvalidInput(_("Prices must not be negative."))
     _check_corrections(lines)
     with transaction.atomic():
         order = lock_order(order_id, "exchange_rate")
@@ -238,7 +284,8 @@ def quote_order(*, order_id: int, actor, items: list, domestic_shipping_krw: int
         given = {line.id: line for line in lines}
         if len(given) != len(lines) or set(given) != set(order_items):
             raise InvalidInput(
-                "Price every item of the order exactly once.", fields={"items": ["Price every item exactly once."]}
+                _("Price every item of the order exactly once."),
+                fields={"items": [_("Price every item exactly once.")]},
             )
         corrections = {
             str(item_id): changed
@@ -258,14 +305,18 @@ def quote_order(*, order_id: int, actor, items: list, domestic_shipping_krw: int
                     pricing.PricedItem(item.pk, f"{label} × {item.quantity}", line.unit_price_krw, item.quantity)
                 )
         if not priced:
-            raise InvalidInput("Every item is restricted; reject the order instead.")
+            raise InvalidInput(_("Every item is restricted; reject the order instead."))
         quote = pricing.quote_items(
             priced, domestic_shipping_krw=domestic_shipping_krw, krw_per_usd=order.exchange_rate.krw_per_usd
         )
         if not pricing.MIN_CHARGE_CENTS <= quote.total_cents <= pricing.MAX_CHARGE_CENTS:
             raise InvalidInput(
-                f"The total {format_usd_cents(quote.total_cents)} is outside what a card payment can take "
-                f"({format_usd_cents(pricing.MIN_CHARGE_CENTS)} to {format_usd_cents(pricing.MAX_CHARGE_CENTS)})."
+                _("The total %(total)s is outside what a card payment can take (%(min)s to %(max)s).")
+                % {
+                    "total": format_usd_cents(quote.total_cents),
+                    "min": format_usd_cents(pricing.MIN_CHARGE_CENTS),
+                    "max": format_usd_cents(pricing.MAX_CHARGE_CENTS),
+                }
             )
         OrderItem.objects.bulk_update(
             order_items.values(),
@@ -302,7 +353,7 @@ def add_staff_note(*, order_id: int, actor, note: str) -> Order:
     """Record an internal staff note (in any status); it also acknowledges an open carrier exception."""
     note = (note or "").strip()
     if not note:
-        raise InvalidInput("Write a note.", fields={"note": ["This field is required."]})
+        raise InvalidInput(_("Write a note."), fields={"note": [_("This field is required.")]})
     with transaction.atomic():
         order = lock_order(order_id)
         record_event(order, OrderEvent.Kind.NOTE, actor=actor, data={"note": note[:1000]})
@@ -313,7 +364,7 @@ def reject_order(*, order_id: int, actor, reason: str) -> Order:
     """Decline an order request (only before it is quoted)."""
     reason = (reason or "").strip()
     if not reason:
-        raise InvalidInput("Give a reason.", fields={"reason": ["This field is required."]})
+        raise InvalidInput(_("Give a reason."), fields={"reason": [_("This field is required.")]})
     with transaction.atomic():
         order = lock_order(order_id)
         order.require_status(Order.Status.REQUESTED)
@@ -344,8 +395,8 @@ def anonymise_customer_orders(*, user) -> None:
     open_numbers = [order.number for order in orders if order.status not in FINISHED_STATUSES]
     if open_numbers:
         raise Conflict(
-            f"Orders in progress: {', '.join(open_numbers)}. Cancel them or wait until they are finished, "
-            "then close the account.",
+            _("Orders in progress: %(join)s. Cancel them or wait until they are finished, then close the account.")
+            % {"join": ", ".join(open_numbers)},
             code=error_codes.ORDERS_IN_PROGRESS,
         )
     for order in orders:

@@ -6,16 +6,21 @@ from datetime import timedelta
 
 from django.conf import settings
 from django.db import transaction
-from django.db.models import Sum
+from django.db.models import Q, Sum
 from django.utils import timezone
+from django.utils.text import format_lazy
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy as _lazy
 
 from bidangil.errors import Conflict, InvalidInput, ProviderError
+from bidangil.i18n import lazy_strip
+from bidangil.leases import leased
 from bidangil.money import format_usd_cents
 from commerce import error_codes
 from commerce.orders import pricing
 from commerce.orders.models import Order, OrderEvent
 from commerce.orders.selectors import REFUNDABLE_STATUSES
-from commerce.orders.services import lock_order, record_event, transition
+from commerce.orders.services import lock_order, lock_parcel_orders, record_event, titled, transition
 from commerce.orders.steps import current_step
 from commerce.payments.models import Payment
 from commerce.payments.selectors import payment_totals
@@ -31,7 +36,8 @@ PAID_STATUS = {Payment.Stage.ITEMS: Order.Status.ITEMS_PAID, Payment.Stage.DELIV
 PAID_EVENT = {Payment.Stage.ITEMS: OrderEvent.Kind.ITEMS_PAID, Payment.Stage.DELIVERY: OrderEvent.Kind.DELIVERY_PAID}
 
 
-def notify_payment(order: Order, payment: Payment, *, title: str, message: str) -> None:
+def notify_payment(order: Order, payment: Payment, *, title, message) -> None:
+    """Tell the customer about a payment; `title` and `message` are lazy texts, written in the customer's language."""
     notify(
         order.user_id,
         Notification.Type.ORDER_PAYMENT,
@@ -41,7 +47,7 @@ def notify_payment(order: Order, payment: Payment, *, title: str, message: str) 
             "stage": payment.stage,
             "payment_status": payment.status,
             "step": current_step(order.status),
-            "title": f"{title} ({order.number})",
+            "title": titled(title, order),
             "message": message,
         },
         email=True,
@@ -97,7 +103,8 @@ def cancel_order(*, order_id: int, actor, reason: str = "") -> Order:
         order = lock_order(order_id)
         if order.status in REFUNDABLE_STATUSES:
             raise Conflict(
-                f"Order {order.number} has been paid; refund it instead of cancelling.", code=error_codes.ORDER_PAID
+                _("Order %(number)s has been paid; refund it instead of cancelling.") % {"number": order.number},
+                code=error_codes.ORDER_PAID,
             )
         order.require_status(Order.Status.REQUESTED, Order.Status.QUOTED)
         closed = _close_open_sessions(order)
@@ -116,18 +123,28 @@ def cancel_order(*, order_id: int, actor, reason: str = "") -> Order:
 def start_checkout(*, order_id: int, stage: str) -> Payment:
     """The open Checkout session for a stage, creating one if none is open (idempotent per quote version)."""
     if stage not in PAYABLE_STATUS:
-        raise InvalidInput("stage must be 'items' or 'delivery'.", fields={"stage": ["Choose items or delivery."]})
+        raise InvalidInput(
+            _("stage must be 'items' or 'delivery'."), fields={"stage": [_("Choose items or delivery.")]}
+        )
     backend = get_backend("payments")
     now = timezone.now()
     with transaction.atomic():
-        order = lock_order(order_id, "user")
-        order.require_status(PAYABLE_STATUS[stage])
         if stage == Payment.Stage.ITEMS:
+            order = lock_order(order_id, "user")
+            order.require_status(PAYABLE_STATUS[stage])
             amount = order.total_cents
             lines = [CheckoutLine(line["label"], line["amount_cents"]) for line in order.quote_lines]
         else:
+            # One delivery fee per parcel, paid on its lead order whichever of its orders the customer opened.
+            orders = lock_parcel_orders(order_id)
+            for each in orders:
+                each.require_status(PAYABLE_STATUS[stage])
+            order = orders[0]
             if order.delivery_fee_cents is None:
-                raise Conflict(f"Order {order.number} has no delivery fee yet.", code=error_codes.ORDER_CONFLICT)
+                raise Conflict(
+                    _("Order %(number)s has no delivery fee yet.") % {"number": order.number},
+                    code=error_codes.ORDER_CONFLICT,
+                )
             quote = pricing.quote_delivery(order.delivery_fee_cents)
             amount = quote.total_cents
             lines = [CheckoutLine(line.label, line.amount_cents) for line in quote.lines]
@@ -222,8 +239,12 @@ def _record_refund(order: Order, rows: list[Payment], *, actor, reason: str, dat
         notify_payment(
             order,
             rows[0],
-            title="Refund issued",
-            message=f"We refunded {format_usd_cents(amount)} to your card. {reason}".strip(),
+            title=_lazy("Refund issued"),
+            message=lazy_strip(
+                format_lazy(
+                    _lazy("We refunded {refund} to your card. {reason}"), refund=format_usd_cents(amount), reason=reason
+                )
+            ),
         )
 
 
@@ -236,9 +257,9 @@ def refund_order(*, order_id: int, actor, reason: str, amount_cents: int | None 
     """
     reason = (reason or "").strip()
     if not reason:
-        raise InvalidInput("Give a reason.", fields={"reason": ["This field is required."]})
+        raise InvalidInput(_("Give a reason."), fields={"reason": [_("This field is required.")]})
     if amount_cents is not None and amount_cents <= 0:
-        raise InvalidInput("The refund amount must be positive.", fields={"amount_cents": ["Must be positive."]})
+        raise InvalidInput(_("The refund amount must be positive."), fields={"amount_cents": [_("Must be positive.")]})
     backend = get_backend("payments")
     with transaction.atomic():
         order = lock_order(order_id)
@@ -259,12 +280,15 @@ def refund_order(*, order_id: int, actor, reason: str, amount_cents: int | None 
                 available[row.refund_of_id] -= row.amount_cents
         refundable = sum(available.values())
         if refundable <= 0:
-            raise Conflict(f"Order {order.number} has nothing left to refund.", code=error_codes.ORDER_CONFLICT)
+            raise Conflict(
+                _("Order %(number)s has nothing left to refund.") % {"number": order.number},
+                code=error_codes.ORDER_CONFLICT,
+            )
         amount = refundable if amount_cents is None else amount_cents
         if amount > refundable:
             raise Conflict(
-                f"The refund {format_usd_cents(amount)} is more than the "
-                f"{format_usd_cents(refundable)} still refundable.",
+                _("The refund %(amount)s is more than the %(refundable)s still refundable.")
+                % {"amount": format_usd_cents(amount), "refundable": format_usd_cents(refundable)},
                 code=error_codes.ORDER_CONFLICT,
             )
         remaining = amount
@@ -338,19 +362,29 @@ def settle_checkout(*, session_id: str, amount_total, currency, payment_intent_i
                 data,
             )
         stale_quote = payment.stage == Payment.Stage.ITEMS and payment.quote_version != order.quote_version
-        if order.status != PAYABLE_STATUS[payment.stage] or stale_quote:
-            # Money arrived for an order that moved on (cancelled, or paid through another session).
-            return _flag(order, payment, f"Paid while the order was {order.status}; refund needed.", data)
+        orders = [order]
+        if payment.stage == Payment.Stage.DELIVERY and order.parcel_id:
+            # The other orders of the parcel (higher primary keys than its lead: the same lock order as checkout).
+            orders += list(
+                Order.objects.select_for_update().filter(parcel_id=order.parcel_id).exclude(pk=order.pk).order_by("pk")
+            )
+        moved = next((each for each in orders if each.status != PAYABLE_STATUS[payment.stage]), None)
+        if moved is not None or stale_quote:
+            # Money arrived for an order that moved on (cancelled, split, or paid through another session).
+            moved = moved or order
+            which = "the order" if moved is order else f"order {moved.number}"
+            return _flag(order, payment, f"Paid while {which} was {moved.status}; refund needed.", data)
         payment.status = Payment.Status.PAID
         payment.paid_at = timezone.now()
         payment.save()
-        transition(
-            order,
-            PAID_STATUS[payment.stage],
-            PAID_EVENT[payment.stage],
-            actor=None,
-            data={"payment": payment.pk, "amount_cents": payment.amount_cents},
-        )
+        for each in orders:
+            transition(
+                each,
+                PAID_STATUS[payment.stage],
+                PAID_EVENT[payment.stage],
+                actor=None,
+                data={"payment": payment.pk, "amount_cents": payment.amount_cents},
+            )
         _expire_sessions_on_commit(_close_open_sessions(order, stage=payment.stage))
     return "paid"
 
@@ -381,10 +415,10 @@ def _mark_closed(order: Order, payment: Payment, status: str) -> None:
         notify_payment(
             order,
             payment,
-            title="Checkout expired" if expired else "Payment failed",
-            message="Your checkout session expired; open a new one to pay."
+            title=_lazy("Checkout expired") if expired else _lazy("Payment failed"),
+            message=_lazy("Your checkout session expired; open a new one to pay.")
             if expired
-            else "Your payment did not go through; please try again.",
+            else _lazy("Your payment did not go through; please try again."),
         )
 
 
@@ -408,9 +442,15 @@ def record_payment_failure(*, payment_id, payment_intent_id: str, message: str) 
             notify_payment(
                 order,
                 payment,
-                title="Payment failed",
-                message=f"Your card payment did not go through{f' ({reason})' if reason else ''}. "
-                "You can try again on the same checkout page.",
+                title=_lazy("Payment failed"),
+                message=format_lazy(
+                    _lazy(
+                        "Your card payment did not go through ({reason}). You can try again on the same checkout page."
+                    )
+                    if reason
+                    else _lazy("Your card payment did not go through. You can try again on the same checkout page."),
+                    reason=reason,
+                ),
             )
     return "failure recorded"
 
@@ -472,16 +512,29 @@ def record_refund_failure(*, refund_id: str, reason: str = "") -> str:
         return _flag(order, refund, f"Refund failed at the provider{why}; the money was not returned.", {})
 
 
-def expire_stale_checkouts(*, now=None) -> int:
-    """Mark open sessions past their expiry as expired (Stripe's own expiry event may be late or lost)."""
+@leased("payments.expire-checkouts")
+def expire_stale_checkouts(*, now=None) -> int | None:
+    """Mark open sessions past their expiry as expired (Stripe's own expiry event may be late or lost), and
+    expire, here and at the provider, the open sessions of orders no longer payable at that stage (a
+    consolidated parcel split before its fee was paid).
+
+    Runs under the `payments.expire-checkouts` lease: None while another run holds it."""
     now = now or timezone.now()
+    not_payable = Q()
+    for stage, status in PAYABLE_STATUS.items():
+        not_payable |= Q(stage=stage) & ~Q(order__status=status)
     count = 0
-    for payment_id in Payment.objects.filter(status=Payment.Status.OPEN, expires_at__lt=now).values_list(
-        "pk", flat=True
-    ):
+    for payment_id in Payment.objects.filter(
+        Q(expires_at__lt=now) | not_payable, status=Payment.Status.OPEN, kind=Payment.Kind.CHARGE
+    ).values_list("pk", flat=True):
         with transaction.atomic():
             order, payment = _lock_payment(pk=payment_id)
-            if payment.status == Payment.Status.OPEN and payment.expires_at < now:
-                _mark_closed(order, payment, Payment.Status.EXPIRED)
-                count += 1
+            if payment.status != Payment.Status.OPEN:
+                continue
+            if payment.expires_at is None or payment.expires_at >= now:
+                if order.status == PAYABLE_STATUS[payment.stage]:
+                    continue
+                _expire_sessions_on_commit([payment])
+            _mark_closed(order, payment, Payment.Status.EXPIRED)
+            count += 1
     return count

@@ -5,6 +5,7 @@ import logging
 from django.db import IntegrityError, transaction
 from django.http import JsonResponse
 from django.utils import timezone
+from django.utils.translation import gettext as _
 from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_POST
 
@@ -87,9 +88,9 @@ def process_event(payload: bytes, signature: str | None) -> str:
         event = get_backend("payments").parse_webhook(payload, signature)
         event_id, event_type, obj = event["id"], event["type"], event["data"]["object"]
     except WebhookSignatureError as exc:
-        raise InvalidInput("Invalid Stripe signature.", code=error_codes.INVALID_SIGNATURE) from exc
+        raise InvalidInput(_("Invalid Stripe signature."), code=error_codes.INVALID_SIGNATURE) from exc
     except (ValueError, KeyError, TypeError) as exc:
-        raise InvalidInput("Malformed Stripe event.", code=error_codes.INVALID_PAYLOAD) from exc
+        raise InvalidInput(_("Malformed Stripe event."), code=error_codes.INVALID_PAYLOAD) from exc
 
     with transaction.atomic():
         # Stored before acting and in the same transaction: a redelivery (or a concurrent one, which waits

@@ -7,18 +7,23 @@ notifies the customer on commit. Bad input raises `InvalidInput` (400) before an
 import logging
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
+from datetime import timedelta
 from decimal import ROUND_CEILING, Decimal, InvalidOperation
 
 from django.conf import settings
 from django.core.files.base import ContentFile
 from django.db import DatabaseError, transaction
+from django.db.models import Q
 from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy as _lazy
 
-from bidangil.errors import InvalidInput
+from bidangil.errors import Conflict, InvalidInput, NotFound
 from bidangil.images import CleanImage, ImageRefused, ImageTooLarge, clean_image
+from bidangil.money import format_usd_cents
 from commerce import error_codes, limits
 from commerce.orders.models import Order, OrderEvent
-from commerce.orders.services import lock_order, record_event, transition
+from commerce.orders.services import lock_parcel_orders, record_event, transition
 from commerce.orders.steps import current_step
 from commerce.shipping.models import DeliveryRate, Parcel, ParcelPhoto, Shipment, ShipmentEvent
 from integrations.backends import get_backend
@@ -73,9 +78,16 @@ def delivery_fee_cents(country: str, billable_weight_g: int) -> int:
     )
     if band is None:
         if DeliveryRate.objects.filter(country=country).exists():
-            message = f"No delivery rate to {country} covers {billable_weight_g} g; add a heavier band."
+            message = _("No delivery rate to %(country)s covers %(billable_weight_g)s g; add a heavier band.") % {
+                "country": country,
+                "billable_weight_g": billable_weight_g,
+            }
         else:
-            message = f"There are no delivery rates for {country or 'this country'}; add them under Shipping."
+            message = (
+                _("There are no delivery rates for %(country)s; add them under Shipping.") % {"country": country}
+                if country
+                else _("There are no delivery rates for this country; add them under Shipping.")
+            )
         raise InvalidInput(message, code=error_codes.NO_DELIVERY_RATE)
     return band
 
@@ -89,11 +101,11 @@ def _clean_weight(weight_g) -> int:
     except (InvalidOperation, ValueError):
         value = None
     if value is None or not value.is_finite() or value != value.to_integral_value():
-        raise InvalidInput("Weight must be a whole number of grams.", fields={"weight_g": ["Enter whole grams."]})
+        raise InvalidInput(_("Weight must be a whole number of grams."), fields={"weight_g": [_("Enter whole grams.")]})
     if not 1 <= value <= MAX_WEIGHT_G:
         raise InvalidInput(
-            f"Weight must be between 1 and {MAX_WEIGHT_G} g.",
-            fields={"weight_g": [f"Between 1 and {MAX_WEIGHT_G} g."]},
+            _("Weight must be between 1 and %(max_weight_g)s g.") % {"max_weight_g": MAX_WEIGHT_G},
+            fields={"weight_g": [_("Between 1 and %(max_weight_g)s g.") % {"max_weight_g": MAX_WEIGHT_G}]},
         )
     return int(value)
 
@@ -104,11 +116,19 @@ def _clean_side(name: str, value) -> Decimal:
     except (InvalidOperation, ValueError):
         side = None
     if side is None or not side.is_finite():
-        raise InvalidInput(f"{name} must be a number of centimetres.", fields={name: ["Enter centimetres."]})
+        raise InvalidInput(
+            _("%(name)s must be a number of centimetres.") % {"name": name}, fields={name: [_("Enter centimetres.")]}
+        )
     if not MIN_SIDE_CM <= side <= MAX_SIDE_CM:
         raise InvalidInput(
-            f"{name} must be between {MIN_SIDE_CM} and {MAX_SIDE_CM} cm.",
-            fields={name: [f"Between {MIN_SIDE_CM} and {MAX_SIDE_CM} cm."]},
+            _("%(name)s must be between %(min_side_cm)s and %(max_side_cm)s cm.")
+            % {"name": name, "min_side_cm": MIN_SIDE_CM, "max_side_cm": MAX_SIDE_CM},
+            fields={
+                name: [
+                    _("Between %(min_side_cm)s and %(max_side_cm)s cm.")
+                    % {"min_side_cm": MIN_SIDE_CM, "max_side_cm": MAX_SIDE_CM}
+                ]
+            },
         )
     return side.quantize(Decimal("0.1"), rounding=ROUND_CEILING)
 
@@ -118,27 +138,36 @@ def validate_photos(photos: Iterable) -> list[CleanImage]:
     (EXIF and other metadata dropped), in order."""
     photos = list(photos or ())
     if len(photos) > MAX_PHOTOS:
-        raise InvalidInput(f"At most {MAX_PHOTOS} photos per parcel.", fields={"photos": [f"At most {MAX_PHOTOS}."]})
+        raise InvalidInput(
+            _("At most %(max_photos)s photos per parcel.") % {"max_photos": MAX_PHOTOS},
+            fields={"photos": [_("At most %(max_photos)s.") % {"max_photos": MAX_PHOTOS}]},
+        )
     limit = settings.MAX_IMAGE_UPLOAD_BYTES
     cleaned = []
     for index, photo in enumerate(photos, start=1):
         name = getattr(photo, "name", None) or f"photo {index}"
         if photo.size > limit:
             raise InvalidInput(
-                f"{name} is larger than {limit // (1024 * 1024)} MB.",
+                _("%(name)s is larger than %(limit)s MB.") % {"name": name, "limit": limit // (1024 * 1024)},
                 code=error_codes.TOO_LARGE,
-                fields={"photos": [f"{name}: larger than {limit // (1024 * 1024)} MB."]},
+                fields={
+                    "photos": [
+                        _("%(name)s: larger than %(limit)s MB.") % {"name": name, "limit": limit // (1024 * 1024)}
+                    ]
+                },
             )
         try:
             cleaned.append(clean_image(photo, PHOTO_FORMATS))
         except ImageTooLarge as exc:
             raise InvalidInput(
-                f"{name}: {exc}", code=error_codes.TOO_LARGE, fields={"photos": [f"{name}: {exc}"]}
+                _("%(name)s: %(exc)s") % {"name": name, "exc": exc},
+                code=error_codes.TOO_LARGE,
+                fields={"photos": [_("%(name)s: %(exc)s") % {"name": name, "exc": exc}]},
             ) from exc
         except ImageRefused:
             raise InvalidInput(
-                f"{name} is not a JPEG, PNG or WebP image.",
-                fields={"photos": [f"{name}: not a JPEG, PNG or WebP image."]},
+                _("%(name)s is not a JPEG, PNG or WebP image.") % {"name": name},
+                fields={"photos": [_("%(name)s: not a JPEG, PNG or WebP image.") % {"name": name}]},
             ) from None
     return cleaned
 
@@ -166,51 +195,230 @@ def record_intake(
     }
     notes = (notes or "").strip()
     if len(notes) > MAX_NOTES:
-        raise InvalidInput(f"Notes are limited to {MAX_NOTES} characters.", fields={"notes": ["Too long."]})
+        raise InvalidInput(
+            _("Notes are limited to %(max_notes)s characters.") % {"max_notes": MAX_NOTES},
+            fields={"notes": [_("Too long.")]},
+        )
     photos = validate_photos(photos)
     billable = billable_weight_g(weight, **sides)
 
     stored_files: list = []
     try:
         with transaction.atomic():
-            order = lock_order(order_id)
-            order.require_status(Order.Status.PURCHASED)
-            fee = delivery_fee_cents((order.shipping_address or {}).get("country", ""), billable)
-            parcel = Parcel.objects.create(
-                order=order,
-                weight_g=weight,
-                billable_weight_g=billable,
-                delivery_fee_cents=fee,
-                notes=notes,
-                received_by=actor,
-                **sides,
-            )
+            orders = lock_parcel_orders(order_id)
+            for each in orders:
+                each.require_status(Order.Status.PURCHASED)
+            lead = orders[0]
+            fee = delivery_fee_cents((lead.shipping_address or {}).get("country", ""), billable)
+            parcel = lead.parcel or Parcel()
+            parcel.weight_g = weight
+            parcel.billable_weight_g = billable
+            parcel.delivery_fee_cents = fee
+            parcel.notes = notes
+            parcel.received_by = actor
+            parcel.received_at = timezone.now()
+            for name, value in sides.items():
+                setattr(parcel, name, value)
+            parcel.save()
             for photo in photos:
                 photo_row = ParcelPhoto(parcel=parcel)
                 # The stored name's extension follows the real format; the name itself is random (upload_to).
                 photo_row.image.save(f"photo.{photo.extension}", ContentFile(photo.content), save=False)
                 stored_files.append(photo_row.image)
                 photo_row.save()
-            order.delivery_fee_cents = fee
-            transition(
-                order,
-                Order.Status.DELIVERY_QUOTED,
-                OrderEvent.Kind.INTAKE,
-                actor=actor,
-                data={
-                    "weight_g": weight,
-                    "billable_weight_g": billable,
-                    "delivery_fee_cents": fee,
-                    "photos": len(photos),
-                },
-                also_save=("delivery_fee_cents",),
-            )
+            numbers = [each.number for each in orders]
+            for each in orders:
+                each.parcel = parcel
+                each.delivery_fee_cents = fee
+                transition(
+                    each,
+                    Order.Status.DELIVERY_QUOTED,
+                    OrderEvent.Kind.INTAKE,
+                    actor=actor,
+                    data={
+                        "weight_g": weight,
+                        "billable_weight_g": billable,
+                        "delivery_fee_cents": fee,
+                        "photos": len(photos),
+                        "parcel": parcel.pk,
+                        "orders": numbers,
+                    },
+                    also_save=("delivery_fee_cents", "parcel"),
+                )
     except Exception:
         # The rows are rolled back; the files already written to storage must go too.
         for stored in stored_files:
             stored.delete(save=False)
         raise
-    return order
+    return next(each for each in orders if each.pk == order_id)
+
+
+# --- Consolidation --------------------------------------------------------------------------------
+
+
+def _consolidation_error(message: str) -> Conflict:
+    return Conflict(message, code=error_codes.PARCEL_CONFLICT)
+
+
+def request_consolidation(*, user, order_numbers: Sequence[str]) -> Parcel:
+    """The customer asks to ship several of their purchased orders in one parcel (one intake, one delivery fee).
+
+    Every order must be the customer's (else 404, naming the first unknown number), purchased and not yet in a
+    parcel (else 409), and all must go to the same address (else 400). Nothing is written unless all pass.
+    """
+    numbers = list(dict.fromkeys((number or "").strip() for number in order_numbers))
+    if not limits.CONSOLIDATION_MIN_ORDERS <= len(numbers) <= limits.CONSOLIDATION_MAX_ORDERS:
+        message = (
+            f"Choose {limits.CONSOLIDATION_MIN_ORDERS} to {limits.CONSOLIDATION_MAX_ORDERS} different orders "
+            "to ship together."
+        )
+        raise InvalidInput(message, fields={"orders": [message]})
+    with transaction.atomic():
+        orders = list(Order.objects.select_for_update().filter(user=user, number__in=numbers).order_by("pk"))
+        found = {order.number for order in orders}
+        missing = next((number for number in numbers if number not in found), None)
+        if missing is not None:
+            raise NotFound(f"No such order: {missing}.")
+        for order in orders:
+            order.require_status(Order.Status.PURCHASED)
+            if order.parcel_id is not None:
+                raise _consolidation_error(f"Order {order.number} is already in a parcel.")
+        if any(order.shipping_address != orders[0].shipping_address for order in orders[1:]):
+            message = "Orders shipped together must go to the same address."
+            raise InvalidInput(message, code=error_codes.ADDRESSES_DIFFER, fields={"orders": [message]})
+        parcel = Parcel.objects.create(consolidation_requested_at=timezone.now())
+        numbers = [order.number for order in orders]
+        for order in orders:
+            order.parcel = parcel
+            order.save(update_fields=["parcel", "updated_at"])
+            record_event(
+                order,
+                OrderEvent.Kind.CONSOLIDATION_REQUESTED,
+                actor=user,
+                data={"parcel": parcel.pk, "orders": numbers},
+            )
+    return parcel
+
+
+def split_parcel(*, parcel_id: int, actor) -> list[Order]:
+    """Undo a consolidation before its delivery fee is paid: each order goes back to waiting for its own intake.
+
+    Orders already measured return from delivery_quoted to purchased (their fee is dropped, the parcel's photos
+    deleted; an open delivery checkout is expired by the payments sweep, and a payment that still lands is
+    flagged for a refund). After the fee is paid (or for a single order's parcel) 409.
+    """
+    order_id = Order.objects.filter(parcel_id=parcel_id).order_by("pk").values_list("pk", flat=True).first()
+    if order_id is None:
+        raise NotFound("No such parcel.")
+    with transaction.atomic():
+        orders = lock_parcel_orders(order_id)
+        parcel = Parcel.objects.select_for_update().get(pk=orders[0].parcel_id)
+        if not parcel.consolidated:
+            raise _consolidation_error("This parcel holds a single order; there is nothing to split.")
+        splittable = (Order.Status.PURCHASED, Order.Status.DELIVERY_QUOTED)
+        paid = next((order for order in orders if order.status not in splittable), None)
+        if paid is not None:
+            raise _consolidation_error(
+                f"Order {paid.number} is {paid.get_status_display().lower()}: a parcel can be split only before "
+                "its delivery fee is paid."
+            )
+        data = {"parcel": parcel.pk, "orders": [order.number for order in orders]}
+        for order in orders:
+            order.parcel = None
+            if order.status == Order.Status.DELIVERY_QUOTED:
+                order.delivery_fee_cents = None
+                transition(
+                    order,
+                    Order.Status.PURCHASED,
+                    OrderEvent.Kind.PARCEL_SPLIT,
+                    actor=actor,
+                    data=data,
+                    also_save=("parcel", "delivery_fee_cents"),
+                )
+            else:
+                order.save(update_fields=["parcel", "updated_at"])
+                record_event(order, OrderEvent.Kind.PARCEL_SPLIT, actor=actor, data=data)
+        photos = [photo.image for photo in parcel.photos.all()]
+        parcel.delete()
+
+        def delete_photo_files():
+            for image in photos:
+                image.storage.delete(image.name)
+
+        transaction.on_commit(delete_photo_files)
+    return orders
+
+
+# --- Warehouse storage ----------------------------------------------------------------------------
+
+
+def storage_free_until(parcel: Parcel):
+    """The last moment the parcel is stored free (None before its intake)."""
+    if parcel.received_at is None:
+        return None
+    return parcel.received_at + timedelta(days=settings.STORAGE_FREE_DAYS)
+
+
+def _storage_message(parcel: Parcel, orders: list[Order], now) -> str:
+    days = (now - parcel.received_at).days
+    free_until = storage_free_until(parcel)
+    numbers = ", ".join(order.number for order in orders)
+    free = (
+        f"Storage is free until {free_until:%Y-%m-%d}."
+        if free_until > now
+        else f"Its free storage ended on {free_until:%Y-%m-%d}."
+    )
+    return (
+        f"Your parcel ({numbers}) has waited {days} days at our warehouse for its delivery fee of "
+        f"{format_usd_cents(parcel.delivery_fee_cents)}. {free} Pay the delivery fee to have it shipped."
+    )
+
+
+def send_storage_reminders(*, now=None) -> int:
+    """Remind customers whose measured parcel has waited for its delivery payment STORAGE_REMINDER_DAYS or more
+    since the intake or the last reminder: one notification (inbox, push, email) per parcel and period, and a
+    STORAGE_REMINDER event on each of its orders. Each parcel is claimed by a compare-and-set of its
+    `storage_reminded_at`, so overlapping or repeated runs remind once. Returns the number of reminders sent."""
+    now = now or timezone.now()
+    period_start = now - timedelta(days=max(1, settings.STORAGE_REMINDER_DAYS))
+    due = (
+        Parcel.objects.filter(received_at__lte=period_start, order__status=Order.Status.DELIVERY_QUOTED)
+        .filter(Q(storage_reminded_at__isnull=True) | Q(storage_reminded_at__lte=period_start))
+        .distinct()
+        .values_list("pk", "storage_reminded_at")
+    )
+    sent = 0
+    for parcel_id, reminded_at in list(due):
+        with transaction.atomic():
+            claimed = Parcel.objects.filter(pk=parcel_id, storage_reminded_at=reminded_at).update(
+                storage_reminded_at=now
+            )
+            if not claimed:
+                continue  # another run reminded it meanwhile
+            parcel = Parcel.objects.get(pk=parcel_id)
+            orders = list(parcel.orders.filter(status=Order.Status.DELIVERY_QUOTED).order_by("pk"))
+            if not orders:
+                continue
+            message = _storage_message(parcel, orders, now)
+            for order in orders:
+                record_event(order, OrderEvent.Kind.STORAGE_REMINDER, data={"parcel": parcel.pk, "message": message})
+            lead = orders[0]
+            notify(
+                lead.user_id,
+                Notification.Type.ORDER_PAYMENT,
+                {
+                    "order": lead.number,
+                    "orders": [order.number for order in orders],
+                    "status": lead.status,
+                    "stage": "delivery",
+                    "step": current_step(lead.status),
+                    "title": f"Your parcel is waiting for its delivery fee ({lead.number})",
+                    "message": message,
+                },
+                email=True,
+            )
+            sent += 1
+    return sent
 
 
 # --- Ship -----------------------------------------------------------------------------------------
@@ -221,8 +429,9 @@ def ship_order(*, order_id: int, actor, carrier: str, tracking_number: str) -> O
     carrier = (carrier or "").strip().lower()
     if carrier not in Shipment.Carrier.values:
         raise InvalidInput(
-            f"Unknown carrier {carrier!r}; choose one of: {', '.join(Shipment.Carrier.values)}.",
-            fields={"carrier": ["Unknown carrier."]},
+            _("Unknown carrier %(carrier)r; choose one of: %(choices)s.")
+            % {"carrier": carrier, "choices": ", ".join(Shipment.Carrier.values)},
+            fields={"carrier": [_("Unknown carrier.")]},
         )
     try:
         number = normalize_tracking_number(carrier, tracking_number)
@@ -230,26 +439,34 @@ def ship_order(*, order_id: int, actor, carrier: str, tracking_number: str) -> O
         raise InvalidInput(str(exc), fields={"tracking_number": [str(exc)]}) from None
 
     with transaction.atomic():
-        order = lock_order(order_id)
-        order.require_status(Order.Status.DELIVERY_PAID)
+        orders = lock_parcel_orders(order_id)
+        for each in orders:
+            each.require_status(Order.Status.DELIVERY_PAID)
+        parcel = orders[0].parcel
+        if parcel is None:
+            raise Conflict(f"Order {orders[0].number} has no parcel recorded.", code=error_codes.ORDER_CONFLICT)
         other = (
             Shipment.objects.filter(carrier=carrier, tracking_number=number)
-            .exclude(order=order)
-            .values_list("order__number", flat=True)
+            .exclude(parcel=parcel)
+            .values_list("parcel__order__number", flat=True)
             .first()
         )
         if other:
-            message = f"Tracking number {number} is already used by order {other}."
+            message = _("Tracking number %(number)s is already used by order %(other)s.") % {
+                "number": number,
+                "other": other,
+            }
             raise InvalidInput(message, fields={"tracking_number": [message]})
-        Shipment.objects.create(order=order, carrier=carrier, tracking_number=number)
-        transition(
-            order,
-            Order.Status.SHIPPED,
-            OrderEvent.Kind.SHIPPED,
-            actor=actor,
-            data={"carrier": carrier, "tracking_number": number},
-        )
-    return order
+        Shipment.objects.create(parcel=parcel, carrier=carrier, tracking_number=number)
+        for each in orders:
+            transition(
+                each,
+                Order.Status.SHIPPED,
+                OrderEvent.Kind.SHIPPED,
+                actor=actor,
+                data={"carrier": carrier, "tracking_number": number},
+            )
+    return next(each for each in orders if each.pk == order_id)
 
 
 # --- Tracking ------------------------------------------------------------------------------------
@@ -276,8 +493,8 @@ def apply_tracking(shipment_id: int, result: TrackResult) -> TrackingOutcome:
         return outcome
 
     with transaction.atomic():
-        order_id = Shipment.objects.filter(pk=shipment_id).values_list("order_id", flat=True).get()
-        order = lock_order(order_id)
+        parcel_id = Shipment.objects.filter(pk=shipment_id).values_list("parcel_id", flat=True).get()
+        orders = list(Order.objects.select_for_update().filter(parcel_id=parcel_id).order_by("pk"))
         shipment = Shipment.objects.select_for_update().get(pk=shipment_id)
 
         known = set(shipment.events.values_list("occurred_at", "code"))
@@ -308,25 +525,27 @@ def apply_tracking(shipment_id: int, result: TrackResult) -> TrackingOutcome:
         shipment.last_polled_at = now
         changed = ["status_code", "status_description", "estimated_delivery_at", "last_polled_at"]
 
-        if order.status == Order.Status.SHIPPED:
+        shipped = [order for order in orders if order.status == Order.Status.SHIPPED]
+        if shipped:
             exception_rows = [r for r in new_rows if status_category(r.code) == Status.EXCEPTION]
             if not exception_rows and result.category == Status.EXCEPTION and result.status_code != previous_code:
                 # FedEx sometimes reports the exception only as the latest status, without a scan.
                 exception_rows = [
                     ShipmentEvent(occurred_at=now, code=result.status_code, description=result.status_description)
                 ]
-            for row in exception_rows:
-                record_event(
-                    order,
-                    OrderEvent.Kind.CARRIER_EXCEPTION,
-                    data={
-                        "code": row.code,
-                        "description": row.description,
-                        "location": row.location,
-                        "occurred_at": row.occurred_at.isoformat(),
-                        "tracking_number": shipment.tracking_number,
-                    },
-                )
+            for order in shipped:
+                for row in exception_rows:
+                    record_event(
+                        order,
+                        OrderEvent.Kind.CARRIER_EXCEPTION,
+                        data={
+                            "code": row.code,
+                            "description": row.description,
+                            "location": row.location,
+                            "occurred_at": row.occurred_at.isoformat(),
+                            "tracking_number": shipment.tracking_number,
+                        },
+                    )
             outcome.exceptions = len(exception_rows)
 
             delivered_scan = next((r for r in reversed(new_rows) if r.code == "DL"), None)
@@ -335,29 +554,31 @@ def apply_tracking(shipment_id: int, result: TrackResult) -> TrackingOutcome:
                     result.delivered_at or (delivered_scan.occurred_at if delivered_scan else None) or now
                 )
                 changed.append("delivered_at")
-                transition(
-                    order,
-                    Order.Status.DELIVERED,
-                    OrderEvent.Kind.DELIVERED,
-                    data={
-                        "tracking_number": shipment.tracking_number,
-                        "delivered_at": shipment.delivered_at.isoformat(),
-                    },
-                )
+                for order in shipped:
+                    transition(
+                        order,
+                        Order.Status.DELIVERED,
+                        OrderEvent.Kind.DELIVERED,
+                        data={
+                            "tracking_number": shipment.tracking_number,
+                            "delivered_at": shipment.delivered_at.isoformat(),
+                        },
+                    )
                 outcome.delivered = True
             elif new_rows:
-                notify(
-                    order.user_id,
-                    Notification.Type.ORDER_TRACKING,
-                    {
-                        "order": order.number,
-                        "status": order.status,
-                        "step": current_step(order.status),
-                        "title": "Tracking update",
-                        "message": _scan_message(new_rows[-1]),
-                        "tracking_status": shipment.status_code,
-                    },
-                )
+                for order in shipped:
+                    notify(
+                        order.user_id,
+                        Notification.Type.ORDER_TRACKING,
+                        {
+                            "order": order.number,
+                            "status": order.status,
+                            "step": current_step(order.status),
+                            "title": _lazy("Tracking update"),
+                            "message": _scan_message(new_rows[-1]),
+                            "tracking_status": shipment.status_code,
+                        },
+                    )
         shipment.save(update_fields=changed)
     return outcome
 
@@ -400,7 +621,7 @@ def poll_shipments(
     batches are still applied. Per-number errors count as errors and change nothing.
     """
     backend = backend or get_backend("carriers")
-    shipments = Shipment.objects.filter(order__status=Order.Status.SHIPPED).order_by("pk")
+    shipments = Shipment.objects.filter(parcel__order__status=Order.Status.SHIPPED).distinct().order_by("pk")
     if shipment_ids is not None:
         shipments = shipments.filter(pk__in=list(shipment_ids))
     rows = list(shipments.values_list("pk", "tracking_number"))
