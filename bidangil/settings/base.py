@@ -375,6 +375,8 @@ STRIPE_SECRET_KEY = env("STRIPE_SECRET_KEY", default="")
 STRIPE_WEBHOOK_SECRET = env("STRIPE_WEBHOOK_SECRET", default=DEV_STRIPE_WEBHOOK_SECRET)
 STRIPE_API_BASE = env("STRIPE_API_BASE", default="")
 CHECKOUT_SESSION_TTL_MINUTES = env.int("CHECKOUT_SESSION_TTL_MINUTES", default=60)
+# Days a parcel may wait for its delivery fee before the staff desk lists it (docs/admin.md).
+PARCEL_PAYMENT_REMINDER_DAYS = env.int("PARCEL_PAYMENT_REMINDER_DAYS", default=7)
 
 FEDEX_API_URL = env("FEDEX_API_URL", default="https://apis-sandbox.fedex.com")
 FEDEX_CLIENT_ID = env("FEDEX_CLIENT_ID", default="")

@@ -1,18 +1,27 @@
-"""Staff screens in the Wagtail admin: one page per order and one form per action, each calling a service."""
+"""Staff screens in the Wagtail admin: one page per order and one form per action, each calling a service;
+and the one definition of the order list (columns, filters, search, row actions) that the Orders snippet and
+the Order desk modeladmin both use."""
 
+from datetime import timedelta
 from functools import wraps
 
+from django.conf import settings
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied
 from django.shortcuts import get_object_or_404, redirect
 from django.template.response import TemplateResponse
 from django.urls import reverse
+from django.utils import timezone
+from django.utils.http import urlencode
 
+from bidangil.admin_desk import DeskPanel, DeskRow
+from bidangil.admin_lists import ListFilter, field_column, flag_column, money_column
 from bidangil.errors import DomainError
 from commerce.orders import forms as admin_forms
 from commerce.orders import selectors, services
 from commerce.orders.models import Order
 from commerce.orders.selectors import related_or_none
+from commerce.orders.steps import STEPS
 from commerce.payments.models import Payment
 
 
@@ -185,3 +194,84 @@ note_view = action_view(
     with_cleaned_data(services.add_staff_note),
     success="Note added to {number}.",
 )
+
+
+# --- The order list, for both admin views -------------------------------------------------------------
+
+CARRIER_ALERT = "Carrier exception"
+ORDER_COLUMNS = [
+    field_column("user", "Customer"),
+    field_column("status", "Status"),
+    flag_column("alerts", "Alerts", CARRIER_ALERT, lambda order: getattr(order, "carrier_exception", False)),
+    money_column("total_cents", "Total"),
+    field_column("created_at", "Requested"),
+]
+ORDER_SEARCH_FIELDS = ["number", "user__email", "shipment__tracking_number"]
+ORDER_LIST_PER_PAGE = 50
+
+# Step filter choices: 0 (not reviewed yet) and the five customer steps.
+STEP_CHOICES = [("0", "0. Awaiting review")] + [(str(number), f"{number}. {label}") for number, _, label, _ in STEPS]
+REQUESTED_WITHIN = {"1": "Today", "7": "Past 7 days", "30": "Past 30 days", "365": "Past year"}
+ALERT_CHOICES = [
+    ("carrier_exception", CARRIER_ALERT),
+    ("flagged_payment", "Flagged payment"),
+    ("delivery_fee_unpaid", "Delivery fee unpaid too long"),
+]
+
+
+def _requested_within(queryset, value):
+    return queryset.filter(created_at__gte=timezone.now() - timedelta(days=int(value)))
+
+
+def _waiting(queryset, value):
+    q = selectors.waiting_on_staff_q()
+    return queryset.filter(q) if value == "1" else queryset.exclude(q)
+
+
+ORDER_FILTERS = [
+    ListFilter("status", "Status", Order.Status.choices, lambda queryset, value: queryset.filter(status=value)),
+    ListFilter("waiting", "Waiting on staff", [("1", "Waiting on staff"), ("0", "Not waiting")], _waiting),
+    ListFilter(
+        "step", "Customer step", STEP_CHOICES, lambda queryset, value: queryset.filter(selectors.step_q(int(value)))
+    ),
+    ListFilter(
+        "alert", "Alert", ALERT_CHOICES, lambda queryset, value: queryset.filter(selectors.ORDER_ALERTS[value]())
+    ),
+    ListFilter("requested", "Requested", list(REQUESTED_WITHIN.items()), _requested_within),
+]
+
+
+def order_list_queryset(queryset):
+    """The list's rows: the customer and the carrier-exception badge come with them."""
+    return selectors.with_carrier_alert(queryset.select_related("user"))
+
+
+# --- The Order staff's panel on the admin home ---------------------------------------------------------
+
+
+def order_list_url(**query) -> str:
+    return f"{reverse('wagtailsnippets_commerce_order:list')}?{urlencode(query)}"
+
+
+def order_desk_panel() -> DeskPanel:
+    """What waits on Order staff: orders by step, flagged payments, carrier exceptions, unpaid delivery fees."""
+    desk = selectors.staff_desk()
+    steps = dict(STEP_CHOICES)
+    rows = [
+        DeskRow(f"Waiting on staff at step {steps[str(step)]}", count, order_list_url(waiting=1, step=step))
+        for step, count in desk.waiting_by_step.items()
+    ]
+    rows += [
+        DeskRow(
+            "Flagged payments",
+            desk.flagged_payments,
+            f"{reverse('wagtailsnippets_commerce_payment:list')}?{urlencode({'status': Payment.Status.FLAGGED})}",
+        ),
+        DeskRow("Carrier exceptions", desk.carrier_exceptions, order_list_url(alert="carrier_exception")),
+        DeskRow(
+            f"Delivery fee unpaid for over {settings.PARCEL_PAYMENT_REMINDER_DAYS} days",
+            desk.delivery_fee_unpaid,
+            order_list_url(alert="delivery_fee_unpaid"),
+        ),
+    ]
+    return DeskPanel("order-desk", "Order desk: waiting on you", rows, order=50)

@@ -12,6 +12,7 @@ from wagtail.admin.panels import FieldPanel, ObjectList
 from wagtail.snippets.models import register_snippet
 from wagtail.snippets.views.snippets import SnippetViewSet
 
+from bidangil.admin_lists import snippet_columns
 from commerce.orders.admin import action_view, with_cleaned_data
 from commerce.orders.models import Order
 from commerce.shipping import services as shipping
@@ -116,7 +117,7 @@ class DeliveryRateViewSet(SnippetViewSet):
     menu_label = "Delivery rates"
     menu_order = 105
     add_to_admin_menu = True
-    list_display = ["country", "max_weight_g", "price_cents", "__str__"]
+    list_display = ["__str__", *snippet_columns(DeliveryRate, ["country", "max_weight_g", "price_cents"])]
     list_filter = ["country"]
     search_fields = ["country"]
     search_backend_name = None

@@ -30,7 +30,7 @@ def test_order_lists_and_screens_render(desk, api_client):
     for url in [
         "/admin/snippets/commerce/order/",
         "/admin/snippets/commerce/order/?status=items_paid",
-        "/admin/snippets/commerce/order/?waiting=true",
+        "/admin/snippets/commerce/order/?waiting=1",
         f"/admin/snippets/commerce/order/?q={order.number}",
         f"/admin/snippets/commerce/order/?q={order.user.email}",
         f"/admin/snippets/commerce/order/inspect/{order.pk}/",

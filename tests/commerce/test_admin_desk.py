@@ -72,12 +72,13 @@ def orders(api_client):
         ("waiting=1", {"requested", "paid", "shipped"}),
         ("waiting=0", {"quoted", "calm"}),
         ("step=4&waiting=1", {"shipped"}),
+        ("status=quoted", {"quoted"}),
+        ("alert=carrier_exception", {"shipped"}),
+        ("requested=1", {"requested", "quoted", "paid", "shipped", "calm"}),
     ],
 )
 def test_step_and_waiting_filters(desk, orders, base, query, expected):
     raise_exception(orders["shipped"].shipment)
-    if base == SNIPPETS:
-        query = query.replace("waiting=1", "waiting=true").replace("waiting=0", "waiting=false")
     numbers = {name: order.number for name, order in orders.items()}
     shown = listed(desk, f"{base}?{query}")
     assert {name for name, number in numbers.items() if number in shown} == expected
