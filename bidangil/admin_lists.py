@@ -94,9 +94,14 @@ def snippet_columns(model, fields: Sequence[str]) -> list:
 
 
 class MoneyInspectView(InspectView):
-    """A snippet inspect view that shows money fields as money."""
+    """A snippet inspect view that shows money fields as money (and `field_labels` where a field's own name
+    reads badly)."""
+
+    field_labels: dict[str, str] = {}
 
     def get_field_label(self, field_name, field):
+        if field_name in self.field_labels:
+            return self.field_labels[field_name]
         if money_format(field_name):
             return money_label(self.model, field_name)
         return super().get_field_label(field_name, field)

@@ -19,7 +19,7 @@ from wagtail_modeladmin.options import ModelAdmin, modeladmin_register
 from wagtail_modeladmin.views import HistoryView as ModelAdminHistoryView
 from wagtail_modeladmin.views import InspectView as ModelAdminInspectView
 
-from bidangil.admin_lists import MoneyInspectView, filterset_for, snippet_columns
+from bidangil.admin_lists import MoneyInspectView, field_column, filterset_for, snippet_columns
 from bidangil.errors import DomainError
 from commerce.orders import admin as admin_views
 from commerce.orders import selectors, services
@@ -47,6 +47,9 @@ def order_admin_urls():
         path("orders/<int:pk>/refund/", admin_views.refund_view, name="commerce_order_refund"),
         path("orders/<int:pk>/note/", admin_views.note_view, name="commerce_order_note"),
     ]
+
+
+RATE_LABEL = "KRW per USD"
 
 
 @hooks.register("construct_homepage_panels")
@@ -234,11 +237,16 @@ class RestrictedItemRuleViewSet(SnippetViewSet):
     search_backend_name = None
 
 
+class ExchangeRateInspectView(MoneyInspectView):
+    field_labels = {"krw_per_usd": RATE_LABEL}
+
+
 class ExchangeRateViewSet(SnippetViewSet):
     model = ExchangeRate
     icon = "doc-full"
-    list_display = ["krw_per_usd", "source", "captured_at"]
+    list_display = ["__str__", field_column("krw_per_usd", RATE_LABEL).for_snippets(), "source", "captured_at"]
     inspect_view_enabled = True
+    inspect_view_class = ExchangeRateInspectView
     copy_view_enabled = False
 
 

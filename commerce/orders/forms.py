@@ -1,7 +1,10 @@
 """Forms of the staff actions in the Wagtail admin; each one feeds exactly one service."""
 
+from decimal import Decimal
+
 from django import forms
 
+from bidangil.money import UsdField
 from commerce import limits
 from commerce.orders.services import restricted_matches
 
@@ -97,7 +100,10 @@ class NoteForm(forms.Form):
 
 
 class RefundForm(forms.Form):
-    amount_cents = forms.IntegerField(
-        label="Amount (US cents)", min_value=1, required=False, help_text="Leave empty to refund everything refundable."
+    amount_cents = UsdField(
+        label="Amount (USD)",
+        min_value=Decimal("0.01"),
+        required=False,
+        help_text="In dollars, e.g. 12.50. Leave empty to refund everything refundable.",
     )
     reason = forms.CharField(max_length=300, help_text="Shown to the customer.")

@@ -4,6 +4,8 @@ Imported by commerce.wagtail_hooks; registers its own admin URLs (`commerce_orde
 `commerce_order_ship`) and the DeliveryRate snippet. Both forms call the same services as the staff API.
 """
 
+from decimal import Decimal
+
 from django import forms
 from django.urls import path
 from wagtail import hooks
@@ -13,6 +15,7 @@ from wagtail.snippets.models import register_snippet
 from wagtail.snippets.views.snippets import SnippetViewSet
 
 from bidangil.admin_lists import snippet_columns
+from bidangil.money import UsdField
 from commerce.orders.admin import action_view, with_cleaned_data
 from commerce.orders.models import Order
 from commerce.shipping import services as shipping
@@ -96,6 +99,8 @@ def shipping_admin_urls():
 
 
 class DeliveryRateForm(WagtailAdminModelForm):
+    price_cents = UsdField(label="Price (USD)", max_value=Decimal("100000"), help_text="In dollars, e.g. 22.00.")
+
     def clean_country(self):
         country = (self.cleaned_data.get("country") or "").strip().upper()
         if len(country) != 2 or not country.isascii() or not country.isalpha():
@@ -126,7 +131,7 @@ class DeliveryRateViewSet(SnippetViewSet):
         [
             FieldPanel("country"),
             FieldPanel("max_weight_g", heading="Up to (billable grams, inclusive)"),
-            FieldPanel("price_cents", heading="Price (USD cents)"),
+            FieldPanel("price_cents", heading="Price (USD)"),
         ],
         base_form_class=DeliveryRateForm,
     )
