@@ -3,9 +3,10 @@ called reports, apart from the Settings menu's Workflows and Workflow tasks."""
 
 from copy import copy
 
+from django.utils.translation import gettext_lazy as _lazy
 from wagtail import hooks
 
-REPORT_LABELS = {"workflows": "Workflow report", "workflow-tasks": "Workflow tasks report"}
+REPORT_LABELS = {"workflows": _lazy("Workflow report"), "workflow-tasks": _lazy("Workflow tasks report")}
 
 
 @hooks.register("construct_reports_menu")

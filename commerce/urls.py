@@ -1,9 +1,9 @@
 from django.urls import path
 
-from commerce.orders.api import views as orders_api
+from commerce.api import shipping as shipping_api
+from commerce.api import views as orders_api
 from commerce.payments import webhooks
 from commerce.products import api as products_api
-from commerce.shipping import api as shipping_api
 from commerce.shipping import documents
 
 urlpatterns = [

@@ -5,6 +5,7 @@ the add/edit/delete views are closed and every change goes through an action (a 
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied
 from django.urls import URLPattern, path
+from django.utils.translation import gettext_lazy as _lazy
 from wagtail import hooks
 from wagtail.admin.ui.menus import MenuItem
 from wagtail.permission_policies import ModelPermissionPolicy
@@ -21,9 +22,9 @@ from wagtail_modeladmin.views import InspectView as ModelAdminInspectView
 
 from bidangil.admin_lists import MoneyInspectView, field_column, filterset_for, snippet_columns
 from bidangil.errors import DomainError
-from commerce.orders import admin as admin_views
-from commerce.orders import selectors, services
-from commerce.orders.admin import (
+from commerce.admin import orders as admin_views
+from commerce.admin import shipping as admin_shipping  # noqa: F401  (registers the intake / tracking screens)
+from commerce.admin.orders import (
     ORDER_COLUMNS,
     ORDER_FILTERS,
     ORDER_LIST_PER_PAGE,
@@ -31,9 +32,9 @@ from commerce.orders.admin import (
     order_actions,
     order_list_queryset,
 )
+from commerce.orders import selectors, services
 from commerce.orders.models import ExchangeRate, Order, RestrictedItemRule
 from commerce.payments.models import Payment
-from commerce.shipping import admin as admin_shipping  # noqa: F401  (registers the intake / tracking screens)
 
 
 @hooks.register("register_admin_urls")
@@ -49,7 +50,7 @@ def order_admin_urls():
     ]
 
 
-RATE_LABEL = "KRW per USD"
+RATE_LABEL = _lazy("KRW per USD")
 
 
 @hooks.register("construct_homepage_panels")
@@ -102,7 +103,7 @@ class OrderViewSet(SnippetViewSet):
     model = Order
     chooser_viewset_class = OrderDataChooserViewSet
     icon = "list-ul"
-    menu_label = "Orders"
+    menu_label = _lazy("Orders")
     menu_order = 100
     add_to_admin_menu = True
     list_display = ["number", *(column.for_snippets() for column in ORDER_COLUMNS)]
@@ -162,7 +163,7 @@ class OrderDeskHistoryView(ModelAdminHistoryView):
 
 class OrderDeskAdmin(ModelAdmin):
     model = Order
-    menu_label = "Order desk"
+    menu_label = _lazy("Order desk")
     menu_icon = "tasks"
     menu_order = 101
     add_to_settings_menu = False
@@ -199,9 +200,9 @@ class OrderDataDeleteBulkAction(OrderStaffBulkAction, DeleteBulkAction):
 class MarkPurchasedBulkAction(OrderStaffBulkAction):
     """Mark many paid orders purchased at once; each goes through the same service, one by one."""
 
-    display_name = "Mark purchased"
+    display_name = _lazy("Mark purchased")
     action_type = "mark_purchased"
-    aria_label = "Mark selected orders purchased"
+    aria_label = _lazy("Mark selected orders purchased")
     template_name = "commerce/admin/bulk_mark_purchased.html"
     action_priority = 10
     models = [Order]
@@ -230,7 +231,7 @@ class MarkPurchasedBulkAction(OrderStaffBulkAction):
 class RestrictedItemRuleViewSet(SnippetViewSet):
     model = RestrictedItemRule
     icon = "warning"
-    menu_label = "Restricted items"
+    menu_label = _lazy("Restricted items")
     list_display = ["keyword", "reason", "active"]
     list_filter = ["active"]
     search_fields = ["keyword", "reason"]
@@ -254,7 +255,7 @@ class PaymentViewSet(SnippetViewSet):
     model = Payment
     chooser_viewset_class = OrderDataChooserViewSet
     icon = "doc-full"
-    menu_label = "Payments"
+    menu_label = _lazy("Payments")
     list_display = snippet_columns(Payment, ["order", "kind", "stage", "status", "amount_cents", "created_at"])
     list_filter = ["kind", "stage", "status", "provider"]
     search_fields = ["order__number", "session_id", "payment_intent_id", "refund_id"]

@@ -6,6 +6,7 @@ from dataclasses import dataclass
 from django.conf import settings
 from django.core.files.base import ContentFile
 from django.core.files.storage import default_storage
+from django.utils.translation import gettext as _
 from wagtail.images import get_image_model
 from wagtail.models import Collection
 
@@ -38,7 +39,7 @@ def prepare_images(files) -> list[StoredImage]:
     """Check every upload before anything is stored; raise InvalidInput (413 when too large)."""
     files = list(files or [])
     if len(files) > POST_MAX_IMAGES:
-        message = f"A post can have at most {POST_MAX_IMAGES} images."
+        message = _("A post can have at most %(post_max_images)s images.") % {"post_max_images": POST_MAX_IMAGES}
         raise InvalidInput(message, code=error_codes.TOO_MANY_IMAGES, fields={"images": [message]})
     limit = settings.MAX_IMAGE_UPLOAD_BYTES
     prepared = []

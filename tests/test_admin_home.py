@@ -13,7 +13,7 @@ from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 from wagtail.models import Page
 
-from commerce.orders import selectors as order_selectors
+from commerce import selectors as order_pages
 from commerce.orders.models import Order, OrderEvent
 from commerce.payments.models import Payment
 from commerce.shipping import services as shipping
@@ -132,7 +132,7 @@ def test_the_unpaid_delivery_fee_wait_is_a_setting(desk_orders, settings):
 
 def test_order_desk_counts_take_two_queries_whatever_the_data(desk_orders, django_assert_num_queries):
     with django_assert_num_queries(2):
-        order_selectors.staff_desk()
+        order_pages.staff_desk()
 
 
 def test_the_order_staff_home_costs_the_same_queries_with_more_orders(api_client):

@@ -26,8 +26,8 @@ from wagtail.documents import get_document_model
 from wagtail.models import Collection, Site, Task, Workflow
 
 from cms.models import SiteSettings
-from commerce.orders import services
 from commerce.orders.models import ExchangeRate
+from commerce.payments import services as payments
 from commerce.payments.models import Payment
 from commerce.products.models import ProductLookup
 from commerce.shipping import documents
@@ -108,7 +108,7 @@ def build_world() -> dict:
     comment = community.add_comment(author=customer, post=post, body="Still available?")
     report = community.report(reporter=other, reason="Spam", post=post)
     order = quoted_order(customer)
-    payment = services.start_checkout(order_id=order.pk, stage=Payment.Stage.ITEMS)
+    payment = payments.start_checkout(order_id=order.pk, stage=Payment.Stage.ITEMS)
     us_rates()
     parcel_order = PurchasedOrderFactory(user=customer)
     shipping.record_intake(

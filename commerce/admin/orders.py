@@ -13,16 +13,23 @@ from django.template.response import TemplateResponse
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.http import urlencode
+from django.utils.text import format_lazy
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy as _lazy
 
 from bidangil.admin_desk import DeskPanel, DeskRow
 from bidangil.admin_lists import ListFilter, field_column, flag_column, money_column
 from bidangil.errors import DomainError
+from commerce import selectors as order_pages
 from commerce.orders import forms as admin_forms
 from commerce.orders import selectors, services
 from commerce.orders.models import Order
 from commerce.orders.selectors import related_or_none
 from commerce.orders.steps import STEPS
+from commerce.payments import services as payments
 from commerce.payments.models import Payment
+from commerce.payments.selectors import payment_totals
+from commerce.selectors import detail_queryset
 
 
 def order_staff_required(view):
@@ -41,19 +48,19 @@ def order_actions(order: Order) -> list[dict]:
     """The buttons that make sense for the order's current status."""
     status = order.status
     candidates = [
-        ("Approve quote", "commerce_order_quote", status == Order.Status.REQUESTED, "button"),
-        ("Reject", "commerce_order_reject", status == Order.Status.REQUESTED, "button-secondary"),
-        ("Mark purchased", "commerce_order_purchase", status == Order.Status.ITEMS_PAID, "button"),
-        ("Record warehouse intake", "commerce_order_intake", status == Order.Status.PURCHASED, "button"),
-        ("Enter tracking", "commerce_order_ship", status == Order.Status.DELIVERY_PAID, "button"),
+        (_lazy("Approve quote"), "commerce_order_quote", status == Order.Status.REQUESTED, "button"),
+        (_lazy("Reject"), "commerce_order_reject", status == Order.Status.REQUESTED, "button-secondary"),
+        (_lazy("Mark purchased"), "commerce_order_purchase", status == Order.Status.ITEMS_PAID, "button"),
+        (_lazy("Record warehouse intake"), "commerce_order_intake", status == Order.Status.PURCHASED, "button"),
+        (_lazy("Enter tracking"), "commerce_order_ship", status == Order.Status.DELIVERY_PAID, "button"),
         (
-            "Cancel order",
+            _lazy("Cancel order"),
             "commerce_order_cancel",
             status in (Order.Status.REQUESTED, Order.Status.QUOTED),
             "button-secondary no",
         ),
-        ("Refund", "commerce_order_refund", status in selectors.REFUNDABLE_STATUSES, "button-secondary no"),
-        ("Add staff note", "commerce_order_note", True, "button-secondary"),
+        (_lazy("Refund"), "commerce_order_refund", status in selectors.REFUNDABLE_STATUSES, "button-secondary no"),
+        (_lazy("Add staff note"), "commerce_order_note", True, "button-secondary"),
     ]
     return [
         {"label": label, "url": reverse(name, args=[order.pk]), "classes": classes}
@@ -79,18 +86,22 @@ def order_context(order: Order) -> dict:
         "parcel": related_or_none(order, "parcel"),
         "shipment": related_or_none(order, "shipment"),
         "actions": order_actions(order),
-        "totals": selectors.payment_totals(order),
+        "totals": payment_totals(order),
     }
 
 
 def _load(pk: int) -> Order:
-    return get_object_or_404(selectors.detail_queryset(), pk=pk)
+    return get_object_or_404(detail_queryset(), pk=pk)
 
 
 @order_staff_required
 def order_screen(request, pk: int):
     order = _load(pk)
-    context = {"page_title": f"Order {order.number}", "header_icon": "list-ul", **order_context(order)}
+    context = {
+        "page_title": _("Order %(number)s") % {"number": order.number},
+        "header_icon": "list-ul",
+        **order_context(order),
+    }
     return TemplateResponse(request, "commerce/admin/order_detail.html", context)
 
 
@@ -118,7 +129,12 @@ def action_view(
             # Items are only editable while quoting: a stale link must not show an editable form.
             messages.error(
                 request,
-                f"Order {order.number} is {order.get_status_display().lower()}: {title.lower()} is not possible.",
+                _("Order %(number)s is %(status)s: %(action)s is not possible.")
+                % {
+                    "number": order.number,
+                    "status": order.get_status_display().lower(),
+                    "action": title.lower(),
+                },
             )
             return redirect("commerce_order_screen", pk=order.pk)
         kwargs = form_kwargs(order) if form_kwargs else {}
@@ -133,7 +149,7 @@ def action_view(
                     messages.success(request, success.format(number=order.number))
                     return redirect("commerce_order_screen", pk=order.pk)
             else:
-                messages.error(request, "The form has errors; nothing was saved.")
+                messages.error(request, _("The form has errors; nothing was saved."))
         else:
             form = form_class(**kwargs)
         context = {
@@ -157,65 +173,72 @@ def with_cleaned_data(service):
 
 quote_view = action_view(
     admin_forms.QuoteForm,
-    "Approve quote",
+    _lazy("Approve quote"),
     lambda order, user, form: services.quote_order(order_id=order.pk, actor=user, **form.service_kwargs()),
-    success="Quote sent for {number}.",
+    success=_lazy("Quote sent for {number}."),
     form_kwargs=lambda order: {"order": order},
     statuses=(Order.Status.REQUESTED,),
     template="commerce/admin/quote_form.html",
 )
 reject_view = action_view(
     admin_forms.RejectForm,
-    "Reject order",
+    _lazy("Reject order"),
     with_cleaned_data(services.reject_order),
-    success="Order {number} rejected.",
+    success=_lazy("Order {number} rejected."),
 )
 purchase_view = action_view(
     admin_forms.PurchaseForm,
-    "Mark purchased",
+    _lazy("Mark purchased"),
     with_cleaned_data(services.mark_purchased),
-    success="Order {number} marked purchased.",
+    success=_lazy("Order {number} marked purchased."),
 )
 cancel_view = action_view(
     admin_forms.CancelForm,
-    "Cancel order",
-    with_cleaned_data(services.cancel_order),
-    success="Order {number} cancelled.",
+    _lazy("Cancel order"),
+    with_cleaned_data(payments.cancel_order),
+    success=_lazy("Order {number} cancelled."),
 )
 refund_view = action_view(
     admin_forms.RefundForm,
-    "Refund",
-    with_cleaned_data(services.refund_order),
-    success="Refund recorded for {number}.",
+    _lazy("Refund"),
+    with_cleaned_data(payments.refund_order),
+    success=_lazy("Refund recorded for {number}."),
 )
 note_view = action_view(
     admin_forms.NoteForm,
-    "Add staff note",
+    _lazy("Add staff note"),
     with_cleaned_data(services.add_staff_note),
-    success="Note added to {number}.",
+    success=_lazy("Note added to {number}."),
 )
 
 
 # --- The order list, for both admin views -------------------------------------------------------------
 
-CARRIER_ALERT = "Carrier exception"
+CARRIER_ALERT = _lazy("Carrier exception")
 ORDER_COLUMNS = [
-    field_column("user", "Customer"),
-    field_column("status", "Status"),
-    flag_column("alerts", "Alerts", CARRIER_ALERT, lambda order: getattr(order, "carrier_exception", False)),
-    money_column("total_cents", "Total"),
-    field_column("created_at", "Requested"),
+    field_column("user", _lazy("Customer")),
+    field_column("status", _lazy("Status")),
+    flag_column("alerts", _lazy("Alerts"), CARRIER_ALERT, lambda order: getattr(order, "carrier_exception", False)),
+    money_column("total_cents", _lazy("Total")),
+    field_column("created_at", _lazy("Requested")),
 ]
 ORDER_SEARCH_FIELDS = ["number", "user__email", "shipment__tracking_number"]
 ORDER_LIST_PER_PAGE = 50
 
 # Step filter choices: 0 (not reviewed yet) and the five customer steps.
-STEP_CHOICES = [("0", "0. Awaiting review")] + [(str(number), f"{number}. {label}") for number, _, label, _ in STEPS]
-REQUESTED_WITHIN = {"1": "Today", "7": "Past 7 days", "30": "Past 30 days", "365": "Past year"}
+STEP_CHOICES = [("0", _lazy("0. Awaiting review"))] + [
+    (str(number), format_lazy("{}. {}", number, label)) for number, _key, label, _kind in STEPS
+]
+REQUESTED_WITHIN = [
+    ("1", _lazy("Today")),
+    ("7", _lazy("Past 7 days")),
+    ("30", _lazy("Past 30 days")),
+    ("365", _lazy("Past year")),
+]
 ALERT_CHOICES = [
     ("carrier_exception", CARRIER_ALERT),
-    ("flagged_payment", "Flagged payment"),
-    ("delivery_fee_unpaid", "Delivery fee unpaid too long"),
+    ("flagged_payment", _lazy("Flagged payment")),
+    ("delivery_fee_unpaid", _lazy("Delivery fee unpaid too long")),
 ]
 
 
@@ -224,20 +247,28 @@ def _requested_within(queryset, value):
 
 
 def _waiting(queryset, value):
-    q = selectors.waiting_on_staff_q()
+    q = order_pages.waiting_on_staff_q()
     return queryset.filter(q) if value == "1" else queryset.exclude(q)
 
 
 ORDER_FILTERS = [
-    ListFilter("status", "Status", Order.Status.choices, lambda queryset, value: queryset.filter(status=value)),
-    ListFilter("waiting", "Waiting on staff", [("1", "Waiting on staff"), ("0", "Not waiting")], _waiting),
+    ListFilter("status", _lazy("Status"), Order.Status.choices, lambda queryset, value: queryset.filter(status=value)),
     ListFilter(
-        "step", "Customer step", STEP_CHOICES, lambda queryset, value: queryset.filter(selectors.step_q(int(value)))
+        "waiting", _lazy("Waiting on staff"), [("1", _lazy("Waiting on staff")), ("0", _lazy("Not waiting"))], _waiting
     ),
     ListFilter(
-        "alert", "Alert", ALERT_CHOICES, lambda queryset, value: queryset.filter(selectors.ORDER_ALERTS[value]())
+        "step",
+        _lazy("Customer step"),
+        STEP_CHOICES,
+        lambda queryset, value: queryset.filter(selectors.step_q(int(value))),
     ),
-    ListFilter("requested", "Requested", list(REQUESTED_WITHIN.items()), _requested_within),
+    ListFilter(
+        "alert",
+        _lazy("Alert"),
+        ALERT_CHOICES,
+        lambda queryset, value: queryset.filter(order_pages.ORDER_ALERTS[value]()),
+    ),
+    ListFilter("requested", _lazy("Requested"), REQUESTED_WITHIN, _requested_within),
 ]
 
 
@@ -255,23 +286,24 @@ def order_list_url(**query) -> str:
 
 def order_desk_panel() -> DeskPanel:
     """What waits on Order staff: orders by step, flagged payments, carrier exceptions, unpaid delivery fees."""
-    desk = selectors.staff_desk()
+    desk = order_pages.staff_desk()
     steps = dict(STEP_CHOICES)
     rows = [
-        DeskRow(f"Waiting on staff at step {steps[str(step)]}", count, order_list_url(waiting=1, step=step))
+        DeskRow(
+            _("Waiting on staff at step %(step)s") % {"step": steps[str(step)]},
+            count,
+            order_list_url(waiting=1, step=step),
+        )
         for step, count in desk.waiting_by_step.items()
     ]
+    flagged_url = f"{reverse('wagtailsnippets_commerce_payment:list')}?{urlencode({'status': Payment.Status.FLAGGED})}"
     rows += [
+        DeskRow(_("Flagged payments"), desk.flagged_payments, flagged_url),
+        DeskRow(_("Carrier exceptions"), desk.carrier_exceptions, order_list_url(alert="carrier_exception")),
         DeskRow(
-            "Flagged payments",
-            desk.flagged_payments,
-            f"{reverse('wagtailsnippets_commerce_payment:list')}?{urlencode({'status': Payment.Status.FLAGGED})}",
-        ),
-        DeskRow("Carrier exceptions", desk.carrier_exceptions, order_list_url(alert="carrier_exception")),
-        DeskRow(
-            f"Delivery fee unpaid for over {settings.PARCEL_PAYMENT_REMINDER_DAYS} days",
+            _("Delivery fee unpaid for over %(days)s days") % {"days": settings.PARCEL_PAYMENT_REMINDER_DAYS},
             desk.delivery_fee_unpaid,
             order_list_url(alert="delivery_fee_unpaid"),
         ),
     ]
-    return DeskPanel("order-desk", "Order desk: waiting on you", rows, order=50)
+    return DeskPanel("order-desk", _("Order desk: waiting on you"), rows, order=50)

@@ -1,0 +1,102 @@
+"""The order pages' reads (API and admin): an order with its payments, parcel and shipment loaded up front (no
+N+1), and the staff filters that look at payments."""
+
+from dataclasses import dataclass
+
+from django.db.models import Count, Exists, OuterRef, Prefetch, Q, QuerySet
+from django.utils.translation import gettext as _
+
+from bidangil.errors import NotFound
+from commerce.orders.models import Order, OrderEvent
+from commerce.orders.selectors import (
+    WAITING_ON_STAFF,
+    delivery_fee_unpaid_q,
+    list_queryset,
+    open_carrier_exception_q,
+    step_q,
+)
+from commerce.orders.steps import STATUS_STEP
+from commerce.payments.models import Payment
+from commerce.shipping.models import Parcel, ParcelPhoto, Shipment, ShipmentEvent
+
+
+def flagged_payment_q() -> Q:
+    return Q(Exists(Payment.objects.filter(order=OuterRef("pk"), status=Payment.Status.FLAGGED)))
+
+
+def waiting_on_staff_q() -> Q:
+    return Q(status__in=WAITING_ON_STAFF) | flagged_payment_q() | open_carrier_exception_q()
+
+
+# The alerts an order list can be filtered by (the staff desk links to them).
+ORDER_ALERTS = {
+    "carrier_exception": open_carrier_exception_q,
+    "flagged_payment": flagged_payment_q,
+    "delivery_fee_unpaid": delivery_fee_unpaid_q,
+}
+
+
+@dataclass(frozen=True)
+class StaffDesk:
+    waiting_by_step: dict[int, int]  # orders waiting on staff, by the customer's step (0 = not reviewed yet)
+    flagged_payments: int  # payments flagged for review
+    carrier_exceptions: int  # orders with an open carrier exception
+    delivery_fee_unpaid: int  # parcels waiting for the delivery fee too long
+
+
+def staff_desk() -> StaffDesk:
+    """The Order staff's counts for the admin home, in two queries whatever the data."""
+    waiting = waiting_on_staff_q()
+    steps = sorted(set(STATUS_STEP.values()))
+    counts = Order.objects.aggregate(
+        **{f"step_{step}": Count("pk", filter=waiting & step_q(step)) for step in steps},
+        carrier_exceptions=Count("pk", filter=open_carrier_exception_q()),
+        delivery_fee_unpaid=Count("pk", filter=delivery_fee_unpaid_q()),
+    )
+    return StaffDesk(
+        waiting_by_step={step: counts[f"step_{step}"] for step in steps},
+        flagged_payments=Payment.objects.filter(status=Payment.Status.FLAGGED).count(),
+        carrier_exceptions=counts["carrier_exceptions"],
+        delivery_fee_unpaid=counts["delivery_fee_unpaid"],
+    )
+
+
+def staff_orders(*, status: str | None = None, q: str | None = None, waiting: bool = False) -> QuerySet[Order]:
+    orders = list_queryset().select_related("user", "shipment")
+    if status:
+        orders = orders.filter(status=status)
+    if waiting:
+        orders = orders.filter(waiting_on_staff_q())
+    if q:
+        q = q.strip()
+        orders = orders.filter(
+            Q(number__icontains=q) | Q(user__email__icontains=q) | Q(shipment__tracking_number__icontains=q)
+        )
+    return orders
+
+
+def detail_queryset() -> QuerySet[Order]:
+    return Order.objects.select_related("exchange_rate", "user").prefetch_related(
+        "items",
+        Prefetch("payments", queryset=Payment.objects.order_by("created_at", "pk")),
+        Prefetch("events", queryset=OrderEvent.objects.select_related("actor")),
+        Prefetch("parcel", queryset=Parcel.objects.prefetch_related(Prefetch("photos", ParcelPhoto.objects.all()))),
+        Prefetch(
+            "shipment", queryset=Shipment.objects.prefetch_related(Prefetch("events", ShipmentEvent.objects.all()))
+        ),
+    )
+
+
+def order_for_customer(user, number: str) -> Order:
+    """The user's own order; anyone else's is a 404, never a 403 (no probing order numbers)."""
+    order = detail_queryset().filter(user=user, number=number).first()
+    if order is None:
+        raise NotFound(_("No such order."))
+    return order
+
+
+def order_for_staff(number: str) -> Order:
+    order = detail_queryset().filter(number=number).first()
+    if order is None:
+        raise NotFound(_("No such order."))
+    return order
