@@ -13,6 +13,7 @@ from typing import Any
 import django_filters
 from django.contrib.admin import SimpleListFilter
 from django.db.models import QuerySet
+from django.utils.functional import lazy
 from django.utils.html import format_html
 from django.utils.text import capfirst
 from wagtail.admin.filters import WagtailFilterSet
@@ -76,10 +77,15 @@ def money_format(field: str) -> Callable[[int | None], str] | None:
     return next((fmt for suffix, fmt in MONEY_FORMATS.items() if field.endswith(suffix)), None)
 
 
-def money_label(model, field: str) -> str:
-    """ "amount cents" -> "Amount": the unit shows in the value."""
+def _money_label(model, field: str) -> str:
     label = str(model._meta.get_field(field).verbose_name)
     return capfirst(label.removesuffix(" cents").removesuffix(" krw"))
+
+
+# A money field's heading: "amount cents" -> "Amount" (the unit shows in the value); lazy, like every label.
+money_label = lazy(_money_label, str)
+# "Waiting on staff" -> "waiting on staff" for modeladmin's "By …" filter titles, lazily.
+lowercase = lazy(lambda text: str(text).lower(), str)
 
 
 def snippet_columns(model, fields: Sequence[str]) -> list:
@@ -127,7 +133,7 @@ class ListFilter:
             f"{self.name.title()}ListFilter",
             (SimpleListFilter,),
             {
-                "title": self.label.lower(),
+                "title": lowercase(self.label),
                 "parameter_name": self.name,
                 "lookups": lambda filter_, request, model_admin: list(spec.choices),
                 "queryset": lambda filter_, request, queryset: spec.select(queryset, filter_.value()),

@@ -201,3 +201,9 @@ def test_order_staff_who_moderate_and_superusers_see_both_panels(db):
 def test_members_get_no_desk(db):
     response = signed_in(UserFactory()).get("/admin/")
     assert response.status_code == 302 and "data-desk-panel" not in response.content.decode()
+
+
+def test_the_desk_speaks_the_staff_members_language(db):
+    staff = OrderStaffFactory(language="ko")
+    home = signed_in(staff).get("/admin/", HTTP_ACCEPT_LANGUAGE="ko").content.decode()
+    assert "주문 데스크: 처리할 일" in home and "배송 예외" in home

@@ -3,7 +3,9 @@
 import re
 
 import pytest
+from django.db import connection
 from django.test import Client, RequestFactory
+from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from wagtail.admin.menu import admin_menu
 from wagtail.snippets.models import get_snippet_models
@@ -119,3 +121,30 @@ def test_admin_menu_labels_are_unique(db, make_user):
 def test_both_reports_are_in_the_menu_under_distinct_names(db):
     labels = menu_labels(UserFactory(is_staff=True, is_superuser=True))
     assert "Community reports" in labels and "Reports" in labels  # Wagtail's own reports keep their name
+
+
+def add_money_rows(n: int):
+    for _ in range(n):
+        order = PurchasedOrderFactory()
+        Payment.objects.create(order=order, stage="items", amount_cents=100 + order.pk, session_id=f"cs_{order.pk}")
+        DeliveryRate.objects.create(country="CA", max_weight_g=order.pk * 10, price_cents=900)
+
+
+@pytest.mark.parametrize(
+    "url",
+    [
+        "/admin/snippets/commerce/order/",
+        "/admin/commerce/order/",
+        "/admin/snippets/commerce/payment/",
+        "/admin/snippets/commerce/deliveryrate/",
+    ],
+)
+def test_money_lists_cost_the_same_queries_for_more_rows(superuser_client, url):
+    add_money_rows(2)
+    superuser_client.get(url)  # warm the per-process caches
+    with CaptureQueriesContext(connection) as few:
+        assert superuser_client.get(url).status_code == 200
+    add_money_rows(6)
+    with CaptureQueriesContext(connection) as many:
+        assert superuser_client.get(url).status_code == 200
+    assert len(many) == len(few), url
