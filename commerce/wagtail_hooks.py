@@ -2,9 +2,13 @@
 a bulk "mark purchased", and the restricted-item rules. Status is never an editable field anywhere:
 the add/edit/delete views are closed and every change goes through an action (a service)."""
 
+from django.conf import settings
 from django.contrib import messages
+from django.contrib.admin import SimpleListFilter
+from django.contrib.admin import display as admin_display
 from django.core.exceptions import PermissionDenied
-from django.urls import URLPattern, path
+from django.urls import URLPattern, path, reverse
+from django.utils.html import format_html_join
 from django.utils.translation import gettext_lazy as _lazy
 from wagtail import hooks
 from wagtail.admin.ui.menus import MenuItem
@@ -35,6 +39,9 @@ from commerce.admin.orders import (
 from commerce.orders import selectors, services
 from commerce.orders.models import ExchangeRate, Order, RestrictedItemRule
 from commerce.payments.models import Payment
+from commerce.shipping import selectors as parcel_selectors
+from commerce.shipping import services as shipping_services
+from commerce.shipping.models import Parcel
 
 
 @hooks.register("register_admin_urls")
@@ -181,6 +188,83 @@ class OrderDeskAdmin(ModelAdmin):
         return order_list_queryset(super().get_queryset(request))
 
 
+class ParcelStageFilter(SimpleListFilter):
+    title = "stage"
+    parameter_name = "stage"
+
+    def lookups(self, request, model_admin):
+        return [
+            ("requested", "Consolidation requested (awaiting intake)"),
+            ("unpaid", "Waiting for the delivery payment"),
+            ("over", "Waiting longer than the free storage"),
+            ("reminded", f"Waiting longer than {settings.STORAGE_REMINDER_DAYS} days (the customer is reminded)"),
+        ]
+
+    def queryset(self, request, queryset):
+        if self.value() == "requested":
+            return queryset.filter(received_at__isnull=True, consolidation_requested_at__isnull=False)
+        if self.value() == "unpaid":
+            return queryset.filter(parcel_selectors.waiting_for_payment_q())
+        if self.value() == "over":
+            return queryset.filter(parcel_selectors.waiting_for_payment_q(longer_than_free_storage=True))
+        if self.value() == "reminded":
+            return queryset.filter(
+                parcel_selectors.waiting_for_payment_q(longer_than_days=settings.STORAGE_REMINDER_DAYS)
+            )
+        return queryset
+
+
+class ParcelPermissionHelper(OrderPermissionHelper):
+    """Parcels have no inspect view of their own: each row links to its orders' screens."""
+
+    def user_can_inspect_obj(self, user, obj):
+        return False
+
+
+class ParcelDeskAdmin(ModelAdmin):
+    """Every parcel with its orders, how long it has waited for its delivery fee and its free storage."""
+
+    model = Parcel
+    menu_label = "Parcels"
+    menu_icon = "folder-inverse"
+    menu_order = 102
+    add_to_settings_menu = False
+    permission_helper_class = ParcelPermissionHelper
+    inspect_view_enabled = False
+    list_display = ["__str__", "order_links", "consolidated_flag", "received_at", "waited", "free_storage_until"]
+    list_filter = [ParcelStageFilter, "received_at"]
+    search_fields = ["order__number", "order__user__email", "shipment__tracking_number"]
+    list_per_page = ORDER_LIST_PER_PAGE
+
+    def get_queryset(self, request):
+        return parcel_selectors.parcels_queryset().distinct()
+
+    @admin_display(description="Orders")
+    def order_links(self, parcel):
+        return format_html_join(
+            ", ",
+            '<a href="{}">{}</a> ({})',
+            (
+                (reverse("commerce_order_screen", args=[o.pk]), o.number, o.get_status_display().lower())
+                for o in parcel.orders.all()
+            ),
+        )
+
+    @admin_display(description="Consolidated", boolean=True)
+    def consolidated_flag(self, parcel):
+        return parcel.consolidated
+
+    @admin_display(description="Waiting for payment")
+    def waited(self, parcel):
+        days = parcel_selectors.days_waiting_for_payment(parcel)
+        return "" if days is None else f"{days} day{'s' if days != 1 else ''}"
+
+    @admin_display(description="Free storage until")
+    def free_storage_until(self, parcel):
+        until = shipping_services.storage_free_until(parcel)
+        return f"{until:%Y-%m-%d}" if until else ""
+
+
 class OrderStaffBulkAction(SnippetBulkAction):
     """A bulk action on order data: its confirmation screen names the selected rows (also those the user may
     not act on), so anyone but Order staff is refused before anything is listed."""
@@ -275,6 +359,7 @@ register_snippet(RestrictedItemRuleViewSet)
 register_snippet(ExchangeRateViewSet)
 register_snippet(PaymentViewSet)
 modeladmin_register(OrderDeskAdmin)
+modeladmin_register(ParcelDeskAdmin)
 hooks.register("register_bulk_action", MarkPurchasedBulkAction)
 # After Wagtail's own registration, so it replaces the stock delete for these models.
 hooks.register("register_bulk_action", OrderDataDeleteBulkAction, order=1)

@@ -14,9 +14,10 @@ from django.utils import timezone
 from wagtail.models import Page
 
 from commerce import selectors as order_pages
-from commerce.orders.models import Order, OrderEvent
+from commerce.orders.models import Order
 from commerce.payments.models import Payment
 from commerce.shipping import services as shipping
+from commerce.shipping.models import Parcel
 from community import selectors as community_selectors
 from community import services as community
 from community.models import Report
@@ -56,12 +57,10 @@ def listed_numbers(client, url: str) -> set[str]:
 
 
 def intake(order, staff, *, days_ago: int):
-    shipping.record_intake(
+    order = shipping.record_intake(
         order_id=order.pk, actor=staff, weight_g=900, length_cm=10, width_cm=10, height_cm=10, notes="", photos=[]
     )
-    OrderEvent.objects.filter(order=order, kind=OrderEvent.Kind.INTAKE).update(
-        created_at=timezone.now() - timedelta(days=days_ago)
-    )
+    Parcel.objects.filter(pk=order.parcel_id).update(received_at=timezone.now() - timedelta(days=days_ago))
 
 
 @pytest.fixture
@@ -73,8 +72,9 @@ def desk_orders(api_client):
     Payment.objects.create(
         order=flagged, stage="items", amount_cents=100, session_id="cs_flagged", status=Payment.Status.FLAGGED
     )
-    exception = ShipmentFactory().order
-    raise_exception(exception.shipment)
+    shipment = ShipmentFactory()
+    exception = shipment.parcel.orders.get()
+    raise_exception(shipment)
     overdue, recent = PurchasedOrderFactory(), PurchasedOrderFactory()
     intake(overdue, staff, days_ago=8)
     intake(recent, staff, days_ago=2)
@@ -86,12 +86,12 @@ def desk_orders(api_client):
         "exception": exception.number,
         "overdue": overdue.number,
         "recent": recent.number,
-        "quiet": ShipmentFactory().order.number,
+        "quiet": ShipmentFactory().parcel.orders.get().number,
     }
 
 
 def test_order_staff_see_their_work_and_each_link_lists_it(desk_orders, settings):
-    settings.PARCEL_PAYMENT_REMINDER_DAYS = 7
+    settings.STORAGE_REMINDER_DAYS = 7
     client = signed_in(OrderStaffFactory())
     found = panels(client)
     assert set(found) == {"order-desk"}  # no moderation panel for order staff
@@ -106,7 +106,7 @@ def test_order_staff_see_their_work_and_each_link_lists_it(desk_orders, settings
         "Waiting on staff at step 5. Delivered": 0,
         "Flagged payments": 1,
         "Carrier exceptions": 1,
-        "Delivery fee unpaid for over 7 days": 1,
+        "Parcels waiting for the delivery fee over 7 days": 1,
     }
     o = desk_orders
     expected = {
@@ -115,7 +115,7 @@ def test_order_staff_see_their_work_and_each_link_lists_it(desk_orders, settings
         "Waiting on staff at step 2. Items paid": {o["paid"], o["purchased"]},
         "Waiting on staff at step 4. In transit": {o["exception"]},
         "Carrier exceptions": {o["exception"]},
-        "Delivery fee unpaid for over 7 days": {o["overdue"]},
+        "Parcels waiting for the delivery fee over 7 days": {o["overdue"]},
         "Flagged payments": {o["flagged"]},  # the payments list shows each payment's order
     }
     for label, numbers in expected.items():
@@ -123,15 +123,15 @@ def test_order_staff_see_their_work_and_each_link_lists_it(desk_orders, settings
 
 
 def test_the_unpaid_delivery_fee_wait_is_a_setting(desk_orders, settings):
-    settings.PARCEL_PAYMENT_REMINDER_DAYS = 1
+    settings.STORAGE_REMINDER_DAYS = 1
     client = signed_in(OrderStaffFactory())
-    count, url = panels(client)["order-desk"]["Delivery fee unpaid for over 1 days"]
+    count, url = panels(client)["order-desk"]["Parcels waiting for the delivery fee over 1 days"]
     assert count == 2
     assert listed_numbers(client, url) == {desk_orders["overdue"], desk_orders["recent"]}
 
 
-def test_order_desk_counts_take_two_queries_whatever_the_data(desk_orders, django_assert_num_queries):
-    with django_assert_num_queries(2):
+def test_order_desk_counts_take_three_queries_whatever_the_data(desk_orders, django_assert_num_queries):
+    with django_assert_num_queries(3):
         order_pages.staff_desk()
 
 

@@ -17,7 +17,7 @@ from tests.accounts.factories import OrderStaffFactory, UserFactory
 from tests.commerce.shipping_factories import PurchasedOrderFactory
 
 pytestmark = pytest.mark.django_db
-MODELADMIN_LISTS = ["/admin/commerce/order/"]
+MODELADMIN_LISTS = ["/admin/commerce/order/", "/admin/commerce/parcel/"]
 
 
 @pytest.fixture

@@ -54,6 +54,13 @@ def order_actions(order: Order) -> list[dict]:
         (_lazy("Record warehouse intake"), "commerce_order_intake", status == Order.Status.PURCHASED, "button"),
         (_lazy("Enter tracking"), "commerce_order_ship", status == Order.Status.DELIVERY_PAID, "button"),
         (
+            _lazy("Split parcel"),
+            "commerce_order_split",
+            bool(order.parcel and order.parcel.consolidated)
+            and status in (Order.Status.PURCHASED, Order.Status.DELIVERY_QUOTED),
+            "button-secondary",
+        ),
+        (
             _lazy("Cancel order"),
             "commerce_order_cancel",
             status in (Order.Status.REQUESTED, Order.Status.QUOTED),
@@ -222,7 +229,7 @@ ORDER_COLUMNS = [
     money_column("total_cents", _lazy("Total")),
     field_column("created_at", _lazy("Requested")),
 ]
-ORDER_SEARCH_FIELDS = ["number", "user__email", "shipment__tracking_number"]
+ORDER_SEARCH_FIELDS = ["number", "user__email", "parcel__shipment__tracking_number"]
 ORDER_LIST_PER_PAGE = 50
 
 # Step filter choices: 0 (not reviewed yet) and the five customer steps.
@@ -238,7 +245,6 @@ REQUESTED_WITHIN = [
 ALERT_CHOICES = [
     ("carrier_exception", CARRIER_ALERT),
     ("flagged_payment", _lazy("Flagged payment")),
-    ("delivery_fee_unpaid", _lazy("Delivery fee unpaid too long")),
 ]
 
 
@@ -285,7 +291,7 @@ def order_list_url(**query) -> str:
 
 
 def order_desk_panel() -> DeskPanel:
-    """What waits on Order staff: orders by step, flagged payments, carrier exceptions, unpaid delivery fees."""
+    """What waits on Order staff: orders by step, flagged payments, carrier exceptions, parcels left unpaid."""
     desk = order_pages.staff_desk()
     steps = dict(STEP_CHOICES)
     rows = [
@@ -301,9 +307,9 @@ def order_desk_panel() -> DeskPanel:
         DeskRow(_("Flagged payments"), desk.flagged_payments, flagged_url),
         DeskRow(_("Carrier exceptions"), desk.carrier_exceptions, order_list_url(alert="carrier_exception")),
         DeskRow(
-            _("Delivery fee unpaid for over %(days)s days") % {"days": settings.PARCEL_PAYMENT_REMINDER_DAYS},
-            desk.delivery_fee_unpaid,
-            order_list_url(alert="delivery_fee_unpaid"),
+            _("Parcels waiting for the delivery fee over %(days)s days") % {"days": settings.STORAGE_REMINDER_DAYS},
+            desk.parcels_unpaid,
+            f"{reverse('commerce_parcel_modeladmin_index')}?stage=reminded",
         ),
     ]
     return DeskPanel("order-desk", _("Order desk: waiting on you"), rows, order=50)
