@@ -133,6 +133,7 @@ class Server:
             "DJANGO_SETTINGS_MODULE": "bench.settings",
             "DATABASE_URL": database_url,
             "HUEY_EMBEDDED": "false",
+            "GUNICORN_MAX_REQUESTS": "0",
             "MEDIA_ROOT": settings.MEDIA_ROOT,  # where load_demo put the images
             "WEB_CONCURRENCY": os.environ.get("WEB_CONCURRENCY", str(os.cpu_count() or 1)),
         }
@@ -203,8 +204,11 @@ def _measure(servers: list, values: dict, tokens: dict, baselines: dict) -> None
     for results, path, token in urls:
         for server in servers:
             server.warm(path, token)
-            wrk(server.url(path), token, seconds=1, warm_up=True)
-            results[server.name] = wrk(server.url(path), token)
+            try:
+                wrk(server.url(path), token, seconds=1, warm_up=True)
+                results[server.name] = wrk(server.url(path), token)
+            except SystemExit as failed:
+                raise SystemExit(f"{failed.code}\n{server.name}'s log:\n{server.log_tail()}") from None
 
 
 def _explain(values: dict) -> str:
