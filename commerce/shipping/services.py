@@ -15,6 +15,7 @@ from django.core.files.base import ContentFile
 from django.db import DatabaseError, transaction
 from django.db.models import Q
 from django.utils import timezone
+from django.utils.text import format_lazy
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy as _lazy
 
@@ -23,7 +24,7 @@ from bidangil.images import CleanImage, ImageRefused, ImageTooLarge, clean_image
 from bidangil.money import format_usd_cents
 from commerce import error_codes, limits
 from commerce.orders.models import Order, OrderEvent
-from commerce.orders.services import lock_parcel_orders, record_event, transition
+from commerce.orders.services import lock_parcel_orders, record_event, titled, transition
 from commerce.orders.steps import current_step
 from commerce.shipping.models import DeliveryRate, Parcel, ParcelPhoto, Shipment, ShipmentEvent
 from integrations.backends import get_backend
@@ -36,7 +37,7 @@ from integrations.carriers import (
     status_category,
 )
 from notifications.models import Notification
-from notifications.services import notify
+from notifications.services import notify, notify_many
 
 logger = logging.getLogger(__name__)
 
@@ -268,23 +269,23 @@ def request_consolidation(*, user, order_numbers: Sequence[str]) -> Parcel:
     """
     numbers = list(dict.fromkeys((number or "").strip() for number in order_numbers))
     if not limits.CONSOLIDATION_MIN_ORDERS <= len(numbers) <= limits.CONSOLIDATION_MAX_ORDERS:
-        message = (
-            f"Choose {limits.CONSOLIDATION_MIN_ORDERS} to {limits.CONSOLIDATION_MAX_ORDERS} different orders "
-            "to ship together."
-        )
+        message = _("Choose %(min)s to %(max)s different orders to ship together.") % {
+            "min": limits.CONSOLIDATION_MIN_ORDERS,
+            "max": limits.CONSOLIDATION_MAX_ORDERS,
+        }
         raise InvalidInput(message, fields={"orders": [message]})
     with transaction.atomic():
         orders = list(Order.objects.select_for_update().filter(user=user, number__in=numbers).order_by("pk"))
         found = {order.number for order in orders}
         missing = next((number for number in numbers if number not in found), None)
         if missing is not None:
-            raise NotFound(f"No such order: {missing}.")
+            raise NotFound(_("No such order: %(missing)s.") % {"missing": missing})
         for order in orders:
             order.require_status(Order.Status.PURCHASED)
             if order.parcel_id is not None:
                 raise _consolidation_error(f"Order {order.number} is already in a parcel.")
         if any(order.shipping_address != orders[0].shipping_address for order in orders[1:]):
-            message = "Orders shipped together must go to the same address."
+            message = _("Orders shipped together must go to the same address.")
             raise InvalidInput(message, code=error_codes.ADDRESSES_DIFFER, fields={"orders": [message]})
         parcel = Parcel.objects.create(consolidation_requested_at=timezone.now())
         numbers = [order.number for order in orders]
@@ -309,7 +310,7 @@ def split_parcel(*, parcel_id: int, actor) -> list[Order]:
     """
     order_id = Order.objects.filter(parcel_id=parcel_id).order_by("pk").values_list("pk", flat=True).first()
     if order_id is None:
-        raise NotFound("No such parcel.")
+        raise NotFound(_("No such parcel."))
     with transaction.atomic():
         orders = lock_parcel_orders(order_id)
         parcel = Parcel.objects.select_for_update().get(pk=orders[0].parcel_id)
@@ -359,18 +360,23 @@ def storage_free_until(parcel: Parcel):
     return parcel.received_at + timedelta(days=settings.STORAGE_FREE_DAYS)
 
 
-def _storage_message(parcel: Parcel, orders: list[Order], now) -> str:
-    days = (now - parcel.received_at).days
+def _storage_message(parcel: Parcel, orders: list[Order], now):
+    """The reminder as a lazy text, written in each reader's language."""
     free_until = storage_free_until(parcel)
-    numbers = ", ".join(order.number for order in orders)
-    free = (
-        f"Storage is free until {free_until:%Y-%m-%d}."
+    return format_lazy(
+        _lazy(
+            "Your parcel ({numbers}) has waited {days} days at our warehouse for its delivery fee of {fee}. "
+            "Storage is free until {date}. Pay the delivery fee to have it shipped."
+        )
         if free_until > now
-        else f"Its free storage ended on {free_until:%Y-%m-%d}."
-    )
-    return (
-        f"Your parcel ({numbers}) has waited {days} days at our warehouse for its delivery fee of "
-        f"{format_usd_cents(parcel.delivery_fee_cents)}. {free} Pay the delivery fee to have it shipped."
+        else _lazy(
+            "Your parcel ({numbers}) has waited {days} days at our warehouse for its delivery fee of {fee}. "
+            "Its free storage ended on {date}. Pay the delivery fee to have it shipped."
+        ),
+        numbers=", ".join(order.number for order in orders),
+        days=(now - parcel.received_at).days,
+        fee=format_usd_cents(parcel.delivery_fee_cents),
+        date=f"{free_until:%Y-%m-%d}",
     )
 
 
@@ -401,7 +407,9 @@ def send_storage_reminders(*, now=None) -> int:
                 continue
             message = _storage_message(parcel, orders, now)
             for order in orders:
-                record_event(order, OrderEvent.Kind.STORAGE_REMINDER, data={"parcel": parcel.pk, "message": message})
+                record_event(
+                    order, OrderEvent.Kind.STORAGE_REMINDER, data={"parcel": parcel.pk, "message": str(message)}
+                )
             lead = orders[0]
             notify(
                 lead.user_id,
@@ -412,7 +420,7 @@ def send_storage_reminders(*, now=None) -> int:
                     "status": lead.status,
                     "stage": "delivery",
                     "step": current_step(lead.status),
-                    "title": f"Your parcel is waiting for its delivery fee ({lead.number})",
+                    "title": titled(_lazy("Your parcel is waiting for its delivery fee"), lead),
                     "message": message,
                 },
                 email=True,
@@ -444,7 +452,10 @@ def ship_order(*, order_id: int, actor, carrier: str, tracking_number: str) -> O
             each.require_status(Order.Status.DELIVERY_PAID)
         parcel = orders[0].parcel
         if parcel is None:
-            raise Conflict(f"Order {orders[0].number} has no parcel recorded.", code=error_codes.ORDER_CONFLICT)
+            raise Conflict(
+                _("Order %(number)s has no parcel recorded.") % {"number": orders[0].number},
+                code=error_codes.ORDER_CONFLICT,
+            )
         other = (
             Shipment.objects.filter(carrier=carrier, tracking_number=number)
             .exclude(parcel=parcel)
@@ -480,107 +491,153 @@ class TrackingOutcome:
 
 
 def apply_tracking(shipment_id: int, result: TrackResult) -> TrackingOutcome:
-    """Store what the carrier said about one shipment; safe to call again with the same result.
+    """Store what the carrier said about one shipment (see apply_tracking_batch)."""
+    return apply_tracking_batch([(shipment_id, result)]).get(shipment_id) or TrackingOutcome()
+
+
+def apply_tracking_batch(results: Sequence[tuple[int, TrackResult]]) -> dict[int, TrackingOutcome]:
+    """Store what the carrier said about a batch of shipments in one transaction; safe to call again.
 
     New scans are stored once (unique per shipment, time and code). A delivered status moves the
     order to delivered; each new exception scan raises one staff-visible CARRIER_EXCEPTION event.
-    A per-number carrier error only records the poll time.
+    A per-number carrier error only records the poll time. The orders and shipments are locked, and
+    scans, events, status changes and notifications written, with a fixed number of queries whatever
+    the batch size. Returns an outcome per shipment that still exists.
     """
     now = timezone.now()
-    outcome = TrackingOutcome()
-    if result.error:
-        Shipment.objects.filter(pk=shipment_id).update(last_polled_at=now)
-        return outcome
+    failed = [pk for pk, result in results if result.error]
+    if failed:
+        Shipment.objects.filter(pk__in=failed).update(last_polled_at=now)
+    outcomes = {pk: TrackingOutcome() for pk in failed}
+    answered = {pk: result for pk, result in results if not result.error}
+    if not answered:
+        return outcomes
 
     with transaction.atomic():
-        parcel_id = Shipment.objects.filter(pk=shipment_id).values_list("parcel_id", flat=True).get()
-        orders = list(Order.objects.select_for_update().filter(parcel_id=parcel_id).order_by("pk"))
-        shipment = Shipment.objects.select_for_update().get(pk=shipment_id)
+        parcel_ids = set(Shipment.objects.filter(pk__in=list(answered)).values_list("parcel_id", flat=True))
+        orders: dict[int, list[Order]] = {}  # by parcel: the orders a shipment carries
+        for order in Order.objects.select_for_update().filter(parcel_id__in=parcel_ids).order_by("pk"):
+            orders.setdefault(order.parcel_id, []).append(order)
+        shipments = list(Shipment.objects.select_for_update().filter(pk__in=list(answered)).order_by("pk"))
+        known: dict[int, set] = {shipment.pk: set() for shipment in shipments}
+        for shipment_id, occurred_at, code in ShipmentEvent.objects.filter(shipment__in=shipments).values_list(
+            "shipment_id", "occurred_at", "code"
+        ):
+            known[shipment_id].add((occurred_at, code))
 
-        known = set(shipment.events.values_list("occurred_at", "code"))
-        new_rows = []
-        for event in sorted(result.events, key=lambda e: e.occurred_at):
-            key = (event.occurred_at, event.code)
-            if key in known:
-                continue
-            known.add(key)
-            new_rows.append(
-                ShipmentEvent(
-                    shipment=shipment,
-                    occurred_at=event.occurred_at,
-                    code=event.code[:10],
-                    description=event.description[:200],
-                    location=event.location[:200],
-                )
-            )
-        ShipmentEvent.objects.bulk_create(new_rows, ignore_conflicts=True)
-        outcome.new_events = len(new_rows)
-
-        previous_code = shipment.status_code
-        if result.status_code:
-            shipment.status_code = result.status_code[:10]
-            shipment.status_description = result.status_description[:200]
-        if result.estimated_delivery_at:
-            shipment.estimated_delivery_at = result.estimated_delivery_at
-        shipment.last_polled_at = now
-        changed = ["status_code", "status_description", "estimated_delivery_at", "last_polled_at"]
-
-        shipped = [order for order in orders if order.status == Order.Status.SHIPPED]
-        if shipped:
-            exception_rows = [r for r in new_rows if status_category(r.code) == Status.EXCEPTION]
-            if not exception_rows and result.category == Status.EXCEPTION and result.status_code != previous_code:
-                # FedEx sometimes reports the exception only as the latest status, without a scan.
-                exception_rows = [
-                    ShipmentEvent(occurred_at=now, code=result.status_code, description=result.status_description)
-                ]
+        scans: list[ShipmentEvent] = []
+        exception_events: list[OrderEvent] = []
+        delivered: list[tuple[Order, dict]] = []
+        tracking_notes: list[tuple[int, str, dict]] = []
+        for shipment in shipments:
+            outcome = outcomes[shipment.pk] = TrackingOutcome()
+            shipped = [o for o in orders.get(shipment.parcel_id, []) if o.status == Order.Status.SHIPPED]
+            new_rows = _new_scans(shipment, answered[shipment.pk], known[shipment.pk])
+            scans.extend(new_rows)
+            outcome.new_events = len(new_rows)
+            step = _apply_result(shipment, answered[shipment.pk], new_rows, now, shipped=bool(shipped))
+            outcome.exceptions = len(step.exception_data)
             for order in shipped:
-                for row in exception_rows:
-                    record_event(
-                        order,
-                        OrderEvent.Kind.CARRIER_EXCEPTION,
-                        data={
-                            "code": row.code,
-                            "description": row.description,
-                            "location": row.location,
-                            "occurred_at": row.occurred_at.isoformat(),
-                            "tracking_number": shipment.tracking_number,
-                        },
-                    )
-            outcome.exceptions = len(exception_rows)
-
-            delivered_scan = next((r for r in reversed(new_rows) if r.code == "DL"), None)
-            if result.category == Status.DELIVERED or delivered_scan:
-                shipment.delivered_at = (
-                    result.delivered_at or (delivered_scan.occurred_at if delivered_scan else None) or now
+                exception_events.extend(
+                    OrderEvent(order=order, kind=OrderEvent.Kind.CARRIER_EXCEPTION, data=data)
+                    for data in step.exception_data
                 )
-                changed.append("delivered_at")
-                for order in shipped:
-                    transition(
-                        order,
-                        Order.Status.DELIVERED,
-                        OrderEvent.Kind.DELIVERED,
-                        data={
-                            "tracking_number": shipment.tracking_number,
-                            "delivered_at": shipment.delivered_at.isoformat(),
-                        },
+                if step.delivered_data is not None:
+                    delivered.append((order, step.delivered_data))
+                elif step.tracking_note is not None:
+                    note = {"order": order.number, "status": order.status, "step": current_step(order.status)}
+                    tracking_notes.append(
+                        (order.user_id, Notification.Type.ORDER_TRACKING, {**note, **step.tracking_note})
                     )
-                outcome.delivered = True
-            elif new_rows:
-                for order in shipped:
-                    notify(
-                        order.user_id,
-                        Notification.Type.ORDER_TRACKING,
-                        {
-                            "order": order.number,
-                            "status": order.status,
-                            "step": current_step(order.status),
-                            "title": _lazy("Tracking update"),
-                            "message": _scan_message(new_rows[-1]),
-                            "tracking_status": shipment.status_code,
-                        },
-                    )
-        shipment.save(update_fields=changed)
-    return outcome
+            outcome.delivered = bool(shipped) and step.delivered_data is not None
+
+        ShipmentEvent.objects.bulk_create(scans, ignore_conflicts=True)
+        OrderEvent.objects.bulk_create(exception_events)
+        if delivered:
+            transition(
+                [order for order, _ in delivered],
+                Order.Status.DELIVERED,
+                OrderEvent.Kind.DELIVERED,
+                data=[data for _, data in delivered],
+            )
+        if tracking_notes:
+            notify_many(tracking_notes)
+        Shipment.objects.bulk_update(
+            shipments, ["status_code", "status_description", "estimated_delivery_at", "last_polled_at", "delivered_at"]
+        )
+    return outcomes
+
+
+def _new_scans(shipment: Shipment, result: TrackResult, known: set) -> list[ShipmentEvent]:
+    """The result's scans not stored yet, oldest first."""
+    new_rows = []
+    for event in sorted(result.events, key=lambda e: e.occurred_at):
+        key = (event.occurred_at, event.code)
+        if key in known:
+            continue
+        known.add(key)
+        new_rows.append(
+            ShipmentEvent(
+                shipment=shipment,
+                occurred_at=event.occurred_at,
+                code=event.code[:10],
+                description=event.description[:200],
+                location=event.location[:200],
+            )
+        )
+    return new_rows
+
+
+@dataclass
+class _Step:
+    exception_data: list[dict] = field(default_factory=list)  # one CARRIER_EXCEPTION event per new exception
+    delivered_data: dict | None = None  # the DELIVERED event's data when the parcel arrived
+    tracking_note: dict | None = None  # the customers' tracking notification (without the order) on news
+
+
+def _apply_result(shipment: Shipment, result: TrackResult, new_rows: list, now, *, shipped: bool) -> _Step:
+    """Update the shipment's fields from the result and say what its shipped orders get (nothing is written)."""
+    step = _Step()
+    previous_code = shipment.status_code
+    if result.status_code:
+        shipment.status_code = result.status_code[:10]
+        shipment.status_description = result.status_description[:200]
+    if result.estimated_delivery_at:
+        shipment.estimated_delivery_at = result.estimated_delivery_at
+    shipment.last_polled_at = now
+    if not shipped:
+        return step
+
+    exception_rows = [r for r in new_rows if status_category(r.code) == Status.EXCEPTION]
+    if not exception_rows and result.category == Status.EXCEPTION and result.status_code != previous_code:
+        # FedEx sometimes reports the exception only as the latest status, without a scan.
+        latest = ShipmentEvent(occurred_at=now, code=result.status_code, description=result.status_description)
+        exception_rows = [latest]
+    step.exception_data = [
+        {
+            "code": row.code,
+            "description": row.description,
+            "location": row.location,
+            "occurred_at": row.occurred_at.isoformat(),
+            "tracking_number": shipment.tracking_number,
+        }
+        for row in exception_rows
+    ]
+
+    delivered_scan = next((r for r in reversed(new_rows) if r.code == "DL"), None)
+    if result.category == Status.DELIVERED or delivered_scan:
+        shipment.delivered_at = result.delivered_at or (delivered_scan.occurred_at if delivered_scan else None) or now
+        step.delivered_data = {
+            "tracking_number": shipment.tracking_number,
+            "delivered_at": shipment.delivered_at.isoformat(),
+        }
+    elif new_rows:
+        step.tracking_note = {
+            "title": _lazy("Tracking update"),
+            "message": _scan_message(new_rows[-1]),
+            "tracking_status": shipment.status_code,
+        }
+    return step
 
 
 def _scan_message(row: ShipmentEvent) -> str:
@@ -609,6 +666,39 @@ def recorded_scans(numbers: Sequence[str]) -> dict[str, list[TrackEvent]]:
     return stored
 
 
+def _poll_batch(track, chunk: list[tuple[int, str]], report: PollReport) -> None:
+    """Ask the carrier about one batch and apply the answers in one transaction; a failure fails the batch."""
+    numbers = [number for _, number in chunk]
+    try:
+        results = track(numbers, recorded=recorded_scans(numbers))
+    except CarrierError as exc:
+        logger.warning("Tracking batch of %d failed: %s", len(chunk), exc)
+        report.errors += len(chunk)
+        report.failed_ids.extend(pk for pk, _ in chunk)
+        return
+    by_number = {result.tracking_number: result for result in results}
+    answers = []
+    for pk, number in chunk:
+        result = by_number.get(number) or TrackResult(tracking_number=number, error="No result from the carrier.")
+        if result.error:
+            logger.info("Tracking %s: %s", number, result.error)
+            report.errors += 1
+        answers.append((pk, result))
+    report.polled += len(chunk)
+    try:
+        outcomes = apply_tracking_batch(answers)
+    except (DatabaseError, ValueError):
+        logger.exception("Applying tracking of %d shipments failed", len(chunk))
+        report.errors += len(chunk)
+        report.failed_ids.extend(pk for pk, _ in chunk)
+        return
+    report.errors += len(chunk) - len(outcomes)  # shipments deleted meanwhile
+    for outcome in outcomes.values():
+        report.new_events += outcome.new_events
+        report.delivered += int(outcome.delivered)
+        report.exceptions += outcome.exceptions
+
+
 def poll_shipments(
     *,
     shipment_ids: Sequence[int] | None = None,
@@ -628,36 +718,12 @@ def poll_shipments(
     report = PollReport(total=len(rows))
     size = max(1, int(getattr(backend, "max_batch_size", 30)))
 
-    for start in range(0, len(rows), size):
-        chunk = rows[start : start + size]
-        try:
-            numbers = [number for _, number in chunk]
-            results = backend.track(numbers, recorded=recorded_scans(numbers))
-        except CarrierError as exc:
-            logger.warning("Tracking batch of %d failed: %s", len(chunk), exc)
-            report.errors += len(chunk)
-            report.failed_ids.extend(pk for pk, _ in chunk)
+    with backend.session() as track:
+        for start in range(0, len(rows), size):
+            chunk = rows[start : start + size]
+            _poll_batch(track, chunk, report)
             if on_progress:
                 on_progress(report)
-            continue
-        by_number = {result.tracking_number: result for result in results}
-        for pk, number in chunk:
-            result = by_number.get(number) or TrackResult(tracking_number=number, error="No result from the carrier.")
-            report.polled += 1
-            if result.error:
-                logger.info("Tracking %s: %s", number, result.error)
-                report.errors += 1
-            try:
-                outcome = apply_tracking(pk, result)
-            except (DatabaseError, ValueError, Shipment.DoesNotExist):
-                logger.exception("Applying tracking of shipment %s failed", pk)
-                report.errors += 1
-                continue
-            report.new_events += outcome.new_events
-            report.delivered += int(outcome.delivered)
-            report.exceptions += outcome.exceptions
-        if on_progress:
-            on_progress(report)
     return report
 
 

@@ -214,3 +214,51 @@ def test_dummy_timeline_with_a_customs_exception():
         OrderEvent.Kind.DELIVERED,
     ]
     assert Shipment.objects.get(pk=shipment.pk).events.filter(code="CD").count() == 1
+
+
+def _poll_queries(fake_fedex, n: int, delivered: int) -> int:
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    batch = shipments(n)
+    for shipment in batch[:delivered]:
+        fake_fedex.set_result(
+            shipment.tracking_number,
+            status="DL",
+            description="Delivered",
+            delivered="2025-01-05T14:03:00-05:00",
+            scans=[scan("DL", "Delivered", "2025-01-05T14:03:00-05:00", "Los Angeles", "CA", "US")],
+        )
+    with CaptureQueriesContext(connection) as queries:
+        report = shipping.poll_shipments(shipment_ids=[s.pk for s in batch])
+    assert (report.polled, report.delivered, report.errors) == (n, delivered, 0)
+    return len(queries.captured_queries)
+
+
+def test_a_batch_takes_the_same_number_of_queries_whatever_its_size(fake_fedex):
+    small = _poll_queries(fake_fedex, 2, delivered=1)
+    large = _poll_queries(fake_fedex, 30, delivered=10)
+    assert small == large
+    assert large <= 16
+    assert Order.objects.filter(status=Order.Status.DELIVERED).count() == 11
+    assert OrderEvent.objects.filter(kind=OrderEvent.Kind.DELIVERED).count() == 11
+    assert Notification.objects.filter(type="order.tracking").count() == 21
+    assert Notification.objects.filter(type="order.status", delivery="pending").count() == 11
+
+
+def test_one_http_client_serves_every_batch_of_a_poll(fake_fedex, monkeypatch):
+    from integrations.carriers import fedex
+
+    opened = []
+
+    class CountingClient(fedex.httpx.Client):
+        def __init__(self, *args, **kwargs):
+            opened.append(self)
+            super().__init__(*args, **kwargs)
+
+    monkeypatch.setattr(fedex.httpx, "Client", CountingClient)
+    monkeypatch.setattr(fedex.FedExCarrierBackend, "max_batch_size", 2)
+    shipments(5)
+    report = shipping.poll_shipments()
+    assert report.polled == 5 and len(fake_fedex.track_requests) == 3
+    assert len(opened) == 1
