@@ -10,6 +10,7 @@ from django.core.exceptions import PermissionDenied
 from django.db.models import BooleanField, ExpressionWrapper
 from django.urls import URLPattern, path, reverse
 from django.utils.html import format_html, format_html_join
+from django.utils.text import format_lazy
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy as _lazy
 from wagtail import hooks
@@ -40,7 +41,9 @@ from commerce.shipping import services as shipping_services
 from commerce.shipping.models import Parcel
 
 # Step filter choices: 0 (not reviewed yet) and the five customer steps.
-STEP_CHOICES = [("0", "0. Awaiting review")] + [(str(number), f"{number}. {label}") for number, _, label, _ in STEPS]
+STEP_CHOICES = [("0", _lazy("0. Awaiting review"))] + [
+    (str(number), format_lazy("{}. {}", number, label)) for number, _key, label, _kind in STEPS
+]
 
 
 def with_carrier_alert(queryset):

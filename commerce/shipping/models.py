@@ -24,10 +24,10 @@ class Parcel(models.Model):
     notes = models.TextField(blank=True)
     received_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL)
     consolidation_requested_at = models.DateTimeField(
-        null=True, blank=True, help_text="When the customer asked to ship several orders together."
+        null=True, blank=True, help_text=_lazy("When the customer asked to ship several orders together.")
     )
-    received_at = models.DateTimeField(null=True, blank=True, help_text="Warehouse intake (weight and photos).")
-    storage_reminded_at = models.DateTimeField(null=True, blank=True, help_text="Last storage reminder sent.")
+    received_at = models.DateTimeField(null=True, blank=True, help_text=_lazy("Warehouse intake (weight and photos)."))
+    storage_reminded_at = models.DateTimeField(null=True, blank=True, help_text=_lazy("Last storage reminder sent."))
     created_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:

@@ -5,6 +5,7 @@ from datetime import timedelta
 from django.conf import settings
 from django.db.models import Exists, OuterRef, Prefetch, Q, QuerySet
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from bidangil.errors import NotFound
 from commerce.orders.models import Order
@@ -21,7 +22,7 @@ def parcel_for_customer(user, parcel_id: int) -> Parcel:
     """The customer's parcel (one holding an order of theirs); anyone else's is a 404, like a missing one."""
     parcel = parcels_queryset().filter(pk=parcel_id, order__user=user).distinct().first()
     if parcel is None:
-        raise NotFound("No such parcel.")
+        raise NotFound(_("No such parcel."))
     return parcel
 
 

@@ -15,6 +15,7 @@ from django.core.files.base import ContentFile
 from django.db import DatabaseError, transaction
 from django.db.models import Q
 from django.utils import timezone
+from django.utils.text import format_lazy
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy as _lazy
 
@@ -23,7 +24,7 @@ from bidangil.images import CleanImage, ImageRefused, ImageTooLarge, clean_image
 from bidangil.money import format_usd_cents
 from commerce import error_codes, limits
 from commerce.orders.models import Order, OrderEvent
-from commerce.orders.services import lock_parcel_orders, record_event, transition
+from commerce.orders.services import lock_parcel_orders, record_event, titled, transition
 from commerce.orders.steps import current_step
 from commerce.shipping.models import DeliveryRate, Parcel, ParcelPhoto, Shipment, ShipmentEvent
 from integrations.backends import get_backend
@@ -268,23 +269,23 @@ def request_consolidation(*, user, order_numbers: Sequence[str]) -> Parcel:
     """
     numbers = list(dict.fromkeys((number or "").strip() for number in order_numbers))
     if not limits.CONSOLIDATION_MIN_ORDERS <= len(numbers) <= limits.CONSOLIDATION_MAX_ORDERS:
-        message = (
-            f"Choose {limits.CONSOLIDATION_MIN_ORDERS} to {limits.CONSOLIDATION_MAX_ORDERS} different orders "
-            "to ship together."
-        )
+        message = _("Choose %(min)s to %(max)s different orders to ship together.") % {
+            "min": limits.CONSOLIDATION_MIN_ORDERS,
+            "max": limits.CONSOLIDATION_MAX_ORDERS,
+        }
         raise InvalidInput(message, fields={"orders": [message]})
     with transaction.atomic():
         orders = list(Order.objects.select_for_update().filter(user=user, number__in=numbers).order_by("pk"))
         found = {order.number for order in orders}
         missing = next((number for number in numbers if number not in found), None)
         if missing is not None:
-            raise NotFound(f"No such order: {missing}.")
+            raise NotFound(_("No such order: %(missing)s.") % {"missing": missing})
         for order in orders:
             order.require_status(Order.Status.PURCHASED)
             if order.parcel_id is not None:
                 raise _consolidation_error(f"Order {order.number} is already in a parcel.")
         if any(order.shipping_address != orders[0].shipping_address for order in orders[1:]):
-            message = "Orders shipped together must go to the same address."
+            message = _("Orders shipped together must go to the same address.")
             raise InvalidInput(message, code=error_codes.ADDRESSES_DIFFER, fields={"orders": [message]})
         parcel = Parcel.objects.create(consolidation_requested_at=timezone.now())
         numbers = [order.number for order in orders]
@@ -309,7 +310,7 @@ def split_parcel(*, parcel_id: int, actor) -> list[Order]:
     """
     order_id = Order.objects.filter(parcel_id=parcel_id).order_by("pk").values_list("pk", flat=True).first()
     if order_id is None:
-        raise NotFound("No such parcel.")
+        raise NotFound(_("No such parcel."))
     with transaction.atomic():
         orders = lock_parcel_orders(order_id)
         parcel = Parcel.objects.select_for_update().get(pk=orders[0].parcel_id)
@@ -359,18 +360,23 @@ def storage_free_until(parcel: Parcel):
     return parcel.received_at + timedelta(days=settings.STORAGE_FREE_DAYS)
 
 
-def _storage_message(parcel: Parcel, orders: list[Order], now) -> str:
-    days = (now - parcel.received_at).days
+def _storage_message(parcel: Parcel, orders: list[Order], now):
+    """The reminder as a lazy text, written in each reader's language."""
     free_until = storage_free_until(parcel)
-    numbers = ", ".join(order.number for order in orders)
-    free = (
-        f"Storage is free until {free_until:%Y-%m-%d}."
+    return format_lazy(
+        _lazy(
+            "Your parcel ({numbers}) has waited {days} days at our warehouse for its delivery fee of {fee}. "
+            "Storage is free until {date}. Pay the delivery fee to have it shipped."
+        )
         if free_until > now
-        else f"Its free storage ended on {free_until:%Y-%m-%d}."
-    )
-    return (
-        f"Your parcel ({numbers}) has waited {days} days at our warehouse for its delivery fee of "
-        f"{format_usd_cents(parcel.delivery_fee_cents)}. {free} Pay the delivery fee to have it shipped."
+        else _lazy(
+            "Your parcel ({numbers}) has waited {days} days at our warehouse for its delivery fee of {fee}. "
+            "Its free storage ended on {date}. Pay the delivery fee to have it shipped."
+        ),
+        numbers=", ".join(order.number for order in orders),
+        days=(now - parcel.received_at).days,
+        fee=format_usd_cents(parcel.delivery_fee_cents),
+        date=f"{free_until:%Y-%m-%d}",
     )
 
 
@@ -401,7 +407,9 @@ def send_storage_reminders(*, now=None) -> int:
                 continue
             message = _storage_message(parcel, orders, now)
             for order in orders:
-                record_event(order, OrderEvent.Kind.STORAGE_REMINDER, data={"parcel": parcel.pk, "message": message})
+                record_event(
+                    order, OrderEvent.Kind.STORAGE_REMINDER, data={"parcel": parcel.pk, "message": str(message)}
+                )
             lead = orders[0]
             notify(
                 lead.user_id,
@@ -412,7 +420,7 @@ def send_storage_reminders(*, now=None) -> int:
                     "status": lead.status,
                     "stage": "delivery",
                     "step": current_step(lead.status),
-                    "title": f"Your parcel is waiting for its delivery fee ({lead.number})",
+                    "title": titled(_lazy("Your parcel is waiting for its delivery fee"), lead),
                     "message": message,
                 },
                 email=True,
@@ -444,7 +452,10 @@ def ship_order(*, order_id: int, actor, carrier: str, tracking_number: str) -> O
             each.require_status(Order.Status.DELIVERY_PAID)
         parcel = orders[0].parcel
         if parcel is None:
-            raise Conflict(f"Order {orders[0].number} has no parcel recorded.", code=error_codes.ORDER_CONFLICT)
+            raise Conflict(
+                _("Order %(number)s has no parcel recorded.") % {"number": orders[0].number},
+                code=error_codes.ORDER_CONFLICT,
+            )
         other = (
             Shipment.objects.filter(carrier=carrier, tracking_number=number)
             .exclude(parcel=parcel)
