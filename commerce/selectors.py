@@ -6,9 +6,9 @@ from django.utils.translation import gettext as _
 
 from bidangil.errors import NotFound
 from commerce.orders.models import Order, OrderEvent
-from commerce.orders.selectors import WAITING_ON_STAFF, list_queryset, open_carrier_exception_q
+from commerce.orders.selectors import WAITING_ON_STAFF, list_queryset, open_carrier_exception_q, parcel_orders_prefetch
 from commerce.payments.models import Payment
-from commerce.shipping.models import Parcel, ParcelPhoto, Shipment, ShipmentEvent
+from commerce.shipping.models import Parcel, ParcelPhoto, ShipmentEvent
 
 
 def waiting_on_staff_q() -> Q:
@@ -17,7 +17,7 @@ def waiting_on_staff_q() -> Q:
 
 
 def staff_orders(*, status: str | None = None, q: str | None = None, waiting: bool = False) -> QuerySet[Order]:
-    orders = list_queryset().select_related("user", "shipment")
+    orders = list_queryset().select_related("user", "parcel__shipment")
     if status:
         orders = orders.filter(status=status)
     if waiting:
@@ -25,7 +25,7 @@ def staff_orders(*, status: str | None = None, q: str | None = None, waiting: bo
     if q:
         q = q.strip()
         orders = orders.filter(
-            Q(number__icontains=q) | Q(user__email__icontains=q) | Q(shipment__tracking_number__icontains=q)
+            Q(number__icontains=q) | Q(user__email__icontains=q) | Q(parcel__shipment__tracking_number__icontains=q)
         )
     return orders
 
@@ -35,9 +35,13 @@ def detail_queryset() -> QuerySet[Order]:
         "items",
         Prefetch("payments", queryset=Payment.objects.order_by("created_at", "pk")),
         Prefetch("events", queryset=OrderEvent.objects.select_related("actor")),
-        Prefetch("parcel", queryset=Parcel.objects.prefetch_related(Prefetch("photos", ParcelPhoto.objects.all()))),
         Prefetch(
-            "shipment", queryset=Shipment.objects.prefetch_related(Prefetch("events", ShipmentEvent.objects.all()))
+            "parcel",
+            queryset=Parcel.objects.select_related("shipment").prefetch_related(
+                Prefetch("photos", ParcelPhoto.objects.all()),
+                Prefetch("shipment__events", ShipmentEvent.objects.all()),
+                parcel_orders_prefetch("orders"),
+            ),
         ),
     )
 

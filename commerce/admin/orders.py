@@ -43,6 +43,13 @@ def order_actions(order: Order) -> list[dict]:
         (_lazy("Record warehouse intake"), "commerce_order_intake", status == Order.Status.PURCHASED, "button"),
         (_lazy("Enter tracking"), "commerce_order_ship", status == Order.Status.DELIVERY_PAID, "button"),
         (
+            _lazy("Split parcel"),
+            "commerce_order_split",
+            bool(order.parcel and order.parcel.consolidated)
+            and status in (Order.Status.PURCHASED, Order.Status.DELIVERY_QUOTED),
+            "button-secondary",
+        ),
+        (
             _lazy("Cancel order"),
             "commerce_order_cancel",
             status in (Order.Status.REQUESTED, Order.Status.QUOTED),

@@ -1,7 +1,7 @@
-"""Wagtail admin for the warehouse desk: intake and ship forms for one order, and the delivery rate table.
+"""Wagtail admin for the warehouse desk: intake, split and ship forms for one order, and the delivery rate table.
 
-Imported by commerce.wagtail_hooks; registers its own admin URLs (`commerce_order_intake`,
-`commerce_order_ship`) and the DeliveryRate snippet. Both forms call the same services as the staff API.
+Imported by commerce.wagtail_hooks; registers its own admin URLs (`commerce_order_intake`, `commerce_order_split`,
+`commerce_order_ship`) and the DeliveryRate snippet. The forms call the same services as the API.
 """
 
 from django import forms
@@ -59,6 +59,10 @@ class IntakeForm(forms.Form):
     )
 
 
+class SplitForm(forms.Form):
+    """No fields: the screen lists the orders of the parcel and confirms."""
+
+
 class ShipForm(forms.Form):
     carrier = forms.ChoiceField(choices=Shipment.Carrier.choices, initial=Shipment.Carrier.FEDEX)
     tracking_number = forms.CharField(
@@ -82,6 +86,12 @@ intake_view = action_view(
     extra=_rates_for,
     template="commerce/admin/shipping_form.html",
 )
+split_view = action_view(
+    SplitForm,
+    "Split parcel",
+    lambda order, user, form: shipping.split_parcel(parcel_id=order.parcel_id, actor=user),
+    success="The parcel of {number} was split; each order waits for its own intake.",
+)
 ship_view = action_view(
     ShipForm,
     _lazy("Ship parcel"),
@@ -96,6 +106,7 @@ def shipping_admin_urls():
     return [
         path("orders/<int:pk>/intake/", intake_view, name="commerce_order_intake"),
         path("orders/<int:pk>/ship/", ship_view, name="commerce_order_ship"),
+        path("orders/<int:pk>/split/", split_view, name="commerce_order_split"),
     ]
 
 
