@@ -658,8 +658,10 @@ ADMIN = {
         "get": "auth auth auth auth auth auth",
         "post": "auth auth auth auth auth auth",
     },
-    "commerce_parcel_modeladmin_inspect": {"get": "auth auth auth auth ok ok", "post": "auth auth auth auth 405 405"},
-    "commerce_parcel_modeladmin_history": {"get": "auth auth auth auth ok ok", "post": "auth auth auth auth 405 405"},
+    "commerce_parcel_modeladmin_history": {
+        "get": "auth auth auth auth auth auth",
+        "post": "auth auth auth auth auth auth",
+    },
     "commerce_order_screen": {"get": "auth auth auth auth ok ok", "post": "auth auth auth auth ok ok"},
     "commerce_order_quote": {"get": "auth auth auth auth ok ok", "post": "auth auth auth auth ok ok"},
     "commerce_order_reject": {"get": "auth auth auth auth ok ok", "post": "auth auth auth auth ok ok"},
