@@ -65,8 +65,18 @@ STATUS_MESSAGES = {
 # --- Building blocks (public: the shipping services use them too) -------------------------------
 
 
-def record_event(order: Order, kind: str, *, actor=None, data: dict | None = None) -> OrderEvent:
-    """Append one entry to the order's event log."""
+def record_event(
+    order: Order | list[Order], kind: str, *, actor=None, data: dict | list[dict] | None = None
+) -> OrderEvent | list[OrderEvent]:
+    """Append one entry to the order's event log; given a list of orders (and a list of `data`, one per
+    order), one entry to each with one INSERT."""
+    if isinstance(order, list):
+        datas = data if isinstance(data, list) else [data] * len(order)
+        events = [
+            OrderEvent(order=one, kind=kind, actor=actor, data=extra or {})
+            for one, extra in zip(order, datas, strict=True)
+        ]
+        return OrderEvent.objects.bulk_create(events)
     return OrderEvent.objects.create(order=order, kind=kind, actor=actor, data=data or {})
 
 
@@ -292,6 +302,21 @@ def _apply_corrections(item: OrderItem, line: QuoteItem) -> dict:
     return changed
 
 
+# What quoting writes on the order, saved with its move to `quoted`.
+QUOTE_FIELDS = (
+    "items_subtotal_krw",
+    "domestic_shipping_krw",
+    "agency_fee_krw",
+    "card_fee_krw",
+    "total_krw",
+    "total_cents",
+    "quote_lines",
+    "quote_note",
+    "quote_version",
+    "quoted_at",
+)
+
+
 def quote_order(*, order_id: int, actor, items: list, domestic_shipping_krw: int, note: str = "") -> Order:
     """Price a requested order and send the quote. Restricted items stay on the order but are not charged.
 
@@ -358,12 +383,12 @@ def quote_order(*, order_id: int, actor, items: list, domestic_shipping_krw: int
         order.quote_note = note or ""
         order.quote_version += 1
         order.quoted_at = timezone.now()
-        order.save()
         transition(
             order,
             Order.Status.QUOTED,
             OrderEvent.Kind.QUOTED,
             actor=actor,
+            also_save=QUOTE_FIELDS,
             data={
                 "quote_version": order.quote_version,
                 "total_krw": quote.total_krw,
