@@ -552,9 +552,12 @@ def apply_tracking_batch(results: Sequence[tuple[int, TrackResult]]) -> dict[int
             outcome.delivered = bool(shipped) and step.delivered_data is not None
 
         ShipmentEvent.objects.bulk_create(scans, ignore_conflicts=True)
-        record_event(
-            [order for order, _ in exceptions], OrderEvent.Kind.CARRIER_EXCEPTION, data=[d for _, d in exceptions]
-        )
+        if exceptions:
+            record_event(
+                [order for order, _ in exceptions],
+                OrderEvent.Kind.CARRIER_EXCEPTION,
+                data=[data for _, data in exceptions],
+            )
         if delivered:
             transition(
                 [order for order, _ in delivered],
