@@ -10,6 +10,7 @@ from django.core.exceptions import FieldDoesNotExist
 from django.core.signing import BadSignature
 from django.http import Http404
 from django.urls import path
+from django.utils.translation import gettext as _
 from rest_framework import status
 from rest_framework.permissions import AllowAny
 from rest_framework.response import Response
@@ -51,7 +52,7 @@ class PublicReadMixin:
 
     def handle_exception(self, exc):
         if isinstance(exc, Http404):
-            return Response(error_body("not_found", str(exc) or "Not found."), status=status.HTTP_404_NOT_FOUND)
+            return Response(error_body("not_found", str(exc) or _("Not found.")), status=status.HTTP_404_NOT_FOUND)
         if isinstance(exc, BadRequestError):
             return Response(error_body("invalid", str(exc)), status=status.HTTP_400_BAD_REQUEST)
         return super().handle_exception(exc)
@@ -158,18 +159,18 @@ class PagePreviewAPIViewSet(CmsPagesAPIViewSet):
 
     def _find_preview(self):
         token = self.request.GET.get("token", "")
-        app_label, _, model_name = self.request.GET.get("content_type", "").partition(".")
+        app_label, _dot, model_name = self.request.GET.get("content_type", "").partition(".")
         content_type = ContentType.objects.filter(app_label=app_label, model=model_name.lower()).first()
         model = content_type.model_class() if content_type else None
         if model is None or not issubclass(model, Page) or not issubclass(model, HeadlessPreviewMixin):
-            raise Http404("Unknown preview.")
+            raise Http404(_("Unknown preview."))
         try:
             model.get_preview_signer().unsign(token, max_age=PREVIEW_TOKEN_MAX_AGE)
         except BadSignature as exc:  # also SignatureExpired
-            raise Http404("This preview link is invalid or has expired.") from exc
+            raise Http404(_("This preview link is invalid or has expired.")) from exc
         preview = PagePreview.objects.filter(content_type=content_type, token=token).first()
         if preview is None:
-            raise Http404("This preview link is invalid or has expired.")
+            raise Http404(_("This preview link is invalid or has expired."))
         page = preview.as_page()
         if page.pk is None:
             page.pk = 0  # a page not saved yet: the serializer still needs an id for its links

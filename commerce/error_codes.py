@@ -1,10 +1,12 @@
 """Error codes of `commerce`: the `code` of the errors its services raise, as the API returns them."""
 
+ADDRESSES_DIFFER = "addresses_differ"
 INVALID_PAYLOAD = "invalid_payload"
 INVALID_SIGNATURE = "invalid_signature"
 NO_DELIVERY_RATE = "no_delivery_rate"
 ORDERS_IN_PROGRESS = "orders_in_progress"
 ORDER_CONFLICT = "order_conflict"
 ORDER_PAID = "order_paid"
+PARCEL_CONFLICT = "parcel_conflict"
 SECOND_FACTOR_REQUIRED = "second_factor_required"
 TOO_LARGE = "too_large"

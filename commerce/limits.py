@@ -11,3 +11,6 @@ PARCEL_MAX_WEIGHT_G = 68_000
 PARCEL_MIN_SIDE_CM = Decimal("1")
 PARCEL_MAX_SIDE_CM = Decimal("274")
 PARCEL_MAX_PHOTOS = 10
+# Orders a customer may ask to ship in one consolidated parcel.
+CONSOLIDATION_MIN_ORDERS = 2
+CONSOLIDATION_MAX_ORDERS = 20

@@ -111,7 +111,8 @@ class PostPage(Page):
     search_fields = Page.search_fields + [index.SearchField("body"), index.FilterField("is_hidden")]
 
     class Meta:
-        indexes = [models.Index(fields=["state", "county"])]
+        # is_hidden: the few hidden posts are found through it (the page restriction of the Wagtail API).
+        indexes = [models.Index(fields=["state", "county"]), models.Index(fields=["is_hidden"])]
 
     def with_content_json(self, content):
         # Hiding is a moderation decision on the page, not part of its revisions: publishing an

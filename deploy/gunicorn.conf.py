@@ -5,6 +5,8 @@ the `ws` service (`manage.py serve`).
 """
 
 import os
+import shutil
+import tempfile
 
 wsgi_app = "bidangil.wsgi:application"
 bind = [os.environ.get("GUNICORN_BIND", "0.0.0.0:8000")]
@@ -15,11 +17,30 @@ threads = int(os.environ.get("GUNICORN_THREADS", "4"))
 timeout = int(os.environ.get("GUNICORN_TIMEOUT", "120"))  # Caddy gives up on a response after 2 minutes
 graceful_timeout = 30
 keepalive = 5
-max_requests = 5000  # a worker is replaced now and then, so slow leaks never add up
-max_requests_jitter = 500
+# A worker is replaced now and then, so slow leaks never add up (0: never; the bench measures steady state).
+max_requests = int(os.environ.get("GUNICORN_MAX_REQUESTS", "20000"))
+max_requests_jitter = max_requests // 10
 forwarded_allow_ips = os.environ.get("FORWARDED_ALLOW_IPS", "*")  # only the proxy reaches this port
 accesslog = None  # requests are counted by /metrics and logged by the proxy
 worker_tmp_dir = "/dev/shm" if os.path.isdir("/dev/shm") else None
+
+
+def on_starting(server):
+    """/metrics counts the requests of every worker: prometheus_client's multiprocess mode, a folder per gunicorn."""
+    folder = os.path.join(worker_tmp_dir or tempfile.gettempdir(), f"bidangil-metrics-{os.getpid()}")
+    shutil.rmtree(folder, ignore_errors=True)
+    os.makedirs(folder)
+    os.environ["PROMETHEUS_MULTIPROC_DIR"] = folder  # the workers inherit it
+
+
+def child_exit(server, worker):
+    from prometheus_client import multiprocess
+
+    multiprocess.mark_process_dead(worker.pid)
+
+
+def on_exit(server):
+    shutil.rmtree(os.environ["PROMETHEUS_MULTIPROC_DIR"], ignore_errors=True)
 
 
 def pre_request(worker, req):

@@ -111,7 +111,7 @@ def build_world() -> dict:
     payment = payments.start_checkout(order_id=order.pk, stage=Payment.Stage.ITEMS)
     us_rates()
     parcel_order = PurchasedOrderFactory(user=customer)
-    shipping.record_intake(
+    parcel_order = shipping.record_intake(
         order_id=parcel_order.pk,
         actor=staff,
         weight_g=900,

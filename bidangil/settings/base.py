@@ -78,6 +78,7 @@ INSTALLED_APPS = [
 
 MIDDLEWARE = [
     "bidangil.metrics.RequestMetricsMiddleware",
+    "bidangil.replicas.ReplicaReadsMiddleware",
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "corsheaders.middleware.CorsMiddleware",
@@ -141,6 +142,17 @@ elif DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
         }
     )
 DATABASES["default"]["ATOMIC_REQUESTS"] = False
+# A read replica of the primary (docs/scaling.md): the reads of GET requests go there, except for a client that
+# wrote in the last REPLICA_PIN_SECONDS; writes, transactions and credentials stay on the primary.
+if env("DATABASE_REPLICA_URL", default=""):
+    DATABASES["replica"] = {
+        **env.db("DATABASE_REPLICA_URL"),
+        "OPTIONS": DATABASES["default"].get("OPTIONS", {}),
+        "TEST": {"MIRROR": "default"},
+    }
+DATABASE_REPLICA_READS = "replica" in DATABASES
+DATABASE_ROUTERS = ["bidangil.replicas.ReplicaRouter"]
+REPLICA_PIN_SECONDS = env.int("REPLICA_PIN_SECONDS", default=5)
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 REDIS_URL = env("REDIS_URL", default="")
@@ -390,11 +402,20 @@ STRIPE_SECRET_KEY = env("STRIPE_SECRET_KEY", default="")
 STRIPE_WEBHOOK_SECRET = env("STRIPE_WEBHOOK_SECRET", default=DEV_STRIPE_WEBHOOK_SECRET)
 STRIPE_API_BASE = env("STRIPE_API_BASE", default="")
 CHECKOUT_SESSION_TTL_MINUTES = env.int("CHECKOUT_SESSION_TTL_MINUTES", default=60)
+# Where a payer returns from Checkout ("?checkout=success" or "?checkout=cancelled" is added): the new
+# client's order page, and for checkouts opened from the legacy pay links the original client's profile
+# page ({language_prefix} is "" for Korean and "/en" for English, the original client's two page trees).
+CHECKOUT_RETURN_URL = env("CHECKOUT_RETURN_URL", default=FRONTEND_URL + "/orders/{number}")
+LEGACY_CHECKOUT_RETURN_URL = env("LEGACY_CHECKOUT_RETURN_URL", default=FRONTEND_URL + "{language_prefix}/profile")
 
 FEDEX_API_URL = env("FEDEX_API_URL", default="https://apis-sandbox.fedex.com")
 FEDEX_CLIENT_ID = env("FEDEX_CLIENT_ID", default="")
 FEDEX_CLIENT_SECRET = env("FEDEX_CLIENT_SECRET", default="")
 TRACKING_POLL_INTERVAL_MINUTES = env.int("TRACKING_POLL_INTERVAL_MINUTES", default=120)
+# Warehouse storage: days a measured parcel is kept free while its delivery fee is unpaid, and the period of the
+# reminders sent to the customer while it waits (one per period, the first after that many days).
+STORAGE_FREE_DAYS = env.int("STORAGE_FREE_DAYS", default=30)
+STORAGE_REMINDER_DAYS = env.int("STORAGE_REMINDER_DAYS", default=7)
 
 OPENAI_API_KEY = env("OPENAI_API_KEY", default="")
 OPENAI_BASE_URL = env("OPENAI_BASE_URL", default=None)

@@ -1,8 +1,10 @@
-"""Wagtail admin for the warehouse desk: intake and ship forms for one order, and the delivery rate table.
+"""Wagtail admin for the warehouse desk: intake, split and ship forms for one order, and the delivery rate table.
 
-Imported by commerce.wagtail_hooks; registers its own admin URLs (`commerce_order_intake`,
-`commerce_order_ship`) and the DeliveryRate snippet. Both forms call the same services as the staff API.
+Imported by commerce.wagtail_hooks; registers its own admin URLs (`commerce_order_intake`, `commerce_order_split`,
+`commerce_order_ship`) and the DeliveryRate snippet. The forms call the same services as the API.
 """
+
+from decimal import Decimal
 
 from django import forms
 from django.urls import path
@@ -15,6 +17,8 @@ from wagtail.admin.panels import FieldPanel, ObjectList
 from wagtail.snippets.models import register_snippet
 from wagtail.snippets.views.snippets import SnippetViewSet
 
+from bidangil.admin_lists import snippet_columns
+from bidangil.money import UsdField
 from commerce.admin.orders import action_view, with_cleaned_data
 from commerce.orders.models import Order
 from commerce.shipping import services as shipping
@@ -59,6 +63,10 @@ class IntakeForm(forms.Form):
     )
 
 
+class SplitForm(forms.Form):
+    """No fields: the screen lists the orders of the parcel and confirms."""
+
+
 class ShipForm(forms.Form):
     carrier = forms.ChoiceField(choices=Shipment.Carrier.choices, initial=Shipment.Carrier.FEDEX)
     tracking_number = forms.CharField(
@@ -82,6 +90,12 @@ intake_view = action_view(
     extra=_rates_for,
     template="commerce/admin/shipping_form.html",
 )
+split_view = action_view(
+    SplitForm,
+    "Split parcel",
+    lambda order, user, form: shipping.split_parcel(parcel_id=order.parcel_id, actor=user),
+    success="The parcel of {number} was split; each order waits for its own intake.",
+)
 ship_view = action_view(
     ShipForm,
     _lazy("Ship parcel"),
@@ -96,6 +110,7 @@ def shipping_admin_urls():
     return [
         path("orders/<int:pk>/intake/", intake_view, name="commerce_order_intake"),
         path("orders/<int:pk>/ship/", ship_view, name="commerce_order_ship"),
+        path("orders/<int:pk>/split/", split_view, name="commerce_order_split"),
     ]
 
 
@@ -103,6 +118,8 @@ def shipping_admin_urls():
 
 
 class DeliveryRateForm(WagtailAdminModelForm):
+    price_cents = UsdField(label="Price (USD)", max_value=Decimal("100000"), help_text="In dollars, e.g. 22.00.")
+
     def clean_country(self):
         country = (self.cleaned_data.get("country") or "").strip().upper()
         if len(country) != 2 or not country.isascii() or not country.isalpha():
@@ -126,7 +143,7 @@ class DeliveryRateViewSet(SnippetViewSet):
     menu_label = _lazy("Delivery rates")
     menu_order = 105
     add_to_admin_menu = True
-    list_display = ["country", "max_weight_g", "price_cents", "__str__"]
+    list_display = ["__str__", *snippet_columns(DeliveryRate, ["country", "max_weight_g", "price_cents"])]
     list_filter = ["country"]
     search_fields = ["country"]
     search_backend_name = None
@@ -135,7 +152,7 @@ class DeliveryRateViewSet(SnippetViewSet):
         [
             FieldPanel("country"),
             FieldPanel("max_weight_g", heading=_lazy("Up to (billable grams, inclusive)")),
-            FieldPanel("price_cents", heading=_lazy("Price (USD cents)")),
+            FieldPanel("price_cents", heading=_lazy("Price (USD)")),
         ],
         base_form_class=DeliveryRateForm,
     )

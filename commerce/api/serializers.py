@@ -209,15 +209,38 @@ class PaymentTotalsOutput(serializers.Serializer):
     )
 
 
+class ConsolidationOutput(serializers.Serializer):
+    parcel_id = serializers.IntegerField()
+    orders = serializers.ListField(child=serializers.CharField(), help_text="Numbers of the orders shipped together.")
+    requested_at = serializers.DateTimeField()
+    received_at = serializers.DateTimeField(allow_null=True)
+
+
+def consolidation_of(order) -> dict | None:
+    """What an order's payload shows of its consolidated parcel (None for a parcel of its own)."""
+    parcel = order.parcel
+    if parcel is None or not parcel.consolidated:
+        return None
+    return {
+        "parcel_id": parcel.pk,
+        "orders": [other.number for other in parcel.orders.all()],
+        "requested_at": parcel.consolidation_requested_at,
+        "received_at": parcel.received_at,
+    }
+
+
 class ParcelOutput(serializers.Serializer):
-    weight_g = serializers.IntegerField()
-    billable_weight_g = serializers.IntegerField()
-    length_cm = serializers.DecimalField(max_digits=6, decimal_places=1)
-    width_cm = serializers.DecimalField(max_digits=6, decimal_places=1)
-    height_cm = serializers.DecimalField(max_digits=6, decimal_places=1)
-    delivery_fee_cents = serializers.IntegerField()
+    id = serializers.IntegerField()
+    orders = serializers.ListField(child=serializers.CharField(), help_text="Numbers of the orders in this parcel.")
+    consolidated = serializers.BooleanField()
+    weight_g = serializers.IntegerField(allow_null=True, help_text="Empty until the warehouse intake.")
+    billable_weight_g = serializers.IntegerField(allow_null=True)
+    length_cm = serializers.DecimalField(max_digits=6, decimal_places=1, allow_null=True)
+    width_cm = serializers.DecimalField(max_digits=6, decimal_places=1, allow_null=True)
+    height_cm = serializers.DecimalField(max_digits=6, decimal_places=1, allow_null=True)
+    delivery_fee_cents = serializers.IntegerField(allow_null=True)
     notes = serializers.CharField()
-    received_at = serializers.DateTimeField()
+    received_at = serializers.DateTimeField(allow_null=True)
     photos = serializers.ListField(child=serializers.URLField())
 
 
@@ -264,6 +287,7 @@ class OrderListSerializer(serializers.ModelSerializer):
     step = serializers.SerializerMethodField()
     steps = serializers.SerializerMethodField()
     item_count = serializers.IntegerField(read_only=True)
+    consolidation = serializers.SerializerMethodField()
 
     class Meta:
         model = Order
@@ -278,12 +302,17 @@ class OrderListSerializer(serializers.ModelSerializer):
             "total_krw",
             "total_cents",
             "delivery_fee_cents",
+            "consolidation",
             "created_at",
         ]
         read_only_fields = fields  # output only: every key is always present
 
     def get_step(self, order) -> int:
         return current_step(order.status)
+
+    @extend_schema_field(ConsolidationOutput(allow_null=True))
+    def get_consolidation(self, order):
+        return consolidation_of(order)
 
     @extend_schema_field(StepOutput(many=True))
     def get_steps(self, order):
@@ -429,11 +458,14 @@ class OrderDetailSerializer(OrderListSerializer):
             return None
         request = self.context.get("request")
         return {
+            "id": parcel.pk,
+            "orders": [other.number for other in parcel.orders.all()],
+            "consolidated": parcel.consolidated,
             "weight_g": parcel.weight_g,
             "billable_weight_g": parcel.billable_weight_g,
-            "length_cm": str(parcel.length_cm),
-            "width_cm": str(parcel.width_cm),
-            "height_cm": str(parcel.height_cm),
+            "length_cm": None if parcel.length_cm is None else str(parcel.length_cm),
+            "width_cm": None if parcel.width_cm is None else str(parcel.width_cm),
+            "height_cm": None if parcel.height_cm is None else str(parcel.height_cm),
             "delivery_fee_cents": parcel.delivery_fee_cents,
             "notes": parcel.notes,
             "received_at": parcel.received_at,

@@ -6,6 +6,7 @@ timeline survives restarts and works the same whether the poll runs in the web p
 """
 
 from collections.abc import Mapping, Sequence
+from contextlib import nullcontext
 from datetime import timedelta
 
 from django.utils import timezone
@@ -32,6 +33,9 @@ def timeline_for(number: str) -> list[tuple[str, str, str]]:
 
 class DummyCarrierBackend:
     max_batch_size = 30
+
+    def session(self):
+        return nullcontext(self.track)
 
     def track(
         self, numbers: Sequence[str], recorded: Mapping[str, Sequence[TrackEvent]] | None = None
