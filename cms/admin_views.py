@@ -39,6 +39,8 @@ class SubmitPageTranslationView(submit_translations.SubmitPageTranslationView):
     leaving them out of a translated subtree (their pages stay where they are, in their own locale)."""
 
     def dispatch(self, request, *args, **kwargs):
+        if not request.user.has_perm("wagtail_localize.submit_translation"):
+            raise PermissionDenied
         page = get_object_or_404(Page, pk=kwargs["page_id"])
         if not is_translatable(page):
             page_type = capfirst(page.specific_class._meta.verbose_name)
