@@ -11,3 +11,7 @@ PARCEL_MAX_WEIGHT_G = 68_000
 PARCEL_MIN_SIDE_CM = Decimal("1")
 PARCEL_MAX_SIDE_CM = Decimal("274")
 PARCEL_MAX_PHOTOS = 10
+
+# The conversation on an order: one message's text and images (the images follow the post image rules).
+MESSAGE_MAX_LENGTH = 5000
+MESSAGE_MAX_IMAGES = 5

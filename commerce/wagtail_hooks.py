@@ -11,7 +11,7 @@ from django.urls import URLPattern, path
 from django.utils.html import format_html
 from wagtail import hooks
 from wagtail.admin.filters import DateRangePickerWidget, WagtailFilterSet
-from wagtail.admin.ui.tables import StatusFlagColumn
+from wagtail.admin.ui.tables import Column, StatusFlagColumn
 from wagtail.permission_policies import ModelPermissionPolicy
 from wagtail.permissions import register_permission_policy
 from wagtail.snippets.bulk_actions.delete import DeleteBulkAction
@@ -25,6 +25,7 @@ from wagtail_modeladmin.views import HistoryView as ModelAdminHistoryView
 from wagtail_modeladmin.views import InspectView as ModelAdminInspectView
 
 from bidangil.errors import DomainError
+from commerce.conversations import admin as admin_conversations  # noqa: F401  (the conversation screen, templates)
 from commerce.orders import admin as admin_views
 from commerce.orders import selectors, services
 from commerce.orders.models import ExchangeRate, Order, RestrictedItemRule
@@ -57,14 +58,19 @@ def order_admin_urls():
 
 
 # One order list for both admin views (the Orders snippet and the Order desk): columns, search, page size.
-ORDER_COLUMNS = ("number", "user", "status", "alerts", "total_cents", "created_at")
+ORDER_COLUMNS = ("number", "user", "status", "alerts", "unread", "total_cents", "created_at")
 ORDER_SEARCH_FIELDS = ["number", "user__email", "shipment__tracking_number"]
 ORDER_LIST_PER_PAGE = 50
 CARRIER_ALERT = "Carrier exception"
 
 
 def order_list_queryset(queryset):
-    return with_carrier_alert(queryset.select_related("user"))
+    return selectors.with_unread_messages(with_carrier_alert(queryset.select_related("user")), for_staff=True)
+
+
+def unread_label(order) -> str:
+    """The list's "Unread" column: the customer's messages no staff member has read yet."""
+    return f"{order.unread_messages} unread" if order.unread_messages else ""
 
 
 class ReadOnlyPermissionPolicy(ModelPermissionPolicy):
@@ -105,7 +111,7 @@ class OrderInspectView(InspectView):
     template_name = "commerce/admin/order_inspect.html"
 
     def get_object(self, queryset=None):
-        return selectors.detail_queryset().get(pk=self.pk)
+        return selectors.detail_queryset(for_staff=True).get(pk=self.pk)
 
     def get_context_data(self, **kwargs):
         return {**super().get_context_data(**kwargs), **admin_views.order_context(self.object)}
@@ -130,7 +136,10 @@ class OrderViewSet(SnippetViewSet):
     menu_order = 100
     add_to_admin_menu = True
     list_display = [
-        StatusFlagColumn("carrier_exception", label="Alerts", true_label=CARRIER_ALERT) if name == "alerts" else name
+        {
+            "alerts": StatusFlagColumn("carrier_exception", label="Alerts", true_label=CARRIER_ALERT),
+            "unread": Column("unread", label="Messages", accessor=unread_label),
+        }.get(name, name)
         for name in ORDER_COLUMNS
     ]
     list_per_page = ORDER_LIST_PER_PAGE
@@ -223,6 +232,11 @@ class OrderDeskAdmin(ModelAdmin):
 
     def get_queryset(self, request):
         return order_list_queryset(super().get_queryset(request))
+
+    def unread(self, obj):
+        return unread_label(obj)
+
+    unread.short_description = "Messages"
 
     def alerts(self, obj):
         if getattr(obj, "carrier_exception", False):

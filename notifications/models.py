@@ -11,6 +11,7 @@ class Notification(models.Model):
         ORDER_STATUS = "order.status", "Order status changed"
         ORDER_PAYMENT = "order.payment", "Payment received or refunded"
         ORDER_TRACKING = "order.tracking", "Parcel tracking update"
+        ORDER_MESSAGE = "order.message", "New message on an order"
         COMMENT_CREATED = "comment.created", "New comment or reply"
         AVATAR_READY = "avatar.ready", "Avatar ready"
         AVATAR_FAILED = "avatar.failed", "Avatar failed"

@@ -272,6 +272,8 @@ STORAGES = {
 PRIVATE_MEDIA_ROOT = env("PRIVATE_MEDIA_ROOT", default=str(VAR_DIR / "private"))
 # How long a parcel photo link handed to the customer or staff stays valid (seconds).
 PRIVATE_MEDIA_LINK_MAX_AGE = env.int("PRIVATE_MEDIA_LINK_MAX_AGE", default=15 * 60)
+# A user counts as connected (no conversation email) this long after their last socket connect or ping.
+PRESENCE_TTL_SECONDS = env.int("PRESENCE_TTL_SECONDS", default=30 * 60)
 MAX_IMAGE_UPLOAD_BYTES = env.int("MAX_IMAGE_UPLOAD_BYTES", default=10 * 1024 * 1024)
 # `manage.py serve` answers 413 at the first byte over this, whatever the request declared. The largest request
 # is a parcel with its 10 photos of MAX_IMAGE_UPLOAD_BYTES each.

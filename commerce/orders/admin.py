@@ -45,6 +45,14 @@ def order_actions(order: Order) -> list[dict]:
         ),
         ("Refund", "commerce_order_refund", status in selectors.REFUNDABLE_STATUSES, "button-secondary no"),
         ("Add staff note", "commerce_order_note", True, "button-secondary"),
+        (
+            f"Conversation ({order.unread_messages} unread)"
+            if getattr(order, "unread_messages", 0)
+            else "Conversation",
+            "commerce_order_conversation",
+            True,
+            "button-secondary",
+        ),
     ]
     return [
         {"label": label, "url": reverse(name, args=[order.pk]), "classes": classes}
@@ -75,7 +83,7 @@ def order_context(order: Order) -> dict:
 
 
 def _load(pk: int) -> Order:
-    return get_object_or_404(selectors.detail_queryset(), pk=pk)
+    return get_object_or_404(selectors.detail_queryset(for_staff=True), pk=pk)
 
 
 @order_staff_required

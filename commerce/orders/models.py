@@ -130,6 +130,7 @@ class OrderEvent(models.Model):
         REFUNDED = "refunded", "Refunded"
         REFUND_ISSUED = "refund_issued", "Refund issued"
         NOTE = "note", "Staff note"
+        MESSAGE = "message", "Message"
         ACCOUNT_CLOSED = "account_closed", "Customer closed their account"
 
     order = models.ForeignKey(Order, on_delete=models.CASCADE, related_name="events")

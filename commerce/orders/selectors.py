@@ -2,9 +2,11 @@
 
 from dataclasses import dataclass
 
-from django.db.models import Count, Exists, OuterRef, Prefetch, Q, QuerySet
+from django.db.models import Count, Exists, IntegerField, OuterRef, Prefetch, Q, QuerySet, Subquery
+from django.db.models.functions import Coalesce
 
 from bidangil.errors import NotFound
+from commerce.conversations.models import OrderMessage
 from commerce.orders.models import Order, OrderEvent
 from commerce.orders.steps import STATUS_STEP
 from commerce.payments.models import Payment
@@ -67,8 +69,25 @@ def _list_queryset() -> QuerySet[Order]:
     )
 
 
+def _unread_messages(*, from_staff: bool) -> Coalesce:
+    """Messages of one side the other side has not read yet (a subquery: no join multiplies the item count)."""
+    unread = (
+        OrderMessage.objects.filter(order=OuterRef("pk"), from_staff=from_staff, read_at__isnull=True)
+        .order_by()
+        .values("order")
+        .annotate(n=Count("pk"))
+        .values("n")
+    )
+    return Coalesce(Subquery(unread, output_field=IntegerField()), 0)
+
+
+def with_unread_messages(orders: QuerySet[Order], *, for_staff: bool) -> QuerySet[Order]:
+    """`unread_messages`: for the customer, staff messages they have not read; for staff, the customer's."""
+    return orders.annotate(unread_messages=_unread_messages(from_staff=not for_staff))
+
+
 def customer_orders(user, *, status: str | None = None) -> QuerySet[Order]:
-    orders = _list_queryset().filter(user=user)
+    orders = with_unread_messages(_list_queryset().filter(user=user), for_staff=False)
     return orders.filter(status=status) if status else orders
 
 
@@ -100,7 +119,8 @@ def has_open_carrier_exception(order: Order, events) -> bool:
 
 def waiting_on_staff_q() -> Q:
     flagged = Payment.objects.filter(order=OuterRef("pk"), status=Payment.Status.FLAGGED)
-    return Q(status__in=WAITING_ON_STAFF) | Q(Exists(flagged)) | open_carrier_exception_q()
+    unanswered = OrderMessage.objects.filter(order=OuterRef("pk"), from_staff=False, read_at__isnull=True)
+    return Q(status__in=WAITING_ON_STAFF) | Q(Exists(flagged)) | open_carrier_exception_q() | Q(Exists(unanswered))
 
 
 def step_q(step: int) -> Q:
@@ -109,7 +129,7 @@ def step_q(step: int) -> Q:
 
 
 def staff_orders(*, status: str | None = None, q: str | None = None, waiting: bool = False) -> QuerySet[Order]:
-    orders = _list_queryset().select_related("user", "shipment")
+    orders = with_unread_messages(_list_queryset().select_related("user", "shipment"), for_staff=True)
     if status:
         orders = orders.filter(status=status)
     if waiting:
@@ -122,8 +142,8 @@ def staff_orders(*, status: str | None = None, q: str | None = None, waiting: bo
     return orders
 
 
-def detail_queryset() -> QuerySet[Order]:
-    return Order.objects.select_related("exchange_rate", "user").prefetch_related(
+def detail_queryset(*, for_staff: bool = False) -> QuerySet[Order]:
+    orders = Order.objects.select_related("exchange_rate", "user").prefetch_related(
         "items",
         Prefetch("payments", queryset=Payment.objects.order_by("created_at", "pk")),
         Prefetch("events", queryset=OrderEvent.objects.select_related("actor")),
@@ -132,6 +152,7 @@ def detail_queryset() -> QuerySet[Order]:
             "shipment", queryset=Shipment.objects.prefetch_related(Prefetch("events", ShipmentEvent.objects.all()))
         ),
     )
+    return with_unread_messages(orders, for_staff=for_staff)
 
 
 def order_for_customer(user, number: str) -> Order:
@@ -143,7 +164,7 @@ def order_for_customer(user, number: str) -> Order:
 
 
 def order_for_staff(number: str) -> Order:
-    order = detail_queryset().filter(number=number).first()
+    order = detail_queryset(for_staff=True).filter(number=number).first()
     if order is None:
         raise NotFound("No such order.")
     return order

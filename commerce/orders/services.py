@@ -16,6 +16,7 @@ from bidangil import jobs
 from bidangil.errors import Conflict, InvalidInput, ProviderError
 from bidangil.money import format_usd_cents
 from commerce import error_codes, limits
+from commerce.conversations.models import OrderMessage, OrderMessageImage
 from commerce.orders import pricing
 from commerce.orders.models import ExchangeRate, Order, OrderEvent, OrderItem, RestrictedItemRule
 from commerce.orders.selectors import REFUNDABLE_STATUSES, payment_totals
@@ -495,8 +496,9 @@ def anonymise_customer_orders(*, user) -> None:
     """Strip the personal parts from a closing customer's orders, keeping amounts, payments and the log.
 
     Refused (409 `orders_in_progress`) while an order is not finished: its parcel, payment or refund is
-    still owed and needs the address. The shipping address keeps only its country; the customer's notes
-    and the parcel photos (labels show names) are erased; each order gets an `account_closed` event.
+    still owed and needs the address. The shipping address keeps only its country; the customer's notes,
+    the parcel photos (labels show names) and the order conversations are erased; each order gets an
+    `account_closed` event.
     Call inside the closing transaction.
     """
     orders = list(Order.objects.select_for_update().filter(user=user).order_by("pk"))
@@ -515,13 +517,18 @@ def anonymise_customer_orders(*, user) -> None:
         order.save(update_fields=["shipping_address", "customer_note", "updated_at"])
         record_event(order, OrderEvent.Kind.ACCOUNT_CLOSED, actor=user)
     OrderItem.objects.filter(order__in=orders).exclude(note="").update(note="")
-    photos = ParcelPhoto.objects.filter(parcel__order__in=orders)
-    storage = ParcelPhoto._meta.get_field("image").storage
-    names = list(photos.values_list("image", flat=True))
-    photos.delete()
+    files = []  # (storage, name) of the erased documents, deleted once the closure commits
+    for documents in (
+        ParcelPhoto.objects.filter(parcel__order__in=orders),
+        OrderMessageImage.objects.filter(message__order__in=orders),
+    ):
+        storage = documents.model._meta.get_field("image").storage
+        files += [(storage, name) for name in documents.values_list("image", flat=True)]
+        documents.delete()
+    OrderMessage.objects.filter(order__in=orders).delete()
 
     def delete_files():
-        for name in names:
+        for storage, name in files:
             storage.delete(name)
 
     transaction.on_commit(delete_files)

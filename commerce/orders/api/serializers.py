@@ -262,6 +262,9 @@ class OrderListSerializer(serializers.ModelSerializer):
     step = serializers.SerializerMethodField()
     steps = serializers.SerializerMethodField()
     item_count = serializers.IntegerField(read_only=True)
+    unread_messages = serializers.IntegerField(
+        read_only=True, help_text="Messages on the order from the other side (staff, for the customer) not read yet."
+    )
 
     class Meta:
         model = Order
@@ -276,6 +279,7 @@ class OrderListSerializer(serializers.ModelSerializer):
             "total_krw",
             "total_cents",
             "delivery_fee_cents",
+            "unread_messages",
             "created_at",
         ]
         read_only_fields = fields  # output only: every key is always present
