@@ -9,11 +9,15 @@ export PORT
 export PLAYWRIGHT_SKIP_BROWSER_DOWNLOAD := 1
 HOST ?= 127.0.0.1
 MYSQL_HEADERS := default-libmysqlclient-dev pkg-config
+# Our translations (locale/*/LC_MESSAGES/django.po) are compiled here, never committed as .mo (docs/i18n.md).
+CATALOGUES := $(patsubst %.po,%.mo,$(wildcard locale/*/LC_MESSAGES/django.po))
+I18N_IGNORE := --ignore '.*' --ignore var --ignore node_modules
 
-.PHONY: run test lint bench demo worker mysql-headers clean
+.PHONY: run test lint bench demo worker mysql-headers gettext messages clean
 
 $(STAMP):
 	@$(MAKE) --no-print-directory mysql-headers
+	@$(MAKE) --no-print-directory gettext
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
 	$(BIN)/python -m pip install --quiet --upgrade pip
 	$(BIN)/python -m pip install --quiet -r requirements-dev.txt
@@ -33,20 +37,41 @@ mysql-headers:
 		fi; \
 	fi
 
-run: $(STAMP)
+# compilemessages and makemessages run GNU gettext's msgfmt / xgettext.
+gettext:
+	@if ! command -v msgfmt >/dev/null; then \
+		if [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null; then \
+			echo "Installing gettext (needed to compile the translations)"; \
+			apt-get install -y -q gettext >/dev/null 2>&1 || \
+			{ apt-get update -q >/dev/null && apt-get install -y -q gettext >/dev/null; }; \
+		else \
+			echo "The translations are compiled with GNU gettext: the Debian package gettext"; \
+			echo "Install it (sudo apt-get install gettext) and run make again."; \
+			exit 1; \
+		fi; \
+	fi
+
+locale/%/LC_MESSAGES/django.mo: locale/%/LC_MESSAGES/django.po $(STAMP)
+	$(BIN)/python manage.py compilemessages --locale $* $(I18N_IGNORE)
+
+# After adding or changing strings: update the catalogues, then translate what is new (docs/i18n.md).
+messages: $(STAMP)
+	$(BIN)/python manage.py makemessages --all
+
+run: $(STAMP) $(CATALOGUES)
 	$(BIN)/python manage.py migrate --no-input
 	$(BIN)/python manage.py load_demo
 	$(BIN)/python manage.py serve --host $(HOST) --port $(PORT)
 
-demo: $(STAMP)
+demo: $(STAMP) $(CATALOGUES)
 	$(BIN)/python manage.py migrate --no-input
 	$(BIN)/python manage.py load_demo
 
 # With REDIS_URL set, jobs run in their own process.
-worker: $(STAMP)
+worker: $(STAMP) $(CATALOGUES)
 	$(BIN)/python manage.py run_huey
 
-test: $(STAMP)
+test: $(STAMP) $(CATALOGUES)
 	$(BIN)/python -m pytest $(PYTEST_ARGS)
 
 lint: $(STAMP)

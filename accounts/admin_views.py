@@ -2,6 +2,7 @@
 signing the account out of its other sessions, tokens and sockets as the API does."""
 
 from django.shortcuts import render
+from django.utils.translation import gettext_lazy as _lazy
 from wagtail.admin.auth import require_admin_access
 from wagtail.admin.views import account
 
@@ -39,7 +40,7 @@ class PasswordResetView(account.PasswordResetView):
     """Wagtail's reset request, limited like the API's code requests: per client IP and per address."""
 
     throttle_scope = "code"
-    RATE_LIMITED = "Too many reset requests. Try again in a minute."
+    RATE_LIMITED = _lazy("Too many reset requests. Try again in a minute.")
 
     def post(self, request, *args, **kwargs):
         for throttle in (ScopedThrottle(), EmailScopedThrottle()):

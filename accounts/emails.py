@@ -5,6 +5,7 @@ import logging
 from django.conf import settings
 from django.core.mail import EmailMultiAlternatives
 from django.template.loader import render_to_string
+from django.utils.translation import gettext as _
 
 from bidangil.errors import Unavailable
 
@@ -30,7 +31,7 @@ def _send(*, template: str, email: str, context: dict) -> None:
     except Exception as exc:  # SMTP, socket and provider errors all mean the same to the user
         logger.warning("could not send %s email: %s", template.rsplit("/", 1)[-1], exc)
         raise Unavailable(
-            "We could not send the email right now. Please try again in a few minutes.",
+            _("We could not send the email right now. Please try again in a few minutes."),
             code=error_codes.EMAIL_UNAVAILABLE,
         ) from exc
 

@@ -2,6 +2,7 @@
 
 from django.http import HttpResponse, JsonResponse
 from django.shortcuts import render
+from django.utils.translation import gettext_lazy as _lazy
 from rest_framework.throttling import BaseThrottle
 
 from bidangil.api.exceptions import error_body
@@ -9,7 +10,7 @@ from bidangil.api.exceptions import error_body
 from .models import User
 
 ADMIN_PREFIXES = ("/admin/", "/django-admin/")
-LOCKED_MESSAGE = (
+LOCKED_MESSAGE = _lazy(
     "Too many failed sign-ins for this account or from your network. Try again later, or reset your password."
 )
 

@@ -2,6 +2,7 @@ from django.conf import settings
 from django.contrib.auth.models import AbstractUser, BaseUserManager
 from django.contrib.sessions.base_session import AbstractBaseSession
 from django.db import models
+from django.utils.translation import gettext_lazy as _lazy
 
 
 class UserManager(BaseUserManager):
@@ -32,17 +33,30 @@ class UserManager(BaseUserManager):
         return self.get(email__iexact=self.normalize_email(email))
 
 
+class Language(models.TextChoices):
+    """The languages of the site, each labelled in itself (settings.LANGUAGES)."""
+
+    ENGLISH = "en", "English"
+    KOREAN = "ko", "한국어"
+
+
 class User(AbstractUser):
     """Signs in with an email address; `is_active` stays False until the email is verified."""
 
     username = None
-    email = models.EmailField("email address", unique=True)
+    email = models.EmailField(_lazy("email address"), unique=True)
     phone = models.CharField(max_length=32, blank=True)
     email_verified_at = models.DateTimeField(null=True, blank=True)
     notify_by_email = models.BooleanField(default=True)
     notify_by_sms = models.BooleanField(default=False)
+    language = models.CharField(
+        max_length=8,
+        choices=Language.choices,
+        blank=True,
+        help_text=_lazy("The language of the site and of emails, notifications and SMS; empty follows the browser."),
+    )
     closed_at = models.DateTimeField(
-        null=True, blank=True, editable=False, help_text="When the member closed the account (accounts.privacy)."
+        null=True, blank=True, editable=False, help_text=_lazy("When the member closed the account (accounts.privacy).")
     )
 
     USERNAME_FIELD = "email"
@@ -62,7 +76,7 @@ class Address(models.Model):
     user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="addresses")
     name = models.CharField(max_length=100)
     phone = models.CharField(max_length=32, blank=True)
-    country = models.CharField(max_length=2, default="US", help_text="ISO 3166-1 alpha-2")
+    country = models.CharField(max_length=2, default="US", help_text=_lazy("ISO 3166-1 alpha-2"))
     state = models.CharField(max_length=100, blank=True)
     city = models.CharField(max_length=100)
     line1 = models.CharField(max_length=200)
@@ -73,7 +87,7 @@ class Address(models.Model):
 
     class Meta:
         ordering = ["-is_default", "-created_at"]
-        verbose_name_plural = "addresses"
+        verbose_name_plural = _lazy("addresses")
 
     def __str__(self):
         return f"{self.name}, {self.line1}, {self.city}"
@@ -94,8 +108,8 @@ class EmailCode(models.Model):
     """
 
     class Purpose(models.TextChoices):
-        SIGNUP = "signup", "Sign-up verification"
-        PASSWORD_RESET = "password_reset", "Password reset"
+        SIGNUP = "signup", _lazy("Sign-up verification")
+        PASSWORD_RESET = "password_reset", _lazy("Password reset")
 
     email = models.EmailField()
     purpose = models.CharField(max_length=20, choices=Purpose.choices)

@@ -1,5 +1,6 @@
 """CSRF for browsers on the endpoints that are open before sign-in (login, signup, codes, password reset)."""
 
+from django.utils.translation import gettext as _
 from rest_framework import exceptions
 from rest_framework.authentication import CSRFCheck, SessionAuthentication, TokenAuthentication
 from rest_framework.permissions import SAFE_METHODS, BasePermission
@@ -27,5 +28,7 @@ class BrowserCsrf(BasePermission):
         check.process_request(request)
         reason = check.process_view(request, None, (), {})
         if reason:
-            raise exceptions.PermissionDenied(f"CSRF Failed: {reason}", code=error_codes.CSRF_FAILED)
+            raise exceptions.PermissionDenied(
+                _("CSRF Failed: %(reason)s") % {"reason": reason}, code=error_codes.CSRF_FAILED
+            )
         return True

@@ -7,13 +7,16 @@ from django.conf import settings
 from django.contrib.auth import logout
 from django.db import transaction
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from accounts import error_codes
 from bidangil.absolute import absolute_url
 from bidangil.errors import DomainError, Forbidden, InvalidInput
-from commerce.orders.api.serializers import OrderDetailSerializer
+from commerce.api.serializers import OrderDetailSerializer
+from commerce.conversations.services import erase_conversations
 from commerce.orders.services import anonymise_customer_orders
 from commerce.products.models import ProductLookup
+from commerce.shipping.services import erase_parcel_photos
 from community.api.serializers import post_payload
 from community.services import remove_member
 from notifications.models import Notification
@@ -133,15 +136,17 @@ def close_account(*, request, user: User, password: str) -> None:
     member's posts and comments per COMMUNITY_CLOSED_MEMBER_CONTENT. Every session, token and socket ends.
     """
     if not user.check_password(password):
-        message = "The current password is incorrect."
+        message = _("The current password is incorrect.")
         raise InvalidInput(message, code=error_codes.INVALID_PASSWORD, fields={"password": [message]})
     if user.is_staff or user.is_superuser:
-        raise Forbidden("Staff accounts are closed by an administrator.", code=error_codes.STAFF_ACCOUNT)
+        raise Forbidden(_("Staff accounts are closed by an administrator."), code=error_codes.STAFF_ACCOUNT)
     with transaction.atomic():
         locked = User.objects.select_for_update().get(pk=user.pk)
         if locked.closed_at is not None:
-            raise DomainError("This account is already closed.", code=error_codes.ACCOUNT_CLOSED)
+            raise DomainError(_("This account is already closed."), code=error_codes.ACCOUNT_CLOSED)
         anonymise_customer_orders(user=locked)
+        erase_parcel_photos(user=locked)
+        erase_conversations(user=locked)
         remove_member(user=locked, remove_content=settings.COMMUNITY_CLOSED_MEMBER_CONTENT == "remove")
         Address.objects.filter(user=locked).delete()
         ProductLookup.objects.filter(user=locked).delete()

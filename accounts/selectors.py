@@ -3,10 +3,11 @@
 from dataclasses import dataclass
 
 from django.db.models import OuterRef, QuerySet, Subquery
+from django.utils.translation import gettext as _
 
 from bidangil.errors import NotFound
-from commerce.orders.selectors import detail_queryset
 from commerce.products.models import ProductLookup
+from commerce.selectors import detail_queryset
 from community.avatars.models import AvatarRequest
 from community.models import Comment, CommentLike, PostLike, ProfileLike, Report
 from community.selectors import post_queryset
@@ -31,7 +32,7 @@ def get_address(*, user: User, address_id: int) -> Address:
     try:
         return Address.objects.get(user=user, pk=address_id)
     except Address.DoesNotExist:
-        raise NotFound("No such address.") from None
+        raise NotFound(_("No such address.")) from None
 
 
 @dataclass(frozen=True)

@@ -1,11 +1,13 @@
 from django.contrib.auth import password_validation
 from django.core.exceptions import ValidationError as DjangoValidationError
 from django.core.validators import RegexValidator
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy as _lazy
 from drf_spectacular.utils import inline_serializer
 from rest_framework import serializers
 
 from bidangil.api.serializers import MAX_ID, StrictCharField, StrictEmailField, StrictModelSerializer, StrictSerializer
-from commerce.orders.api.serializers import OrderDetailSerializer
+from commerce.api.serializers import OrderDetailSerializer
 from community import limits as community_limits
 from community.api.serializers import PostDetail
 
@@ -15,7 +17,7 @@ from .validators import address_problems, normalize_phone
 
 def _code_field():
     return StrictCharField(
-        max_length=6, validators=[RegexValidator(r"^\d{6}$", "Enter the 6-digit code from the email.")]
+        max_length=6, validators=[RegexValidator(r"^\d{6}$", _lazy("Enter the 6-digit code from the email."))]
     )
 
 
@@ -107,6 +109,7 @@ class UserSerializer(StrictModelSerializer):
             "phone",
             "notify_by_email",
             "notify_by_sms",
+            "language",
             "default_address_id",
             "email_verified",
             "is_staff",
@@ -116,7 +119,7 @@ class UserSerializer(StrictModelSerializer):
 
     def validate_default_address_id(self, value):
         if value is None:
-            raise serializers.ValidationError("This field may not be null.")
+            raise serializers.ValidationError(_("This field may not be null."))
         return value
 
     def get_email_verified(self, user) -> bool:

@@ -12,6 +12,8 @@ from django.db import IntegrityError, transaction
 from django.db.models import Q
 from django.utils import timezone
 from django.utils.crypto import constant_time_compare, salted_hmac
+from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 from django_otp.plugins.otp_totp.models import TOTPDevice
 from rest_framework.authtoken.models import Token
 
@@ -36,7 +38,7 @@ def normalize_email(email: str) -> str:
 
 
 def _email_taken() -> InvalidInput:
-    message = "An account with this email already exists."
+    message = _("An account with this email already exists.")
     return InvalidInput(message, code=error_codes.EMAIL_TAKEN, fields={"email": [message]})
 
 
@@ -71,8 +73,11 @@ def _code_error(message: str, code: str) -> InvalidInput:
 
 def _locked_error(until) -> RateLimited:
     minutes = max(1, math.ceil((until - timezone.now()).total_seconds() / 60))
-    wait = "1 minute" if minutes == 1 else f"{minutes} minutes"
-    message = f"Too many wrong codes for this email. Try again in {wait}."
+    message = ngettext(
+        "Too many wrong codes for this email. Try again in %(count)d minute.",
+        "Too many wrong codes for this email. Try again in %(count)d minutes.",
+        minutes,
+    ) % {"count": minutes}
     return RateLimited(message, code=error_codes.CODE_LOCKED, fields={"code": [message]})
 
 
@@ -98,8 +103,8 @@ def _count_wrong_guess(email: str, lockout: CodeLockout | None) -> DomainError:
     lockout.save()
     if remaining == max_attempts:
         return _locked_error(lockout.locked_until)
-    tries = "1 try" if remaining == 1 else f"{remaining} tries"
-    return _code_error(f"Wrong code. {tries} left.", "invalid_code")
+    message = ngettext("Wrong code. %(count)d try left.", "Wrong code. %(count)d tries left.", remaining)
+    return _code_error(message % {"count": remaining}, "invalid_code")
 
 
 def _check_code(*, email: str, purpose: str, code: str) -> tuple[EmailCode | None, DomainError | None]:
@@ -122,7 +127,7 @@ def _check_code(*, email: str, purpose: str, code: str) -> tuple[EmailCode | Non
     if row is None or not constant_time_compare(row.code_hash, _code_hash(email=email, purpose=purpose, code=code)):
         return None, _count_wrong_guess(email, lockout)
     if row.expires_at <= timezone.now():
-        return None, _code_error("This code has expired. Request a new code.", "code_expired")
+        return None, _code_error(_("This code has expired. Request a new code."), "code_expired")
     if lockout is not None:
         lockout.delete()  # the mailbox is proven: earlier mistakes are forgiven
     return row, None
@@ -141,14 +146,14 @@ def _spend(row: EmailCode) -> None:
 
 
 def _password_mismatch() -> InvalidInput:
-    message = (
+    message = _(
         "This sign-up was started with another password. Enter that password, or use Forgot password "
         "to set your own: the reset code activates the account."
     )
     return InvalidInput(message, code=error_codes.SIGNUP_PASSWORD_MISMATCH, fields={"password": [message]})
 
 
-def sign_up(*, email: str, password: str, nickname: str) -> None:
+def sign_up(*, email: str, password: str, nickname: str, language: str = "") -> None:
     """Create an inactive account with its community profile and email it a verification code.
 
     An address that already waits for verification is left as it is (password, nickname and code) and
@@ -168,7 +173,7 @@ def sign_up(*, email: str, password: str, nickname: str) -> None:
             return
         try:
             with transaction.atomic():
-                user = User.objects.create_user(email, password, is_active=False)
+                user = User.objects.create_user(email, password, is_active=False, language=language)
         except IntegrityError:
             raise _email_taken() from None
         create_profile(user=user, nickname=nickname)
@@ -191,10 +196,10 @@ def verify_email(*, email: str, code: str, password: str) -> User:
     with transaction.atomic():
         user = User.objects.select_for_update().filter(email__iexact=email).first()
         if user is not None and user.email_verified_at is not None:
-            raise InvalidInput("This email is already verified. Sign in instead.", code=error_codes.ALREADY_VERIFIED)
+            raise InvalidInput(_("This email is already verified. Sign in instead."), code=error_codes.ALREADY_VERIFIED)
         row, error = _check_code(email=email, purpose=EmailCode.Purpose.SIGNUP, code=code)
         if error is None and user is None:  # a code-first code, for an address nobody signed up with yet
-            error = _code_error("There is no sign-up for this email. Sign up first.", "no_signup")
+            error = _code_error(_("There is no sign-up for this email. Sign up first."), "no_signup")
         elif error is None and not user.check_password(password):
             error = _password_mismatch()
         if error is None:
@@ -265,7 +270,7 @@ def confirm_signup_code(*, email: str, code: str) -> str:
     return proof
 
 
-def sign_up_confirmed(*, email: str, password: str, nickname: str, proof: str) -> User:
+def sign_up_confirmed(*, email: str, password: str, nickname: str, proof: str, language: str = "") -> User:
     """Create an active account for an address proven by confirm_signup_code within the code lifetime.
 
     Raises Forbidden `email_not_verified` unless `proof` is the one confirm_signup_code returned for this
@@ -286,12 +291,14 @@ def sign_up_confirmed(*, email: str, password: str, nickname: str, proof: str) -
         )
         if not proof or not proven.exists():
             raise Forbidden(
-                "Verify your email address with the emailed code first.", code=error_codes.EMAIL_NOT_VERIFIED
+                _("Verify your email address with the emailed code first."), code=error_codes.EMAIL_NOT_VERIFIED
             )
         if user is None:
             try:
                 with transaction.atomic():
-                    user = User.objects.create_user(email, password, is_active=True, email_verified_at=now)
+                    user = User.objects.create_user(
+                        email, password, is_active=True, email_verified_at=now, language=language
+                    )
             except IntegrityError:
                 raise _email_taken() from None
             create_profile(user=user, nickname=nickname)
@@ -314,7 +321,7 @@ def _rename_unverified_profile(*, user: User, nickname: str) -> None:
         with transaction.atomic():
             profile.save(update_fields=["nickname", "nickname_key"])
     except IntegrityError:
-        message = "This nickname is already taken."
+        message = _("This nickname is already taken.")
         raise InvalidInput(message, code=error_codes.INVALID_NICKNAME, fields={"nickname": [message]}) from None
 
 
@@ -340,13 +347,13 @@ def log_in(*, request, email: str, password: str) -> tuple[User, Token]:
         elif candidate.check_password(password):
             if candidate.email_verified_at is None:
                 raise Forbidden(
-                    "Verify your email address first: enter the code we emailed you, or ask for a new one.",
+                    _("Verify your email address first: enter the code we emailed you, or ask for a new one."),
                     code=error_codes.EMAIL_NOT_VERIFIED,
                 )
-            raise Forbidden("This account is disabled. Contact support.", code=error_codes.ACCOUNT_DISABLED)
-        raise InvalidInput("Email or password is incorrect.", code=error_codes.INVALID_CREDENTIALS)
+            raise Forbidden(_("This account is disabled. Contact support."), code=error_codes.ACCOUNT_DISABLED)
+        raise InvalidInput(_("Email or password is incorrect."), code=error_codes.INVALID_CREDENTIALS)
     login(request, user)
-    token, _ = Token.objects.get_or_create(user=user)
+    token, _created = Token.objects.get_or_create(user=user)
     return user, token
 
 
@@ -402,7 +409,7 @@ def reset_password(*, email: str, code: str, new_password: str) -> User:
         if error is None:
             user = _resettable_accounts().select_for_update().filter(email__iexact=email).first()
             if user is None:
-                error = _code_error("There is no active code for this email. Request a new code.", "no_code")
+                error = _code_error(_("There is no active code for this email. Request a new code."), "no_code")
             else:
                 _spend(row)
                 user.set_password(new_password)
@@ -426,7 +433,7 @@ def change_password(*, request, user: User, old_password: str, new_password: str
     if authenticate(request, email=user.email, password=old_password) is None:
         if getattr(request, "axes_locked_out", False):
             raise RateLimited(LOCKED_MESSAGE, code=error_codes.LOCKED_OUT)
-        message = "The current password is incorrect."
+        message = _("The current password is incorrect.")
         raise InvalidInput(message, code=error_codes.INVALID_PASSWORD, fields={"old_password": [message]})
     with transaction.atomic():
         user.set_password(new_password)
@@ -472,7 +479,7 @@ def update_me(*, user: User, default_address_id: int | None = None, **fields) ->
         if default_address_id is not None:
             address = locked.addresses.filter(pk=default_address_id).first()
             if address is None:
-                message = "Choose one of your own addresses."
+                message = _("Choose one of your own addresses.")
                 raise InvalidInput(message, fields={"default_address_id": [message]})
             _make_default(address)
     return locked
@@ -492,7 +499,8 @@ def create_address(*, user: User, is_default: bool = False, **fields) -> Address
         existing = Address.objects.filter(user=user)
         if existing.count() >= MAX_ADDRESSES:
             raise DomainError(
-                f"An address book holds at most {MAX_ADDRESSES} addresses.", code=error_codes.ADDRESS_LIMIT
+                _("An address book holds at most %(max_addresses)s addresses.") % {"max_addresses": MAX_ADDRESSES},
+                code=error_codes.ADDRESS_LIMIT,
             )
         make_default = is_default or not existing.filter(is_default=True).exists()
         address = Address.objects.create(user=user, is_default=False, **fields)
@@ -535,7 +543,7 @@ def purge_stale_codes() -> int:
     """Delete email codes that expired more than a day ago, and wrong-guess counts idle for a day after
     their lock ended; returns how many codes were deleted."""
     day_ago = timezone.now() - timedelta(days=1)
-    deleted, _ = EmailCode.objects.filter(expires_at__lt=day_ago).delete()
+    deleted, _by_model = EmailCode.objects.filter(expires_at__lt=day_ago).delete()
     CodeLockout.objects.filter(updated_at__lt=day_ago).filter(
         Q(locked_until__isnull=True) | Q(locked_until__lt=day_ago)
     ).delete()

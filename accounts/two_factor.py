@@ -10,6 +10,8 @@ from django.shortcuts import redirect
 from django.template.response import TemplateResponse
 from django.urls import reverse
 from django.utils.http import url_has_allowed_host_and_scheme
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy as _lazy
 from django_otp import login as otp_login
 from django_otp import match_token, user_has_device
 from wagtail.admin.auth import require_admin_access
@@ -71,8 +73,8 @@ class StaffTwoFactorMiddleware:
 class CodeForm(forms.Form):
     token = forms.RegexField(
         regex=r"^\d{6}$",
-        label="6-digit code from your authenticator app",
-        error_messages={"invalid": "Enter the 6 digits your app shows."},
+        label=_lazy("6-digit code from your authenticator app"),
+        error_messages={"invalid": _lazy("Enter the 6 digits your app shows.")},
         widget=forms.TextInput(attrs={"autocomplete": "one-time-code", "inputmode": "numeric"}),
     )
 
@@ -100,9 +102,9 @@ def setup_view(request):
         if services.confirm_totp_device(device=device, token=form.cleaned_data["token"]):
             otp_login(request, device)
             return redirect(_next_url(request))
-        form.add_error("token", "This code does not match. Check the time on your phone and try again.")
+        form.add_error("token", _("This code does not match. Check the time on your phone and try again."))
     secret = b32encode(device.bin_key).decode()
-    return _page(request, form, title="Set up two-factor sign-in", secret=secret, config_url=device.config_url)
+    return _page(request, form, title=_("Set up two-factor sign-in"), secret=secret, config_url=device.config_url)
 
 
 @require_admin_access
@@ -114,5 +116,5 @@ def verify_view(request):
         if device is not None:
             otp_login(request, device)
             return redirect(_next_url(request))
-        form.add_error("token", "This code is wrong or expired, or too many tries were made. Wait and try again.")
-    return _page(request, form, title="Two-factor sign-in")
+        form.add_error("token", _("This code is wrong or expired, or too many tries were made. Wait and try again."))
+    return _page(request, form, title=_("Two-factor sign-in"))

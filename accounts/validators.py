@@ -3,6 +3,7 @@
 import re
 
 import phonenumbers
+from django.utils.translation import gettext as _
 from django_countries import countries
 
 # USPS codes: the states, DC, the inhabited territories and the military "states" (APO/FPO mail).
@@ -16,7 +17,7 @@ US_ZIP_RE = re.compile(r"^\d{5}(-\d{4})?$")
 
 def country_problem(country: str) -> str | None:
     if len(country) != 2 or not countries.alpha2(country):
-        return "Use a two-letter ISO 3166-1 country code, e.g. US or KR."
+        return _("Use a two-letter ISO 3166-1 country code, e.g. US or KR.")
     return None
 
 
@@ -25,9 +26,9 @@ def normalize_phone(phone: str, country: str) -> str:
     try:
         parsed = phonenumbers.parse(phone, country or None)
     except phonenumbers.NumberParseException:
-        raise ValueError("Enter a valid phone number, e.g. +1 213 555 0100.") from None
+        raise ValueError(_("Enter a valid phone number, e.g. +1 213 555 0100.")) from None
     if not phonenumbers.is_valid_number(parsed):
-        raise ValueError("Enter a valid phone number, e.g. +1 213 555 0100.")
+        raise ValueError(_("Enter a valid phone number, e.g. +1 213 555 0100."))
     return phonenumbers.format_number(parsed, phonenumbers.PhoneNumberFormat.E164)
 
 
@@ -38,7 +39,7 @@ def address_problems(*, country: str, state: str, postal_code: str) -> dict[str,
         return {"country": [message]}
     if country == "US":
         if state.upper() not in US_STATES:
-            problems["state"] = ["Use the two-letter USPS state code, e.g. CA."]
+            problems["state"] = [_("Use the two-letter USPS state code, e.g. CA.")]
         if not US_ZIP_RE.match(postal_code):
-            problems["postal_code"] = ["Use a 5-digit ZIP code, optionally with +4 (90010 or 90010-1234)."]
+            problems["postal_code"] = [_("Use a 5-digit ZIP code, optionally with +4 (90010 or 90010-1234).")]
     return problems

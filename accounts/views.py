@@ -1,6 +1,8 @@
 """Account API: views parse input, call one service or selector, and serialize the result."""
 
 from django.middleware.csrf import get_token
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy as _lazy
 from drf_spectacular.utils import extend_schema
 from rest_framework import generics, status
 from rest_framework.authtoken.models import Token
@@ -12,6 +14,7 @@ from bidangil.api.serializers import error_responses
 from bidangil.api.throttling import EmailScopedThrottle, ScopedThrottle
 
 from . import privacy, selectors, services
+from .language import signup_language
 from .models import Address
 from .permissions import BrowserCsrf
 from .serializers import (
@@ -66,8 +69,10 @@ class SignupView(PublicAuthView):
     @extend_schema(tags=["auth"], request=SignupInput, responses={201: SignupOutput, **error_responses(400, 429, 503)})
     def post(self, request):
         data = _valid(SignupInput, request)
-        services.sign_up(**data)
-        detail = f"We emailed {data['email']}. Enter the 6-digit code with your password to activate your account."
+        services.sign_up(**data, language=signup_language())
+        detail = _("We emailed %(email)s. Enter the 6-digit code with your password to activate your account.") % {
+            "email": data["email"]
+        }
         return Response(SignupOutput({"email": data["email"], "detail": detail}).data, status=status.HTTP_201_CREATED)
 
 
@@ -100,7 +105,7 @@ class EmailCodeView(PublicAuthView):
 
 class ResendView(EmailCodeView):
     service = staticmethod(services.resend_verification)
-    detail = "If this email belongs to an account waiting for verification, a new code is on its way."
+    detail = _lazy("If this email belongs to an account waiting for verification, a new code is on its way.")
 
 
 class LoginView(PublicAuthView):
@@ -134,7 +139,7 @@ class LogoutView(APIView):
 
 class PasswordResetView(EmailCodeView):
     service = staticmethod(services.request_password_reset)
-    detail = "If this email belongs to an account, a password reset code is on its way."
+    detail = _lazy("If this email belongs to an account, a password reset code is on its way.")
 
 
 class PasswordResetConfirmView(PublicAuthView):
@@ -145,7 +150,7 @@ class PasswordResetConfirmView(PublicAuthView):
     )
     def post(self, request):
         services.reset_password(**_valid(PasswordResetConfirmInput, request))
-        return Response(DetailOutput({"detail": "Your password has been changed. Sign in with the new one."}).data)
+        return Response(DetailOutput({"detail": _("Your password has been changed. Sign in with the new one.")}).data)
 
 
 class PasswordChangeView(APIView):

@@ -14,6 +14,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 
 from django.conf import settings
+from django.utils.translation import gettext as _
 from PIL import Image, ImageOps, UnidentifiedImageError
 
 from bidangil import error_codes
@@ -89,17 +90,21 @@ def open_bounded(file, formats: Iterable[str]) -> Image.Image:
     try:
         image = Image.open(file, formats=list(formats))
     except Image.DecompressionBombError as exc:
-        raise ImageTooLarge(f"The image is larger than {MAX_PIXELS // 1_000_000} megapixels.") from exc
+        raise ImageTooLarge(
+            _("The image is larger than %(megapixels)s megapixels.") % {"megapixels": MAX_PIXELS // 1_000_000}
+        ) from exc
     try:
         width, height = image.size
         area = width * height
         if area > MAX_PIXELS:
-            raise ImageTooLarge(f"The image is larger than {MAX_PIXELS // 1_000_000} megapixels.")
+            raise ImageTooLarge(
+                _("The image is larger than %(megapixels)s megapixels.") % {"megapixels": MAX_PIXELS // 1_000_000}
+            )
         frames = _frame_count(image)
         if frames > MAX_FRAMES:
-            raise ImageTooLarge(f"The image has more than {MAX_FRAMES} frames.")
+            raise ImageTooLarge(_("The image has more than %(max_frames)s frames.") % {"max_frames": MAX_FRAMES})
         if frames > 1 and frames * area > MAX_ANIMATION_PIXELS:
-            raise ImageTooLarge("The animation has too many frames for its size.")
+            raise ImageTooLarge(_("The animation has too many frames for its size."))
     except BaseException:
         image.close()
         raise

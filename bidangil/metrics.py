@@ -10,6 +10,7 @@ import time
 from django.conf import settings
 from django.db.models import Count
 from django.http import HttpResponse, JsonResponse
+from django.utils.translation import gettext as _
 from prometheus_client import CONTENT_TYPE_LATEST, REGISTRY, CollectorRegistry, Counter, Histogram, generate_latest
 from prometheus_client.core import GaugeMetricFamily
 
@@ -65,7 +66,7 @@ def metrics_view(request):
     allowed = bool(token and expected and hmac.compare_digest(token.encode(), expected.encode()))
     if not allowed and not token and request.user.is_authenticated:
         if not (request.user.is_active and request.user.is_staff):
-            return JsonResponse(error_body("permission_denied", "Metrics are for staff."), status=403)
+            return JsonResponse(error_body("permission_denied", _("Metrics are for staff.")), status=403)
         allowed = True
     if not allowed:
         response = JsonResponse(error_body("not_authenticated", "A staff session or the metrics token."), status=401)

@@ -15,6 +15,8 @@ from django.db import models
 from django.utils import timezone
 from wagtail.images.models import AbstractImage, AbstractRendition
 
+from bidangil.leases import LeaseHeld, lease
+
 logger = logging.getLogger(__name__)
 
 # Older than any upload in flight: a file is written to storage before its row is committed.
@@ -72,3 +74,14 @@ def delete_orphaned_files(now=None, on_progress: Callable[[], object] | None = N
     if deleted:
         logger.info("Deleted %d orphaned media files", len(deleted))
     return deleted
+
+
+def sweep() -> int | None:
+    """The hourly sweep: delete_orphaned_files() under the `sweeps.orphaned-files` lease, renewed as it goes;
+    None while another run holds the lease."""
+    try:
+        with lease("sweeps.orphaned-files") as held:
+            return len(delete_orphaned_files(on_progress=held.renew))
+    except LeaseHeld:
+        logger.info("Orphaned-file sweep skipped: the previous one is still running.")
+        return None

@@ -1,6 +1,7 @@
 from django.conf import settings
 from django.core.exceptions import RequestDataTooBig
 from django.http import JsonResponse
+from django.utils.translation import gettext as _
 from django.views.csrf import csrf_failure as html_csrf_failure
 from django.views.defaults import bad_request as html_bad_request
 from django.views.defaults import page_not_found, permission_denied
@@ -30,32 +31,34 @@ def _wants_json(request) -> bool:
 def bad_request(request, exception=None):
     """Django's own 400s, in JSON for API clients; a body over DATA_UPLOAD_MAX_MEMORY_SIZE is a 413."""
     if isinstance(exception, RequestDataTooBig):
-        return JsonResponse(error_body("too_large", "The request body is too large."), status=413)
+        return JsonResponse(error_body("too_large", _("The request body is too large.")), status=413)
     if _wants_json(request):
-        return JsonResponse(error_body("bad_request", "Bad request."), status=400)
+        return JsonResponse(error_body("bad_request", _("Bad request.")), status=400)
     return html_bad_request(request, exception)
 
 
 def forbidden(request, exception=None):
     if _wants_json(request):
-        return JsonResponse(error_body("permission_denied", "You may not do this."), status=403)
+        return JsonResponse(error_body("permission_denied", _("You may not do this.")), status=403)
     return permission_denied(request, exception)
 
 
 def csrf_failure(request, reason=""):
     """CSRF refusals outside DRF views (an unknown /api/ path falling through to the site) answer JSON too."""
     if _wants_json(request):
-        return JsonResponse(error_body(error_codes.CSRF_FAILED, f"CSRF Failed: {reason}"), status=403)
+        return JsonResponse(
+            error_body(error_codes.CSRF_FAILED, _("CSRF Failed: %(reason)s") % {"reason": reason}), status=403
+        )
     return html_csrf_failure(request, reason)
 
 
 def not_found(request, exception=None):
     if _wants_json(request):
-        return JsonResponse(error_body("not_found", "Not found."), status=404)
+        return JsonResponse(error_body("not_found", _("Not found.")), status=404)
     return page_not_found(request, exception)
 
 
 def server_error(request):
     if _wants_json(request):
-        return JsonResponse(error_body("server_error", "Something went wrong on our side."), status=500)
+        return JsonResponse(error_body("server_error", _("Something went wrong on our side.")), status=500)
     return html_server_error(request)

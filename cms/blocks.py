@@ -1,6 +1,7 @@
 """StreamField blocks of the content pages; each serialises to plain JSON for the headless frontend."""
 
 from django.core.exceptions import ValidationError
+from django.utils.translation import gettext as _
 from wagtail import blocks
 from wagtail.images.api.fields import ImageRenditionField
 from wagtail.images.blocks import ImageChooserBlock
@@ -61,7 +62,7 @@ class CallToActionBlock(blocks.StructBlock):
     def clean(self, value):
         value = super().clean(value)
         if bool(value["page"]) == bool(value["url"]):
-            message = "Choose a page or enter an address (one of the two)."
+            message = _("Choose a page or enter an address (one of the two).")
             raise blocks.StructBlockValidationError(block_errors={"page": ValidationError(message)})
         return value
 

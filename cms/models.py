@@ -3,6 +3,7 @@
 from django.core.exceptions import ValidationError
 from django.core.validators import URLValidator
 from django.db import models
+from django.utils.translation import gettext as _
 from wagtail.admin.panels import FieldPanel, MultiFieldPanel
 from wagtail.api import APIField
 from wagtail.contrib.settings.models import BaseGenericSetting, register_setting
@@ -121,4 +122,4 @@ class SiteSettings(BaseGenericSetting):
     def clean(self):
         super().clean()
         if self.announcement_active and not self.announcement_text:
-            raise ValidationError({"announcement_text": "An active banner needs a text."})
+            raise ValidationError({"announcement_text": _("An active banner needs a text.")})

@@ -10,6 +10,7 @@ from django.contrib.auth import get_user_model
 from bidangil.errors import DomainError
 from commerce.orders import services
 from commerce.orders.models import Order, RestrictedItemRule
+from commerce.payments import services as payments
 from commerce.payments.models import Payment
 from commerce.payments.webhooks import process_event
 from commerce.shipping import services as shipping
@@ -71,7 +72,7 @@ def _advance(order: Order, target: str, staff, price: int, stdout) -> None:
     if settings.PAYMENT_BACKEND != "dummy":
         stdout.write("  (payments are not the dummy backend: demo orders stop at quoted)")
         return
-    _pay(services.start_checkout(order_id=order.pk, stage=Payment.Stage.ITEMS))
+    _pay(payments.start_checkout(order_id=order.pk, stage=Payment.Stage.ITEMS))
     if target == "paid":
         return
     services.mark_purchased(order_id=order.pk, actor=staff, note="Bought on the shop site")
@@ -86,7 +87,7 @@ def _ship(order: Order, staff, stdout) -> None:
         shipping.record_intake(
             order_id=order.pk, actor=staff, weight_g=1_200, length_cm=30, width_cm=20, height_cm=10, notes="Demo"
         )
-        _pay(services.start_checkout(order_id=order.pk, stage=Payment.Stage.DELIVERY))
+        _pay(payments.start_checkout(order_id=order.pk, stage=Payment.Stage.DELIVERY))
         shipping.ship_order(order_id=order.pk, actor=staff, carrier="fedex", tracking_number="794612345678")
     except DomainError as exc:
         stdout.write(f"  demo shipping stopped at {Order.objects.get(pk=order.pk).status}: {exc.message}")

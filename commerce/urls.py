@@ -1,11 +1,11 @@
 from django.urls import path
 
-from commerce.conversations import api as conversations_api
+from commerce.api import conversations as conversations_api
+from commerce.api import shipping as shipping_api
+from commerce.api import views as orders_api
 from commerce.conversations import documents as conversation_documents
-from commerce.orders.api import views as orders_api
 from commerce.payments import webhooks
 from commerce.products import api as products_api
-from commerce.shipping import api as shipping_api
 from commerce.shipping import documents
 
 urlpatterns = [

@@ -9,6 +9,8 @@ from django.core.exceptions import PermissionDenied
 from django.db.models import BooleanField, ExpressionWrapper
 from django.urls import URLPattern, path
 from django.utils.html import format_html
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy as _lazy
 from wagtail import hooks
 from wagtail.admin.filters import DateRangePickerWidget, WagtailFilterSet
 from wagtail.admin.ui.tables import Column, StatusFlagColumn
@@ -25,13 +27,15 @@ from wagtail_modeladmin.views import HistoryView as ModelAdminHistoryView
 from wagtail_modeladmin.views import InspectView as ModelAdminInspectView
 
 from bidangil.errors import DomainError
-from commerce.conversations import admin as admin_conversations  # noqa: F401  (the conversation screen, templates)
-from commerce.orders import admin as admin_views
+from commerce.admin import conversations as admin_conversations  # noqa: F401  (the conversation screen, templates)
+from commerce.admin import orders as admin_views
+from commerce.admin import shipping as admin_shipping  # noqa: F401  (registers the intake / tracking screens)
+from commerce.conversations.selectors import with_unread_messages
 from commerce.orders import selectors, services
 from commerce.orders.models import ExchangeRate, Order, RestrictedItemRule
 from commerce.orders.steps import STEPS
 from commerce.payments.models import Payment
-from commerce.shipping import admin as admin_shipping  # noqa: F401  (registers the intake / tracking screens)
+from commerce.selectors import detail_queryset, waiting_on_staff_q
 
 # Step filter choices: 0 (not reviewed yet) and the five customer steps.
 STEP_CHOICES = [("0", "0. Awaiting review")] + [(str(number), f"{number}. {label}") for number, _, label, _ in STEPS]
@@ -61,16 +65,16 @@ def order_admin_urls():
 ORDER_COLUMNS = ("number", "user", "status", "alerts", "unread", "total_cents", "created_at")
 ORDER_SEARCH_FIELDS = ["number", "user__email", "shipment__tracking_number"]
 ORDER_LIST_PER_PAGE = 50
-CARRIER_ALERT = "Carrier exception"
+CARRIER_ALERT = _lazy("Carrier exception")
 
 
 def order_list_queryset(queryset):
-    return selectors.with_unread_messages(with_carrier_alert(queryset.select_related("user")), for_staff=True)
+    return with_unread_messages(with_carrier_alert(queryset.select_related("user")), for_staff=True)
 
 
 def unread_label(order) -> str:
     """The list's "Unread" column: the customer's messages no staff member has read yet."""
-    return f"{order.unread_messages} unread" if order.unread_messages else ""
+    return _("%(unread)s unread") % {"unread": order.unread_messages} if order.unread_messages else ""
 
 
 class ReadOnlyPermissionPolicy(ModelPermissionPolicy):
@@ -86,9 +90,9 @@ class ReadOnlyPermissionPolicy(ModelPermissionPolicy):
 
 class OrderFilterSet(WagtailFilterSet):
     status = django_filters.ChoiceFilter(choices=Order.Status.choices)
-    waiting = django_filters.BooleanFilter(label="Waiting on staff", method="filter_waiting")
-    step = django_filters.ChoiceFilter(label="Customer step", choices=STEP_CHOICES, method="filter_step")
-    created_at = django_filters.DateFromToRangeFilter(label="Requested", widget=DateRangePickerWidget)
+    waiting = django_filters.BooleanFilter(label=_lazy("Waiting on staff"), method="filter_waiting")
+    step = django_filters.ChoiceFilter(label=_lazy("Customer step"), choices=STEP_CHOICES, method="filter_step")
+    created_at = django_filters.DateFromToRangeFilter(label=_lazy("Requested"), widget=DateRangePickerWidget)
 
     class Meta:
         model = Order
@@ -97,11 +101,7 @@ class OrderFilterSet(WagtailFilterSet):
     def filter_waiting(self, queryset, name, value):
         if value is None:
             return queryset
-        return (
-            queryset.filter(selectors.waiting_on_staff_q())
-            if value
-            else queryset.exclude(selectors.waiting_on_staff_q())
-        )
+        return queryset.filter(waiting_on_staff_q()) if value else queryset.exclude(waiting_on_staff_q())
 
     def filter_step(self, queryset, name, value):
         return queryset.filter(selectors.step_q(int(value))) if value not in (None, "") else queryset
@@ -111,7 +111,7 @@ class OrderInspectView(InspectView):
     template_name = "commerce/admin/order_inspect.html"
 
     def get_object(self, queryset=None):
-        return selectors.detail_queryset(for_staff=True).get(pk=self.pk)
+        return detail_queryset(for_staff=True).get(pk=self.pk)
 
     def get_context_data(self, **kwargs):
         return {**super().get_context_data(**kwargs), **admin_views.order_context(self.object)}
@@ -132,13 +132,13 @@ class OrderViewSet(SnippetViewSet):
     model = Order
     chooser_viewset_class = OrderDataChooserViewSet
     icon = "list-ul"
-    menu_label = "Orders"
+    menu_label = _lazy("Orders")
     menu_order = 100
     add_to_admin_menu = True
     list_display = [
         {
-            "alerts": StatusFlagColumn("carrier_exception", label="Alerts", true_label=CARRIER_ALERT),
-            "unread": Column("unread", label="Messages", accessor=unread_label),
+            "alerts": StatusFlagColumn("carrier_exception", label=_lazy("Alerts"), true_label=CARRIER_ALERT),
+            "unread": Column("unread", label=_lazy("Messages"), accessor=unread_label),
         }.get(name, name)
         for name in ORDER_COLUMNS
     ]
@@ -159,13 +159,13 @@ class WaitingOnStaffFilter(SimpleListFilter):
     parameter_name = "waiting"
 
     def lookups(self, request, model_admin):
-        return [("1", "Waiting on staff"), ("0", "Not waiting")]
+        return [("1", _("Waiting on staff")), ("0", _("Not waiting"))]
 
     def queryset(self, request, queryset):
         if self.value() == "1":
-            return queryset.filter(selectors.waiting_on_staff_q())
+            return queryset.filter(waiting_on_staff_q())
         if self.value() == "0":
-            return queryset.exclude(selectors.waiting_on_staff_q())
+            return queryset.exclude(waiting_on_staff_q())
         return queryset
 
 
@@ -217,7 +217,7 @@ class OrderDeskHistoryView(ModelAdminHistoryView):
 
 class OrderDeskAdmin(ModelAdmin):
     model = Order
-    menu_label = "Order desk"
+    menu_label = _lazy("Order desk")
     menu_icon = "tasks"
     menu_order = 101
     add_to_settings_menu = False
@@ -236,7 +236,7 @@ class OrderDeskAdmin(ModelAdmin):
     def unread(self, obj):
         return unread_label(obj)
 
-    unread.short_description = "Messages"
+    unread.short_description = _lazy("Messages")
 
     def alerts(self, obj):
         if getattr(obj, "carrier_exception", False):
@@ -263,9 +263,9 @@ class OrderDataDeleteBulkAction(OrderStaffBulkAction, DeleteBulkAction):
 class MarkPurchasedBulkAction(OrderStaffBulkAction):
     """Mark many paid orders purchased at once; each goes through the same service, one by one."""
 
-    display_name = "Mark purchased"
+    display_name = _lazy("Mark purchased")
     action_type = "mark_purchased"
-    aria_label = "Mark selected orders purchased"
+    aria_label = _lazy("Mark selected orders purchased")
     template_name = "commerce/admin/bulk_mark_purchased.html"
     action_priority = 10
     models = [Order]
@@ -294,7 +294,7 @@ class MarkPurchasedBulkAction(OrderStaffBulkAction):
 class RestrictedItemRuleViewSet(SnippetViewSet):
     model = RestrictedItemRule
     icon = "warning"
-    menu_label = "Restricted items"
+    menu_label = _lazy("Restricted items")
     list_display = ["keyword", "reason", "active"]
     list_filter = ["active"]
     search_fields = ["keyword", "reason"]
@@ -313,7 +313,7 @@ class PaymentViewSet(SnippetViewSet):
     model = Payment
     chooser_viewset_class = OrderDataChooserViewSet
     icon = "doc-full"
-    menu_label = "Payments"
+    menu_label = _lazy("Payments")
     list_display = ["order", "kind", "stage", "status", "amount_cents", "created_at"]
     list_filter = ["kind", "stage", "status", "provider"]
     search_fields = ["order__number", "session_id", "payment_intent_id", "refund_id"]

@@ -2,6 +2,7 @@
 
 from django.core.files.base import ContentFile
 from django.core.files.storage import default_storage
+from django.utils.translation import gettext as _
 from wagtail.images import get_image_model
 from wagtail.models import Collection
 
@@ -15,9 +16,8 @@ COLLECTION_NAME = "Community uploads"
 
 def prepare_images(files) -> list[StoredImage]:
     """Check every upload before anything is stored; raise InvalidInput (413 when too large)."""
-    return prepare_uploads(
-        files, max_count=POST_MAX_IMAGES, too_many=f"A post can have at most {POST_MAX_IMAGES} images."
-    )
+    message = _("A post can have at most %(post_max_images)s images.") % {"post_max_images": POST_MAX_IMAGES}
+    return prepare_uploads(files, max_count=POST_MAX_IMAGES, too_many=message)
 
 
 def community_collection() -> Collection:

@@ -5,6 +5,7 @@ State changes happen in community.services; reads in community.selectors.
 
 from django.conf import settings
 from django.db import models
+from django.utils.translation import gettext_lazy as _lazy
 from modelcluster.fields import ParentalKey
 from rest_framework import serializers
 from wagtail.admin.panels import FieldPanel, FieldRowPanel, InlinePanel, MultiFieldPanel
@@ -32,7 +33,7 @@ class CommunityProfile(models.Model):
     region_county = models.CharField(max_length=limits.COUNTY_MAX_LENGTH, blank=True)
     bio = models.CharField(max_length=limits.BIO_MAX_LENGTH, blank=True)
     avatar = models.ImageField(upload_to="profiles/", blank=True)
-    is_banned = models.BooleanField(default=False, help_text="Banned members cannot post, comment or connect.")
+    is_banned = models.BooleanField(default=False, help_text=_lazy("Banned members cannot post, comment or connect."))
     created_at = models.DateTimeField(auto_now_add=True)
 
     def __str__(self):
@@ -44,9 +45,9 @@ class CommunityProfile(models.Model):
 
 
 class Category(models.TextChoices):
-    REVIEW = "review", "Reviews"
-    SHARE = "share", "Share"
-    FUN = "fun", "Fun"
+    REVIEW = "review", _lazy("Reviews")
+    SHARE = "share", _lazy("Share")
+    FUN = "fun", _lazy("Fun")
 
 
 class Subcategory(models.TextChoices):
@@ -74,7 +75,7 @@ class CommunityIndexPage(Page):
     api_fields = [APIField("category"), APIField("intro")]
 
     class Meta:
-        verbose_name = "community board"
+        verbose_name = _lazy("community board")
 
     def get_context(self, request, *args, **kwargs):
         context = super().get_context(request, *args, **kwargs)
@@ -94,12 +95,12 @@ class PostPage(Page):
     author = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="community_posts"
     )
-    body = models.TextField(blank=True, help_text="Plain text or limited HTML (p, br, b, i, lists, links).")
+    body = models.TextField(blank=True, help_text=_lazy("Plain text or limited HTML (p, br, b, i, lists, links)."))
     # Region of share posts and meetups (state code + county from community.regions).
     state = models.CharField(max_length=2, blank=True, choices=STATE_CHOICES)
     county = models.CharField(max_length=limits.COUNTY_MAX_LENGTH, blank=True)
     is_hidden = models.BooleanField(
-        default=False, editable=False, help_text="Hidden by a moderator: only the author and editors see it."
+        default=False, editable=False, help_text=_lazy("Hidden by a moderator: only the author and editors see it.")
     )
 
     is_creatable = False
@@ -164,13 +165,13 @@ class ReviewPostPage(PostPage):
         blank=True,
         on_delete=models.SET_NULL,
         related_name="reviews",
-        help_text="A delivered order of the author: the review shows as a verified purchase.",
+        help_text=_lazy("A delivered order of the author: the review shows as a verified purchase."),
     )
 
     content_panels = Page.content_panels + [
         FieldRowPanel([FieldPanel("rating"), FieldPanel("order")]),
         FieldPanel("body"),
-        InlinePanel("images", max_num=limits.POST_MAX_IMAGES, label="Images"),
+        InlinePanel("images", max_num=limits.POST_MAX_IMAGES, label=_lazy("Images")),
     ]
     api_fields = _common_api_fields + [
         APIField("rating"),
@@ -178,7 +179,7 @@ class ReviewPostPage(PostPage):
     ]
 
     class Meta:
-        verbose_name = "review post"
+        verbose_name = _lazy("review post")
 
     @property
     def verified_purchase(self) -> bool:
@@ -192,12 +193,12 @@ class SharePostPage(PostPage):
     content_panels = Page.content_panels + [
         FieldRowPanel([FieldPanel("state"), FieldPanel("county")]),
         FieldPanel("body"),
-        InlinePanel("images", max_num=limits.POST_MAX_IMAGES, label="Images"),
+        InlinePanel("images", max_num=limits.POST_MAX_IMAGES, label=_lazy("Images")),
     ]
     api_fields = _common_api_fields + [APIField("state"), APIField("county"), APIField("region")]
 
     class Meta:
-        verbose_name = "share post"
+        verbose_name = _lazy("share post")
 
 
 class FunPostPage(PostPage):
@@ -220,7 +221,7 @@ class FunPostPage(PostPage):
             heading="Meetup",
         ),
         FieldPanel("body"),
-        InlinePanel("images", max_num=limits.POST_MAX_IMAGES, label="Images"),
+        InlinePanel("images", max_num=limits.POST_MAX_IMAGES, label=_lazy("Images")),
     ]
     api_fields = _common_api_fields + [
         APIField("subcategory"),
@@ -233,7 +234,7 @@ class FunPostPage(PostPage):
     ]
 
     class Meta:
-        verbose_name = "fun post"
+        verbose_name = _lazy("fun post")
 
 
 POST_TYPES = {Category.REVIEW: ReviewPostPage, Category.SHARE: SharePostPage, Category.FUN: FunPostPage}
@@ -268,7 +269,7 @@ class Comment(models.Model):
     parent = models.ForeignKey("self", null=True, blank=True, on_delete=models.CASCADE, related_name="replies")
     depth = models.PositiveSmallIntegerField(default=1)
     body = models.TextField(max_length=limits.COMMENT_MAX_LENGTH)
-    is_deleted = models.BooleanField(default=False, help_text="Deleted by its author but kept for its replies.")
+    is_deleted = models.BooleanField(default=False, help_text=_lazy("Deleted by its author but kept for its replies."))
     is_hidden = models.BooleanField(default=False)
     created_at = models.DateTimeField(auto_now_add=True)
     edited_at = models.DateTimeField(null=True, blank=True)
@@ -321,9 +322,9 @@ class Report(models.Model):
     """A member's report of a post or a comment, worked through in the admin "Reports" view."""
 
     class Status(models.TextChoices):
-        OPEN = "open", "Open"
-        DISMISSED = "dismissed", "Dismissed"
-        ACTIONED = "actioned", "Actioned"
+        OPEN = "open", _lazy("Open")
+        DISMISSED = "dismissed", _lazy("Dismissed")
+        ACTIONED = "actioned", _lazy("Actioned")
 
     reporter = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+")
     post = models.ForeignKey(PostPage, null=True, blank=True, on_delete=models.CASCADE, related_name="reports")

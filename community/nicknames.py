@@ -8,6 +8,8 @@ reserved word once case, underscores and look-alike characters (0/o, 1/l/i, rn/m
 import re
 import unicodedata
 
+from django.utils.translation import gettext as _
+
 from bidangil.errors import InvalidInput
 from community import error_codes
 
@@ -86,16 +88,16 @@ def nickname_problem(nickname: str, *, exclude_user_id: int | None = None) -> st
     """Why a nickname cannot be used, or None when it is free."""
     normalized = normalize_nickname(nickname)
     if any(_is_invisible(char) for char in normalized):
-        return "Nicknames cannot contain invisible, blank or formatting characters."
+        return _("Nicknames cannot contain invisible, blank or formatting characters.")
     if not NICKNAME_RE.fullmatch(normalized):
-        return "Use 2–16 letters, digits, Hangul or underscores."
+        return _("Use 2–16 letters, digits, Hangul or underscores.")
     if _skeleton(normalized) in RESERVED_SKELETONS:
-        return "This nickname is reserved."
+        return _("This nickname is reserved.")
     taken = CommunityProfile.objects.filter(nickname_key=nickname_key(normalized))
     if exclude_user_id is not None:
         taken = taken.exclude(user_id=exclude_user_id)
     if taken.exists():
-        return "This nickname is already taken."
+        return _("This nickname is already taken.")
     return None
 
 

@@ -3,6 +3,8 @@
 From the original client's `addressList`: state code → counties, stored without the word "County".
 """
 
+from django.utils.translation import gettext as _
+
 STATES: dict[str, tuple[str, tuple[str, ...]]] = {
     "AZ": ("Arizona", ("Maricopa", "Pima", "Pinal", "Yavapai", "Coconino")),
     "CA": (
@@ -45,9 +47,18 @@ STATE_CHOICES = [(code, name) for code, (name, _) in STATES.items()]
 def region_problem(state: str, county: str) -> dict | None:
     """Field errors for a state code + county pair, or None when the pair is on the list."""
     if state not in STATES:
-        return {"state": [f"Unknown state {state!r}; use one of {', '.join(STATES)}."]}
+        return {
+            "state": [
+                _("Unknown state %(state)r; use one of %(choices)s.") % {"state": state, "choices": ", ".join(STATES)}
+            ]
+        }
     if county not in STATES[state][1]:
-        return {"county": [f"Unknown county {county!r} for {state}; use one of {', '.join(STATES[state][1])}."]}
+        return {
+            "county": [
+                _("Unknown county %(county)r for %(state)s; use one of %(choices)s.")
+                % {"county": county, "state": state, "choices": ", ".join(STATES[state][1])}
+            ]
+        }
     return None
 
 

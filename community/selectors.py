@@ -4,6 +4,7 @@ from django.contrib.contenttypes.models import ContentType
 from django.core.exceptions import ObjectDoesNotExist
 from django.db.models import Avg, Count, Exists, IntegerField, OuterRef, Prefetch, Q, Subquery, Value
 from django.db.models.functions import Coalesce
+from django.utils.translation import gettext as _
 from wagtail.images import get_image_model
 
 from bidangil.errors import NotFound
@@ -108,14 +109,14 @@ def interactable_post(user, slug: str) -> PostPage:
         qs = qs.filter(public_post_q(user))
     post = qs.order_by("pk").first()
     if post is None:
-        raise NotFound("No such post.")
+        raise NotFound(_("No such post."))
     return post
 
 
 def get_post(user, slug: str) -> PostPage:
     post = visible_posts(user).filter(slug=slug).order_by("pk").first()
     if post is None:
-        raise NotFound("No such post.")
+        raise NotFound(_("No such post."))
     return post
 
 
@@ -201,16 +202,16 @@ def comment_for_action(user, comment_id) -> Comment:
     try:
         comment_id = int(comment_id)
     except (TypeError, ValueError):
-        raise NotFound("No such comment.") from None
+        raise NotFound(_("No such comment.")) from None
     moderator = is_moderator(user)
     comments = Comment.objects.select_related("post")
     if not moderator:
         comments = comments.filter(public_post_q(user, prefix="post__"))
     comment = comments.filter(pk=comment_id).first()
     if comment is None:
-        raise NotFound("No such comment.")
+        raise NotFound(_("No such comment."))
     if comment.is_hidden and not moderator and comment.author_id != user.pk:
-        raise NotFound("No such comment.")
+        raise NotFound(_("No such comment."))
     return comment
 
 
@@ -227,7 +228,7 @@ def get_profile(user, nickname: str) -> CommunityProfile:
         qs = qs.annotate(liked_by_me=Value(False))
     profile = qs.first()
     if profile is None:
-        raise NotFound("No such member.")
+        raise NotFound(_("No such member."))
     return profile
 
 

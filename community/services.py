@@ -3,7 +3,9 @@
 from django.conf import settings
 from django.db import IntegrityError, transaction
 from django.utils import timezone
-from django.utils.text import slugify
+from django.utils.text import format_lazy, slugify
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy as _lazy
 from wagtail.coreutils import string_to_ascii
 from wagtail.images import get_image_model
 
@@ -48,7 +50,7 @@ def create_profile(*, user, nickname: str) -> CommunityProfile:
         with transaction.atomic():
             return CommunityProfile.objects.create(user=user, nickname=nickname, nickname_key=nickname_key(nickname))
     except IntegrityError:
-        message = "This nickname is already taken."
+        message = _("This nickname is already taken.")
         raise InvalidInput(message, code=error_codes.INVALID_NICKNAME, fields={"nickname": [message]}) from None
 
 
@@ -76,7 +78,7 @@ def update_profile(*, user, nickname=None, state=None, county=None, bio=None) ->
             with transaction.atomic():
                 profile.save()
         except IntegrityError:
-            message = "This nickname is already taken."
+            message = _("This nickname is already taken.")
             raise InvalidInput(message, code=error_codes.INVALID_NICKNAME, fields={"nickname": [message]}) from None
     return profile
 
@@ -118,9 +120,9 @@ def require_member(user) -> CommunityProfile:
     """The acting member's profile; banned members (and accounts without a profile) may not take part."""
     profile = CommunityProfile.objects.filter(user=user).first()
     if profile is None:
-        raise Forbidden("Create your community profile first.", code=error_codes.NO_PROFILE)
+        raise Forbidden(_("Create your community profile first."), code=error_codes.NO_PROFILE)
     if profile.is_banned:
-        raise Forbidden("Your community account is suspended.", code=error_codes.BANNED)
+        raise Forbidden(_("Your community account is suspended."), code=error_codes.BANNED)
     return profile
 
 
@@ -160,13 +162,13 @@ def _category_values(
     if page_class is ReviewPostPage:
         rating = value("rating", None)
         if rating in (None, ""):
-            _field_error("rating", "Give a rating from 1 to 5.")
+            _field_error("rating", _("Give a rating from 1 to 5."))
         try:
             rating = int(rating)
         except (TypeError, ValueError):
             rating = 0
         if not 1 <= rating <= 5:
-            _field_error("rating", "The rating must be a whole number from 1 to 5.")
+            _field_error("rating", _("The rating must be a whole number from 1 to 5."))
         values["rating"] = rating
         if "order" in fields:
             values["order"] = _delivered_order(author, fields["order"])
@@ -175,20 +177,22 @@ def _category_values(
     if page_class is FunPostPage:
         sub = subcategory or getattr(current, "subcategory", "")
         if sub not in Subcategory.values:
-            _field_error("subcategory", f"Choose a subcategory: {', '.join(Subcategory.values)}.")
+            _field_error("subcategory", _("Choose a subcategory: %(join)s.") % {"join": ", ".join(Subcategory.values)})
         values["subcategory"] = sub
         if sub == Subcategory.FOOD:
             address = str(value("restaurant_address")).strip()
             if not address:
-                _field_error("restaurant_address", "Give the restaurant's address.")
+                _field_error("restaurant_address", _("Give the restaurant's address."))
             values.update(restaurant_address=address[:300], state="", county="", meetup_type="", meetup_at=None)
         elif sub == Subcategory.MEETUP:
             meetup_type = value("meetup_type")
             if meetup_type not in MeetupType.values:
-                _field_error("meetup_type", f"Choose a meetup type: {', '.join(MeetupType.values)}.")
+                _field_error(
+                    "meetup_type", _("Choose a meetup type: %(join)s.") % {"join": ", ".join(MeetupType.values)}
+                )
             meetup_at = value("meetup_at", None)
             if meetup_at is None and meetup_at_required:
-                _field_error("meetup_at", "Give the date and time of the meetup.")
+                _field_error("meetup_at", _("Give the date and time of the meetup."))
             values.update(meetup_type=meetup_type, meetup_at=meetup_at, restaurant_address="")
             values.update(_region(value("state"), value("county")))
         else:
@@ -217,7 +221,7 @@ def _delivered_order(author, reference):
     if order is None and str(reference).isdigit():
         order = orders.filter(pk=int(reference)).first()
     if order is None:
-        _field_error("order", "Link one of your delivered orders.", "invalid_order")
+        _field_error("order", _("Link one of your delivered orders."), "invalid_order")
     return order
 
 
@@ -231,7 +235,7 @@ def _needs_moderation(author) -> bool:
 def _clean_title(title) -> str:
     title = clean_text(title or "")[:255]
     if not title:
-        _field_error("title", "Give your post a title.")
+        _field_error("title", _("Give your post a title."))
     return title
 
 
@@ -248,10 +252,12 @@ def create_post(
     """
     require_member(author)
     if category not in POST_TYPES:
-        _field_error("category", f"Choose a category: {', '.join(Category.values)}.", "invalid_category")
+        _field_error(
+            "category", _("Choose a category: %(join)s.") % {"join": ", ".join(Category.values)}, "invalid_category"
+        )
     page_class = POST_TYPES[category]
     if subcategory and page_class is not FunPostPage:
-        _field_error("subcategory", "Only fun posts have a subcategory.", "invalid_subcategory")
+        _field_error("subcategory", _("Only fun posts have a subcategory."), "invalid_subcategory")
     title = _clean_title(title)
     values = _category_values(
         page_class, subcategory=subcategory, fields=fields, author=author, meetup_at_required=meetup_at_required
@@ -259,7 +265,9 @@ def create_post(
     prepared = uploads.prepare_images(images)
     index = CommunityIndexPage.objects.filter(category=category).first()
     if index is None:
-        raise DomainError(f"The {category} board is not open yet.", code=error_codes.BOARD_MISSING)
+        raise DomainError(
+            _("The %(category)s board is not open yet.") % {"category": category}, code=error_codes.BOARD_MISSING
+        )
 
     stored_files: list[str] = []
     try:
@@ -292,7 +300,7 @@ def create_post(
 
 def _require_can_change(actor, post: PostPage) -> None:
     if post.author_id != actor.pk and not is_moderator(actor):
-        raise Forbidden("Only the author or a moderator can change this post.")
+        raise Forbidden(_("Only the author or a moderator can change this post."))
 
 
 def update_post(*, actor, post: PostPage, title=None, body=None, subcategory=None, images=None, **fields) -> PostPage:
@@ -303,7 +311,7 @@ def update_post(*, actor, post: PostPage, title=None, body=None, subcategory=Non
     page = post.specific
     page_class = type(page)
     if subcategory and page_class is not FunPostPage:
-        _field_error("subcategory", "Only fun posts have a subcategory.", "invalid_subcategory")
+        _field_error("subcategory", _("Only fun posts have a subcategory."), "invalid_subcategory")
     values = _category_values(page_class, subcategory=subcategory, fields=fields, author=page.author, current=page)
     new_title = _clean_title(title) if title is not None else None
     new_body = clean_body(body) if body is not None else None
@@ -380,7 +388,7 @@ def set_profile_like(*, user, profile: CommunityProfile, liked: bool) -> tuple[b
     """Like or unlike a member's profile (not your own); returns (liked, like_count)."""
     require_member(user)
     if profile.user_id == user.pk:
-        raise InvalidInput("You cannot like your own profile.", code=error_codes.OWN_PROFILE)
+        raise InvalidInput(_("You cannot like your own profile."), code=error_codes.OWN_PROFILE)
     if liked:
         _like(ProfileLike, user, profile=profile)
     else:
@@ -412,7 +420,7 @@ def add_comment(*, author, post: PostPage, body: str, parent_id=None) -> Comment
     profile = require_member(author)
     body = clean_text(body)
     if not body:
-        _field_error("body", "Write something first.")
+        _field_error("body", _("Write something first."))
     with transaction.atomic():
         parent = None
         replied_to = None
@@ -423,22 +431,27 @@ def add_comment(*, author, post: PostPage, body: str, parent_id=None) -> Comment
                 parent_pk = 0
             parent = Comment.objects.filter(pk=parent_pk, post=post).select_related("parent").first()
             if parent is None:
-                _field_error("parent", "The parent comment is not on this post.", "invalid_parent")
+                _field_error("parent", _("The parent comment is not on this post."), "invalid_parent")
             if parent.is_hidden and not is_moderator(author):
-                _field_error("parent", "The parent comment is not on this post.", "invalid_parent")
+                _field_error("parent", _("The parent comment is not on this post."), "invalid_parent")
             replied_to = parent
             while parent.depth >= limits.COMMENT_MAX_DEPTH:
                 parent = parent.parent
         comment = Comment.objects.create(
             post=post, author=author, parent=parent, depth=parent.depth + 1 if parent else 1, body=body
         )
-        message = f"{profile.nickname} commented on “{post.title}”"
+        message = format_lazy(_lazy("{nickname} commented on “{title}”"), nickname=profile.nickname, title=post.title)
         notified = {author.pk}
         if post.author_id and post.author_id not in notified:
             _notify(post.author_id, post, comment, message)
             notified.add(post.author_id)
         if replied_to and not replied_to.is_deleted and replied_to.author_id not in notified:
-            _notify(replied_to.author_id, post, comment, f"{profile.nickname} replied to your comment")
+            _notify(
+                replied_to.author_id,
+                post,
+                comment,
+                format_lazy(_lazy("{nickname} replied to your comment"), nickname=profile.nickname),
+            )
     return comment
 
 
@@ -446,12 +459,12 @@ def edit_comment(*, actor, comment: Comment, body: str) -> Comment:
     """The author edits their own comment (not a deleted one)."""
     require_member(actor)
     if comment.author_id != actor.pk:
-        raise Forbidden("You can only edit your own comments.")
+        raise Forbidden(_("You can only edit your own comments."))
     if comment.is_deleted:
-        raise DomainError("This comment was deleted.", code=error_codes.COMMENT_DELETED)
+        raise DomainError(_("This comment was deleted."), code=error_codes.COMMENT_DELETED)
     body = clean_text(body)
     if not body:
-        _field_error("body", "Write something first.")
+        _field_error("body", _("Write something first."))
     comment.body = body
     comment.edited_at = timezone.now()
     comment.save(update_fields=["body", "edited_at"])
@@ -461,7 +474,7 @@ def edit_comment(*, actor, comment: Comment, body: str) -> Comment:
 def delete_comment(*, actor, comment: Comment) -> None:
     """Delete a comment; one with replies stays as a "deleted" tombstone so the thread keeps its shape."""
     if comment.author_id != actor.pk and not is_moderator(actor):
-        raise Forbidden("You can only delete your own comments.")
+        raise Forbidden(_("You can only delete your own comments."))
     with transaction.atomic():
         comment = Comment.objects.select_for_update().get(pk=comment.pk)
         if comment.replies.exists():
@@ -488,17 +501,17 @@ def report(*, reporter, reason: str, post: PostPage | None = None, comment: Comm
     require_member(reporter)
     reason = clean_text(reason)[:500]
     if not reason:
-        _field_error("reason", "Tell us what is wrong.")
+        _field_error("reason", _("Tell us what is wrong."))
     try:
         with transaction.atomic():
             return Report.objects.create(reporter=reporter, post=post, comment=comment, reason=reason)
     except IntegrityError:
-        raise DomainError("You already reported this.", code=error_codes.ALREADY_REPORTED) from None
+        raise DomainError(_("You already reported this."), code=error_codes.ALREADY_REPORTED) from None
 
 
 def _require_moderator(actor) -> None:
     if not is_moderator(actor):
-        raise Forbidden("Only editors and moderators can moderate.")
+        raise Forbidden(_("Only editors and moderators can moderate."))
 
 
 def _close_reports(actor, reports, status) -> int:
@@ -535,7 +548,7 @@ def set_member_banned(*, actor, user, banned: bool) -> None:
     """
     _require_moderator(actor)
     if banned and is_moderator(user):
-        raise DomainError("Editors and moderators cannot be banned here.", code=error_codes.CANNOT_BAN_MODERATOR)
+        raise DomainError(_("Editors and moderators cannot be banned here."), code=error_codes.CANNOT_BAN_MODERATOR)
     CommunityProfile.objects.filter(user=user).update(is_banned=banned)
     if banned:
         transaction.on_commit(lambda: close_user_sockets(user.pk))

@@ -5,6 +5,7 @@ from django.http import HttpResponseForbidden, HttpResponseNotFound
 from django.shortcuts import get_object_or_404, redirect
 from django.template.response import TemplateResponse
 from django.urls import path, reverse
+from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 from wagtail import hooks
 from wagtail.admin.menu import MenuItem
@@ -19,7 +20,7 @@ from .selectors import is_moderator
 def _moderators_only(view):
     def wrapped(request, *args, **kwargs):
         if not is_moderator(request.user):
-            return HttpResponseForbidden("Editors and moderators only.")
+            return HttpResponseForbidden(_("Editors and moderators only."))
         return view(request, *args, **kwargs)
 
     return wrapped
@@ -47,7 +48,7 @@ ACTIONS = ("hide", "unhide", "dismiss", "ban", "unban")
 @_moderators_only
 def report_action(request, pk, action):
     if action not in ACTIONS:
-        return HttpResponseNotFound("Unknown action.")
+        return HttpResponseNotFound(_("Unknown action."))
     report = get_object_or_404(Report.objects.select_related("post", "comment"), pk=pk)
     target = report.post or report.comment
     author = target.author if target is not None else None
@@ -58,13 +59,19 @@ def report_action(request, pk, action):
                 services.set_post_hidden(actor=request.user, post=report.post, hidden=hidden)
             else:
                 services.set_comment_hidden(actor=request.user, comment=report.comment, hidden=hidden)
-            messages.success(request, f"{'Hidden' if hidden else 'Shown again'}: {target}.")
+            messages.success(
+                request, (_("Hidden: %(target)s.") if hidden else _("Shown again: %(target)s.")) % {"target": target}
+            )
         elif action == "dismiss":
             services.dismiss_report(actor=request.user, report=report)
-            messages.success(request, "Report dismissed.")
+            messages.success(request, _("Report dismissed."))
         elif action in ("ban", "unban") and author is not None:
             services.set_member_banned(actor=request.user, user=author, banned=action == "ban")
-            messages.success(request, f"{author.profile.nickname}: {'banned' if action == 'ban' else 'ban lifted'}.")
+            messages.success(
+                request,
+                (_("%(nickname)s: banned.") if action == "ban" else _("%(nickname)s: ban lifted."))
+                % {"nickname": author.profile.nickname},
+            )
     except DomainError as error:
         messages.error(request, error.message)
     return redirect(request.POST.get("next") or reverse("community_reports"))

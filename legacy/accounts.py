@@ -6,6 +6,7 @@ from django.contrib.auth import login
 from rest_framework.response import Response
 
 from accounts import services
+from accounts.language import signup_language
 from accounts.models import User
 from accounts.serializers import EmailCodeInput, EmailInput, LoginInput, SignupInput
 from bidangil.api.throttling import EmailScopedThrottle, ScopedThrottle
@@ -97,7 +98,7 @@ class SignUpView(OriginCheckedPublicView):
         proven = request.session.get(SIGNUP_PROOF_SESSION_KEY) or {}
         proof = proven.get("proof", "") if proven.get("email") == data["email"] else ""
         with _legacy_refusals({"email_taken": (401,), "email_not_verified": (402,)}):
-            user = services.sign_up_confirmed(**data, proof=proof)
+            user = services.sign_up_confirmed(**data, proof=proof, language=signup_language())
         request.session.pop(SIGNUP_PROOF_SESSION_KEY, None)
         secret = csrf_secret(request._request)
         login(request._request, user, backend="django.contrib.auth.backends.ModelBackend")  # no password to check

@@ -3,6 +3,7 @@
 from urllib.parse import urlsplit
 
 from django.conf import settings
+from django.utils.translation import gettext as _
 from rest_framework import exceptions
 from rest_framework.authentication import SessionAuthentication
 from rest_framework.permissions import SAFE_METHODS, AllowAny, IsAuthenticated
@@ -72,7 +73,10 @@ class TrustedOrigin(BrowserCsrf):
                 return True
             if "HTTP_ORIGIN" in request.META:
                 netloc = urlsplit(origin).netloc or origin
-                raise exceptions.PermissionDenied(f"{self.message} ({netloc})", code=error_codes.CSRF_FAILED)
+                raise exceptions.PermissionDenied(
+                    _("%(message)s (%(netloc)s)") % {"message": self.message, "netloc": netloc},
+                    code=error_codes.CSRF_FAILED,
+                )
         return super().has_permission(request, view)
 
 
@@ -89,7 +93,7 @@ class LegacyView(APIView):
     def initial(self, request, *args, **kwargs):
         super().initial(request, *args, **kwargs)
         if request.method == "POST" and not hasattr(request.data, "get"):
-            raise bad_request("Send the fields as a JSON object or a form.")
+            raise bad_request(_("Send the fields as a JSON object or a form."))
 
     def get_throttles(self):
         # Only writes are throttled, with the same named scopes as the v1 API.

@@ -2,9 +2,12 @@
 
 import re
 
+from django.utils.translation import gettext as _
 from rest_framework.permissions import AllowAny
 from rest_framework.response import Response
 
+from accounts.models import Language
+from accounts.services import update_me
 from bidangil.search import MAX_OFFSET
 from community import selectors, services
 from community.api.serializers import PostInput
@@ -20,11 +23,11 @@ from .api import LegacyView, PublicLegacyView, bad_request
 DEFAULT_PAGE_SIZE = 10
 MAX_PAGE_SIZE = 50
 IMAGE_FIELD = re.compile(r"^image_(\d+)$")
-STATE_CODES = {name.lower(): code for code, (name, _) in STATES.items()}
+STATE_CODES = {name.lower(): code for code, (name, _label) in STATES.items()}
 MEETUP_TYPES = {label: value for value, label in MeetupType.choices}
-SPECIES = {ko: key for key, _, ko in avatars.SPECIES}
+SPECIES = {ko: key for key, _english, ko in avatars.SPECIES}
 # Korean personality tag → answer index, per question.
-TAGS = [{answer[3]: index for index, answer in enumerate(answers)} for _, _, answers in avatars.QUESTIONS]
+TAGS = [{answer[3]: index for index, answer in enumerate(answers)} for _key, _label, answers in avatars.QUESTIONS]
 
 
 def _int_param(request, name: str, default: int, maximum: int = MAX_OFFSET) -> int:
@@ -34,9 +37,11 @@ def _int_param(request, name: str, default: int, maximum: int = MAX_OFFSET) -> i
     try:
         value = int(raw)
     except ValueError:
-        raise bad_request(f"{name} must be a whole number.", name) from None
+        raise bad_request(_("%(name)s must be a whole number.") % {"name": name}, name) from None
     if value < 1 or (maximum is not None and value > maximum):
-        raise bad_request(f"{name} must be at least 1 and at most {maximum}.", name)
+        raise bad_request(
+            _("%(name)s must be at least 1 and at most %(maximum)s.") % {"name": name, "maximum": maximum}, name
+        )
     return value
 
 
@@ -126,20 +131,29 @@ class ValidateNicknameView(LegacyView):
 
 
 class UpdateProfileView(LegacyView):
-    """POST {nickname, address: "County, ST"} → {results: "updated"}."""
+    """POST {nickname, address: "County, ST", language?: "ko" | "en"} → {results: "updated"}.
+
+    `language` (the member's saved language, as `PATCH /api/v1/me/`) is optional: the original client never sends it.
+    """
 
     def post(self, request):
+        language = request.data.get("language")
+        if language is not None and language not in Language.values:
+            raise bad_request(_("Choose one of: %(choices)s.") % {"choices": ", ".join(Language.values)}, "language")
         changes = {}
         nickname = _field(request.data, "nickname")
         if nickname:
             changes["nickname"] = nickname
         address = _field(request.data, "address")
         if address:
-            county, _, state = address.rpartition(",")
+            county, _comma, state = address.rpartition(",")
             if not county.strip() or not state.strip():
-                raise bad_request('Give the region as "County, ST", e.g. "Los Angeles, CA".', "address")
+                raise bad_request(_('Give the region as "County, ST", e.g. "Los Angeles, CA".'), "address")
             changes.update(state=state.strip().upper(), county=_county(county.strip()))
-        services.update_profile(user=request.user, **changes)
+        if changes or language is None:
+            services.update_profile(user=request.user, **changes)
+        if language is not None:
+            update_me(user=request.user, language=language)
         return Response({"results": "updated"})
 
 
@@ -152,13 +166,13 @@ class CreateAvatarView(LegacyView):
     def post(self, request):
         species = SPECIES.get(_field(request.data, "species"))
         if species is None:
-            raise bad_request(f"Choose one of: {', '.join(SPECIES)}.", "species")
+            raise bad_request(_("Choose one of: %(join)s.") % {"join": ", ".join(SPECIES)}, "species")
         tags = request.data.get("personality")
         if not isinstance(tags, list) or len(tags) != len(TAGS) or not all(isinstance(t, str) for t in tags):
-            raise bad_request("Answer the four questions.", "personality")
+            raise bad_request(_("Answer the four questions."), "personality")
         answers = [TAGS[index].get(tag) for index, tag in enumerate(tags)]
         if None in answers:
-            raise bad_request("Unknown personality answer.", "personality")
+            raise bad_request(_("Unknown personality answer."), "personality")
         avatars.request_avatar(user=request.user, species=species, answers=answers)
         return Response({"msg": "success"})
 
@@ -197,7 +211,7 @@ def _post_input(data) -> tuple[dict, str]:
 
 def _images(files) -> list:
     numbered = sorted((int(match.group(1)), key) for key in files if (match := IMAGE_FIELD.match(key)))
-    return [files[key] for _, key in numbered]
+    return [files[key] for _number, key in numbered]
 
 
 class CreatePostView(LegacyView):
@@ -208,8 +222,8 @@ class CreatePostView(LegacyView):
     def post(self, request):
         not_files = [key for key in request.POST if IMAGE_FIELD.match(key)]
         if not_files:
-            raise bad_request(f"{not_files[0]} must be an image file.", "images")
-        mapped, _ = _post_input(request.data)
+            raise bad_request(_("%(name)s must be an image file.") % {"name": not_files[0]}, "images")
+        mapped, _rating = _post_input(request.data)
         serializer = PostInput(data=mapped)
         serializer.is_valid(raise_exception=True)
         data = dict(serializer.validated_data)
@@ -239,7 +253,7 @@ class PostListView(PublicLegacyView):
     def get(self, request):
         value = request.query_params.get("filter", "").strip()
         if value not in legacy_selectors.POST_FILTERS:
-            raise bad_request("filter must be empty or one of share, food, meetup, chat.", "filter")
+            raise bad_request(_("filter must be empty or one of share, food, meetup, chat."), "filter")
         return Response(_page(request, legacy_selectors.post_list(request.user, value), payloads.post_payload))
 
 
@@ -294,7 +308,7 @@ class WriteCommentView(LegacyView):
         post = selectors.interactable_post(request.user, request.query_params.get("slug", ""))
         content = request.data.get("content") if hasattr(request.data, "get") else None
         if not isinstance(content, str) or len(content) > 2000:
-            raise bad_request("Write a comment of at most 2000 characters.", "content")
+            raise bad_request(_("Write a comment of at most 2000 characters."), "content")
         services.add_comment(author=request.user, post=post, body=content, parent_id=request.data.get("parent_id"))
         return Response({"result": "created"})
 

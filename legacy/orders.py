@@ -1,11 +1,14 @@
 """Legacy order endpoints over commerce.services / selectors, and the pay links profile_info hands out."""
 
 from django.http import HttpResponseRedirect
+from django.utils.translation import gettext as _
 from rest_framework.response import Response
 
-from commerce.orders import selectors, services
-from commerce.orders.api.serializers import OrderCreateInput
+from commerce.api.serializers import OrderCreateInput
+from commerce.orders import services
+from commerce.payments import services as payments
 from commerce.payments.models import Payment
+from commerce.selectors import order_for_customer
 
 from . import payloads
 from . import selectors as legacy_selectors
@@ -24,7 +27,7 @@ def _country(value) -> str:
         return code
     if len(text) == 2 and text.isalpha():
         return text.upper()
-    raise bad_request(f"Unknown country {text!r}.", "country")
+    raise bad_request(_("Unknown country %(country)r.") % {"country": text}, "country")
 
 
 def _order_input(data) -> dict:
@@ -32,9 +35,9 @@ def _order_input(data) -> dict:
     address = data.get("address") if hasattr(data, "get") else None
     orders = data.get("orders") if hasattr(data, "get") else None
     if not isinstance(address, dict):
-        raise bad_request("Fill in the delivery address.", "address")
+        raise bad_request(_("Fill in the delivery address."), "address")
     if not isinstance(orders, list) or not all(isinstance(item, dict) for item in orders):
-        raise bad_request("Add at least one product link.", "orders")
+        raise bad_request(_("Add at least one product link."), "orders")
     return {
         "address": {
             "name": address.get("name"),
@@ -86,7 +89,7 @@ class PayLinkView(LegacyView):
 
     def get(self, request, number, stage):
         if stage not in Payment.Stage.values:
-            raise bad_request("Unknown payment stage.", "stage")
-        order = selectors.order_for_customer(request.user, number)
-        payment = services.start_checkout(order_id=order.pk, stage=stage)
+            raise bad_request(_("Unknown payment stage."), "stage")
+        order = order_for_customer(request.user, number)
+        payment = payments.start_checkout(order_id=order.pk, stage=stage)
         return HttpResponseRedirect(payment.checkout_url)

@@ -2,10 +2,11 @@
 
 from django.contrib.contenttypes.models import ContentType
 from django.db.models import Prefetch
+from django.utils.translation import gettext as _
 
 from accounts.models import User
 from bidangil.errors import NotFound
-from commerce.orders import selectors as commerce_selectors
+from commerce.selectors import detail_queryset
 from community import selectors as community_selectors
 from community.models import Category, PostLike, ProfileLike, ReviewPostPage
 
@@ -23,7 +24,7 @@ NEWEST_FIRST = ("-first_published_at", "-pk")
 
 def profile_orders(user):
     """The user's orders with items, payments, events and shipment loaded up front, newest first."""
-    return commerce_selectors.detail_queryset().filter(user=user).order_by("-created_at", "-pk")
+    return detail_queryset().filter(user=user).order_by("-created_at", "-pk")
 
 
 def _with_likers(posts):
@@ -52,7 +53,7 @@ def post_with_likers(user, slug: str):
     """The post as GET /api/v1/posts/{slug}/ finds it, plus who liked it."""
     post = _with_likers(community_selectors.visible_posts(user).filter(slug=slug)).order_by("pk").first()
     if post is None:
-        raise NotFound("No such post.")
+        raise NotFound(_("No such post."))
     return post
 
 

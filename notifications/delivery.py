@@ -16,8 +16,11 @@ from django.db import transaction
 from django.template import TemplateDoesNotExist
 from django.template.loader import render_to_string
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
-from bidangil import claims
+from accounts.language import in_language_of
+from bidangil import claims, jobs
+from commerce.orders.models import Order
 from integrations.backends import get_backend
 
 from .models import Notification
@@ -30,6 +33,7 @@ MAX_ATTEMPTS = 6
 SWEEP_BATCH = 5000
 
 
+@jobs.retry(times=3, delay=30)
 def deliver(notification_id: int) -> dict:
     """Send a pending notification by email and/or SMS as the user opted in; returns which channels were sent."""
     pending = Notification.objects.filter(pk=notification_id, delivery=Notification.Delivery.PENDING)
@@ -39,7 +43,8 @@ def deliver(notification_id: int) -> dict:
     mine = claims.held(Notification.objects.filter(pk=notification_id), token)
     notification = Notification.objects.select_related("user").get(pk=notification_id)
     try:
-        sent = {"email": _send_email(notification, mine), "sms": _send_sms(notification, mine)}
+        with in_language_of(notification.user):
+            sent = {"email": _send_email(notification, mine), "sms": _send_sms(notification, mine)}
     except Exception:
         claims.release(mine, token)
         raise
@@ -85,6 +90,7 @@ def _send_email(notification: Notification, mine) -> bool:
     return True
 
 
+@jobs.pending("notifications", job="notifications.send")
 def stalled_ids(now=None) -> list[int]:
     """Pending notifications whose job died or was lost: give up on those out of attempts, return the others."""
     now = now or timezone.now()
@@ -99,16 +105,18 @@ def stalled_ids(now=None) -> list[int]:
 
 
 def sms_text(notification: Notification) -> str:
+    """The text message, in the active language (the recipient's, in deliver())."""
     payload = notification.payload
     if payload.get("message"):
         text = str(payload["message"])
     elif notification.type == Notification.Type.ORDER_STATUS and payload.get("order"):
-        text = f"Order {payload['order']} is now {str(payload.get('status', '')).replace('_', ' ')}."
+        status = Order.Status(payload["status"]).label.lower() if payload.get("status") in Order.Status.values else ""
+        text = _("Order %(order)s is now %(status)s.") % {"order": payload["order"], "status": status}
     elif payload.get("order"):
-        text = f"Update on order {payload['order']}."
+        text = _("Update on order %(order)s.") % {"order": payload["order"]}
     else:
-        text = "There is an update on your account."
-    return f"Bidangil: {text}"[:300]
+        text = _("There is an update on your account.")
+    return (_("Bidangil: %(text)s") % {"text": text})[:300]
 
 
 def _send_sms(notification: Notification, mine) -> bool:

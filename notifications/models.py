@@ -1,5 +1,6 @@
 from django.conf import settings
 from django.db import models
+from django.utils.translation import gettext_lazy as _lazy
 
 
 class Notification(models.Model):
@@ -8,19 +9,19 @@ class Notification(models.Model):
     class Type(models.TextChoices):
         """The kinds of message; the same string is the `type` of the WebSocket message."""
 
-        ORDER_STATUS = "order.status", "Order status changed"
-        ORDER_PAYMENT = "order.payment", "Payment received or refunded"
-        ORDER_TRACKING = "order.tracking", "Parcel tracking update"
-        ORDER_MESSAGE = "order.message", "New message on an order"
-        COMMENT_CREATED = "comment.created", "New comment or reply"
-        AVATAR_READY = "avatar.ready", "Avatar ready"
-        AVATAR_FAILED = "avatar.failed", "Avatar failed"
+        ORDER_STATUS = "order.status", _lazy("Order status changed")
+        ORDER_PAYMENT = "order.payment", _lazy("Payment received or refunded")
+        ORDER_TRACKING = "order.tracking", _lazy("Parcel tracking update")
+        ORDER_MESSAGE = "order.message", _lazy("New message on an order")
+        COMMENT_CREATED = "comment.created", _lazy("New comment or reply")
+        AVATAR_READY = "avatar.ready", _lazy("Avatar ready")
+        AVATAR_FAILED = "avatar.failed", _lazy("Avatar failed")
 
     class Delivery(models.TextChoices):
-        NONE = "none", "Inbox only"
-        PENDING = "pending", "Email / SMS to send"
-        DONE = "done", "Sent"
-        FAILED = "failed", "Gave up"
+        NONE = "none", _lazy("Inbox only")
+        PENDING = "pending", _lazy("Email / SMS to send")
+        DONE = "done", _lazy("Sent")
+        FAILED = "failed", _lazy("Gave up")
 
     user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="notifications")
     type = models.CharField(max_length=40, choices=Type.choices)

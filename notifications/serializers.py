@@ -1,3 +1,4 @@
+from django.utils.translation import gettext as _
 from rest_framework import serializers
 
 from bidangil.api.serializers import MAX_ID, StrictSerializer
@@ -31,7 +32,7 @@ class MarkReadInput(StrictSerializer):
 
     def validate(self, attrs):
         if not attrs.get("all") and not attrs.get("ids"):
-            raise serializers.ValidationError("Send `ids` (a list of notification ids) or `all: true`.")
+            raise serializers.ValidationError(_("Send `ids` (a list of notification ids) or `all: true`."))
         return attrs
 
 

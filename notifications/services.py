@@ -1,7 +1,11 @@
 """Writes of the notifications app: store-and-push, marking read."""
 
+from django.conf import settings
+from django.contrib.auth import get_user_model
 from django.db import transaction
-from django.utils import timezone
+from django.utils import timezone, translation
+from django.utils.functional import Promise
+from django.utils.translation import gettext as _
 
 from bidangil import jobs
 from bidangil.errors import InvalidInput
@@ -20,7 +24,9 @@ def notify(user_id: int, type: str, payload: dict, *, email: bool = False) -> No
 
     With `email=True` a Huey job also sends it by email (and by SMS for order steps) per the user's preferences.
     Safe to call inside or outside a transaction; nothing is pushed if the surrounding transaction rolls back.
+    Texts of the payload given lazily (gettext_lazy, format_lazy) are stored in the recipient's language.
     """
+    payload = _in_language_of(user_id, payload)
     delivery = Notification.Delivery.PENDING if email else Notification.Delivery.NONE
     notification = Notification.objects.create(user_id=user_id, type=type, payload=payload, delivery=delivery)
     message = notification.as_message()
@@ -30,11 +36,20 @@ def notify(user_id: int, type: str, payload: dict, *, email: bool = False) -> No
     return notification
 
 
+def _in_language_of(user_id: int, payload: dict) -> dict:
+    if not any(isinstance(value, Promise) for value in payload.values()):
+        return payload
+    language = get_user_model().objects.filter(pk=user_id).values_list("language", flat=True).first()
+    with translation.override(language or settings.LANGUAGE_CODE):
+        return {key: str(value) if isinstance(value, Promise) else value for key, value in payload.items()}
+
+
 def mark_read(*, user, ids: list[int] | None = None) -> int:
     """Mark the given notifications of `user` read (all unread ones when `ids` is None); returns how many changed."""
     queryset = Notification.objects.filter(user=user, read_at__isnull=True)
     if ids is not None:
         if len(ids) > 500:
-            raise InvalidInput("At most 500 ids at once.", fields={"ids": ["At most 500 ids at once."]})
+            message = _("At most 500 ids at once.")
+            raise InvalidInput(message, fields={"ids": [message]})
         queryset = queryset.filter(pk__in=ids)
     return queryset.update(read_at=timezone.now())

@@ -5,7 +5,7 @@ from community.avatars import services as avatars
 
 
 @jobs.register("avatars.generate")
-@db_task(retries=3, retry_delay=10, retry_backoff=3, context=True)
+@db_task(**jobs.huey_retry(avatars.generate), context=True)
 def generate_avatar(request_id: int, task=None) -> None:
-    """Draw one avatar; provider hiccups retry after 10 s, 30 s, 90 s, then the request fails cleanly."""
-    avatars.generate(request_id, final_attempt=task is None or task.retries == 0)
+    """Draw one avatar; the last failed attempt fails the request cleanly."""
+    avatars.generate(request_id, final_attempt=jobs.final_attempt(task))

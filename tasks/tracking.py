@@ -34,7 +34,7 @@ def poll_tracking() -> dict:
 
 
 @jobs.register("tracking.retry")
-@db_task(retries=4, retry_delay=tracking.RETRY_DELAY_SECONDS * 2, retry_backoff=2, name="tracking.retry")
+@db_task(**jobs.huey_retry(tracking.retry_failed), name="tracking.retry")
 def retry_tracking(shipment_ids: list[int]) -> dict:
     """Poll again the shipments of batches the carrier failed; its CarrierError makes Huey retry with backoff."""
     return asdict(tracking.retry_failed(shipment_ids))

@@ -42,11 +42,12 @@ def _copy_test_database(target: Path, django_db_blocker) -> bool:
 
 
 @contextlib.contextmanager
-def serve(tmp: Path, django_db_blocker, setup: str = "", **environment):
+def serve(tmp: Path, django_db_blocker, setup: str = "", server: str = "serve", **environment):
     """Run `manage.py serve` on a free port until the block ends; yields (host:port, the process, setup output).
 
     `setup` is Python run with `manage.py shell` on the server's database before it starts; `environment`
-    overrides the embedded default's settings (dev settings, SQLite, in-process Huey).
+    overrides the embedded default's settings (dev settings, SQLite, in-process Huey). `server="gunicorn"` runs the
+    production web service's gunicorn instead, with one worker process.
     """
     database = tmp / "live.sqlite3"
     port = free_port()
@@ -72,9 +73,12 @@ def serve(tmp: Path, django_db_blocker, setup: str = "", **environment):
         output = subprocess.run(
             [*manage, "shell", "-c", setup], env=env, check=True, capture_output=True, text=True, timeout=120
         ).stdout
-    server = subprocess.Popen(
-        [*manage, "serve", "--port", str(port)], env=env, stdout=subprocess.PIPE, stderr=subprocess.STDOUT
-    )
+    command = [*manage, "serve", "--port", str(port)]
+    if server == "gunicorn":
+        env["WEB_CONCURRENCY"] = "1"
+        command = [sys.executable, "-m", "gunicorn", "-c", str(ROOT / "deploy/gunicorn.conf.py")]
+        command += ["--bind", f"127.0.0.1:{port}", "--chdir", str(ROOT)]
+    server = subprocess.Popen(command, env=env, stdout=subprocess.PIPE, stderr=subprocess.STDOUT)
     try:
         deadline = time.monotonic() + 30
         while True:
@@ -83,7 +87,7 @@ def serve(tmp: Path, django_db_blocker, setup: str = "", **environment):
                     break
             except OSError:
                 if server.poll() is not None or time.monotonic() > deadline:
-                    raise RuntimeError("manage.py serve did not start") from None
+                    raise RuntimeError(f"{command[1:3]} did not start") from None
                 time.sleep(0.2)
         yield f"127.0.0.1:{port}", server, output
     except BaseException:

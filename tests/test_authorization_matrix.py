@@ -29,8 +29,8 @@ from cms.models import SiteSettings
 from commerce.conversations import documents as conversation_documents
 from commerce.conversations import services as conversations
 from commerce.conversations.models import ReplyTemplate
-from commerce.orders import services
 from commerce.orders.models import ExchangeRate
+from commerce.payments import services as payments
 from commerce.payments.models import Payment
 from commerce.products.models import ProductLookup
 from commerce.shipping import documents
@@ -111,7 +111,7 @@ def build_world() -> dict:
     comment = community.add_comment(author=customer, post=post, body="Still available?")
     report = community.report(reporter=other, reason="Spam", post=post)
     order = quoted_order(customer)
-    payment = services.start_checkout(order_id=order.pk, stage=Payment.Stage.ITEMS)
+    payment = payments.start_checkout(order_id=order.pk, stage=Payment.Stage.ITEMS)
     us_rates()
     parcel_order = PurchasedOrderFactory(user=customer)
     shipping.record_intake(

@@ -1,4 +1,4 @@
-"""A request body over REQUEST_BODY_MAX_BYTES is answered 413 by `manage.py serve` as it arrives.
+"""A request body over REQUEST_BODY_MAX_BYTES is answered 413 as it arrives, by `manage.py serve` and by gunicorn.
 
 Raw sockets, because the point is what the server does while the client is still sending: a declared length
 over the limit is refused with the headers, a chunked body (no length at all) at the first chunk over it, and
@@ -22,13 +22,23 @@ LIMIT = 1024 * 1024
 CHUNK = 64 * 1024
 
 
-@pytest.fixture(scope="module", params=["bidangil.settings.dev", "bidangil.settings.production"])
+@pytest.fixture(
+    scope="module",
+    params=[
+        ("bidangil.settings.dev", "serve"),
+        ("bidangil.settings.production", "serve"),
+        ("bidangil.settings.production", "gunicorn"),
+    ],
+    ids=["embedded", "production-daphne", "production-gunicorn"],
+)
 def served(request, django_db_setup, django_db_blocker, tmp_path_factory):
-    """The embedded default and production settings (real providers named, plain HTTP behind the proxy)."""
+    """The embedded default, and production settings (real providers named, plain HTTP behind the proxy) under
+    `manage.py serve` and under the web service's gunicorn. Yields the address and the process serving requests."""
     from tests.test_deploy_checks import REAL_PROVIDERS
 
+    settings_module, server = request.param
     environment = {}
-    if request.param.endswith("production"):
+    if settings_module.endswith("production"):
         environment = {
             **REAL_PROVIDERS,
             "SECRET_KEY": "live-body-limit-" + "x" * 40,
@@ -40,11 +50,22 @@ def served(request, django_db_setup, django_db_blocker, tmp_path_factory):
     with live_server.serve(
         tmp,
         django_db_blocker,
-        DJANGO_SETTINGS_MODULE=request.param,
+        server=server,
+        DJANGO_SETTINGS_MODULE=settings_module,
         REQUEST_BODY_MAX_BYTES=str(LIMIT),
         **environment,
-    ) as (host, server, _):
-        yield host, server
+    ) as (host, process, _):
+        yield host, worker_pid(process.pid) if server == "gunicorn" else process.pid
+
+
+def worker_pid(master: int) -> int:
+    """gunicorn's one worker process, the one reading requests, once it is up."""
+    children = Path(f"/proc/{master}/task/{master}/children")
+    for _ in range(100):
+        if children.exists() and children.read_text().split():
+            return int(children.read_text().split()[0])
+        time.sleep(0.1)
+    raise AssertionError("gunicorn started no worker")
 
 
 def upload(host: str, headers: str, body_bytes: int, *, chunked: bool, content_type: str) -> tuple[int, dict, int]:
@@ -132,10 +153,10 @@ def rss_kib(pid: int, field: str = "VmHWM") -> int:
 
 @pytest.mark.skipif(not Path("/proc/self/status").exists(), reason="reads memory use from /proc")
 def test_memory_stays_flat_under_parallel_oversized_uploads(served):
-    host, server = served
+    host, pid = served
     upload(host, "", LIMIT // 2, chunked=False, content_type="multipart/form-data; boundary=x")  # warm up
     time.sleep(0.5)
-    before = rss_kib(server.pid)
+    before = rss_kib(pid)
     results = []
 
     def oversized(index):
@@ -150,7 +171,7 @@ def test_memory_stays_flat_under_parallel_oversized_uploads(served):
     for thread in threads:
         thread.join(timeout=120)
     assert sorted(results) == [413] * 6
-    grown_mib = (rss_kib(server.pid) - before) / 1024
+    grown_mib = (rss_kib(pid) - before) / 1024
     assert grown_mib < 16, f"the server's peak memory grew by {grown_mib:.0f} MiB"
 
 

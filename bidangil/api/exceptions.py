@@ -3,6 +3,8 @@
 from django.core.exceptions import PermissionDenied
 from django.core.exceptions import ValidationError as DjangoValidationError
 from django.http import Http404
+from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 from rest_framework import exceptions, status
 from rest_framework.response import Response
 from rest_framework.views import exception_handler as drf_exception_handler
@@ -43,7 +45,7 @@ def _first_message(fields) -> str:
 
 def exception_handler(exc, context):
     if isinstance(exc, DomainError):
-        response = Response(error_body(exc.code, exc.message, exc.fields), status=exc.status_code)
+        response = Response(error_body(exc.code, str(exc.message), exc.fields), status=exc.status_code)
         if exc.status_code == 429:
             response["Retry-After"] = "60"
         return response
@@ -63,11 +65,15 @@ def exception_handler(exc, context):
         fields = _flatten(exc.detail)
         if not isinstance(fields, dict):
             fields = {"non_field_errors": fields}
-        message = _first_message(fields) or "Invalid input."
+        message = _first_message(fields) or _("Invalid input.")
         response.data = error_body("invalid", message, fields)
     elif isinstance(exc, exceptions.Throttled):
-        wait = f" Try again in {int(exc.wait)} seconds." if exc.wait else ""
-        response.data = error_body("throttled", "Too many requests." + wait)
+        message = _("Too many requests.")
+        if exc.wait:
+            seconds = int(exc.wait)
+            wait = ngettext("Try again in %(seconds)d second.", "Try again in %(seconds)d seconds.", seconds)
+            message = " ".join([message, wait % {"seconds": seconds}])
+        response.data = error_body("throttled", message)
     else:
         code = exc.get_codes() if isinstance(exc, exceptions.APIException) else "error"
         if not isinstance(code, str):

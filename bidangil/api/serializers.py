@@ -1,5 +1,6 @@
 """Strict input serializers: unknown keys, read-only keys and non-string text are 400s, not silently dropped."""
 
+from django.utils.translation import gettext as _
 from drf_spectacular.utils import OpenApiResponse
 from rest_framework import serializers
 
@@ -38,9 +39,9 @@ class StrictFieldsMixin:
                     continue
                 field = self.fields.get(key)
                 if field is None:
-                    errors[key] = ["Unknown field."]
+                    errors[key] = [_("Unknown field.")]
                 elif field.read_only:
-                    errors[key] = ["This field is read-only."]
+                    errors[key] = [_("This field is read-only.")]
             if errors:
                 raise serializers.ValidationError(errors)
         return super().to_internal_value(data)

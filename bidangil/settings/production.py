@@ -4,6 +4,9 @@ from .base import *  # noqa: F403
 from .base import FRONTEND_URL, env
 
 DEBUG = False
+# Each web worker keeps its database connection between requests, checked before reuse after an error or restart.
+DATABASES["default"]["CONN_MAX_AGE"] = env.int("CONN_MAX_AGE", default=600)  # noqa: F405
+DATABASES["default"]["CONN_HEALTH_CHECKS"] = True  # noqa: F405
 SECRET_KEY = env("SECRET_KEY")
 ALLOWED_HOSTS = env.list("ALLOWED_HOSTS")
 

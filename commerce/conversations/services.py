@@ -12,6 +12,9 @@ from django.db import transaction
 from django.db.models import Q
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.text import format_lazy
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy as _lazy
 
 from bidangil.errors import InvalidInput, NotFound
 from bidangil.images import prepare_uploads
@@ -30,9 +33,10 @@ PREVIEW_LENGTH = 200
 def _clean_body(body) -> str:
     body = (body or "").strip()
     if not body:
-        raise InvalidInput("Write a message.", code=error_codes.EMPTY_MESSAGE, fields={"body": ["Write a message."]})
+        message = _("Write a message.")
+        raise InvalidInput(message, code=error_codes.EMPTY_MESSAGE, fields={"body": [message]})
     if len(body) > limits.MESSAGE_MAX_LENGTH:
-        message = f"At most {limits.MESSAGE_MAX_LENGTH} characters."
+        message = _("At most %(max)s characters.") % {"max": limits.MESSAGE_MAX_LENGTH}
         raise InvalidInput(message, code=error_codes.MESSAGE_TOO_LONG, fields={"body": [message]})
     return body
 
@@ -54,11 +58,11 @@ def _notify_recipients(order: Order, message: OrderMessage) -> None:
     if message.from_staff:
         recipients = [order.user_id]
         url = f"{settings.FRONTEND_URL}/orders/{order.number}"
-        title = f"New message about your order {order.number}"
+        title = format_lazy(_lazy("New message about your order {}"), order.number)
     else:
         recipients = list(_order_staff(exclude_id=order.user_id))
         url = settings.SITE_URL + reverse("commerce_order_conversation", args=[order.pk])
-        title = f"Customer message on order {order.number}"
+        title = format_lazy(_lazy("Customer message on order {}"), order.number)
     payload = {
         "order": order.number,
         "message_id": message.pk,
@@ -88,20 +92,21 @@ def post_message(
     if template_id is not None and from_staff and not (body or "").strip():
         template = ReplyTemplate.objects.filter(pk=template_id).first()
         if template is None:
-            raise InvalidInput("No such reply template.", fields={"template": ["No such reply template."]})
+            message = _("No such reply template.")
+            raise InvalidInput(message, fields={"template": [message]})
         body = template.body
     body = _clean_body(body)
     prepared = prepare_uploads(
         images,
         max_count=limits.MESSAGE_MAX_IMAGES,
-        too_many=f"A message can have at most {limits.MESSAGE_MAX_IMAGES} images.",
+        too_many=_("A message can have at most %(max)s images.") % {"max": limits.MESSAGE_MAX_IMAGES},
     )
     stored = []
     try:
         with transaction.atomic():
             order = lock_order(order_id)
             if not from_staff and order.user_id != author.pk:
-                raise NotFound("No such order.")
+                raise NotFound(_("No such order."))
             message = OrderMessage.objects.create(order=order, author=author, from_staff=from_staff, body=body)
             for upload in prepared:
                 row = OrderMessageImage(message=message, width=upload.image.width, height=upload.image.height)
@@ -127,3 +132,19 @@ def post_message(
 def mark_read(*, order_id: int, by_staff: bool) -> int:
     """Mark the other side's messages on the order read; returns how many changed."""
     return _mark_read(order_id, from_staff=not by_staff)
+
+
+def erase_conversations(*, user) -> None:
+    """Delete the conversations on a closing customer's orders, both sides (they name the person) and their
+    images; the files go on commit. The MESSAGE events stay in the order history, without the text."""
+    images = OrderMessageImage.objects.filter(message__order__user=user)
+    storage = OrderMessageImage._meta.get_field("image").storage
+    names = list(images.values_list("image", flat=True))
+    images.delete()
+    OrderMessage.objects.filter(order__user=user).delete()
+
+    def delete_files():
+        for name in names:
+            storage.delete(name)
+
+    transaction.on_commit(delete_files)

@@ -1,6 +1,7 @@
 """Forms of the staff actions in the Wagtail admin; each one feeds exactly one service."""
 
 from django import forms
+from django.utils.translation import gettext_lazy as _lazy
 
 from commerce import limits
 from commerce.orders.services import restricted_matches
@@ -10,9 +11,9 @@ class QuoteForm(forms.Form):
     """Per item a price, a restricted flag (pre-ticked by the rule list) and corrections of quantity, options
     and name; plus domestic shipping."""
 
-    domestic_shipping_krw = forms.IntegerField(label="Domestic shipping (KRW)", min_value=0, max_value=10**10)
+    domestic_shipping_krw = forms.IntegerField(label=_lazy("Domestic shipping (KRW)"), min_value=0, max_value=10**10)
     note = forms.CharField(
-        label="Note to the customer", required=False, max_length=limits.NOTE_MAX_LENGTH, widget=forms.Textarea
+        label=_lazy("Note to the customer"), required=False, max_length=limits.NOTE_MAX_LENGTH, widget=forms.Textarea
     )
 
     ITEM_FIELDS = ("price", "restricted", "quantity", "options", "name")
@@ -27,19 +28,19 @@ class QuoteForm(forms.Form):
                 label=f"Unit price (KRW) × {item.quantity}", min_value=0, max_value=10**12, initial=item.unit_price_krw
             )
             restricted = forms.BooleanField(
-                label="Restricted (not charged)", required=False, initial=item.pk in flagged or item.restricted
+                label=_lazy("Restricted (not charged)"), required=False, initial=item.pk in flagged or item.restricted
             )
             self.fields[f"price_{item.pk}"] = price
             self.fields[f"restricted_{item.pk}"] = restricted
             # Staff may correct what the customer asked for while quoting (the only time items change).
             self.fields[f"quantity_{item.pk}"] = forms.IntegerField(
-                label="Quantity", min_value=1, max_value=99, required=False, initial=item.quantity
+                label=_lazy("Quantity"), min_value=1, max_value=99, required=False, initial=item.quantity
             )
             self.fields[f"options_{item.pk}"] = forms.CharField(
-                label="Options", max_length=500, required=False, initial=item.options
+                label=_lazy("Options"), max_length=500, required=False, initial=item.options
             )
             self.fields[f"name_{item.pk}"] = forms.CharField(
-                label="Product name", max_length=200, required=False, initial=item.name
+                label=_lazy("Product name"), max_length=200, required=False, initial=item.name
             )
             self.rows.append(
                 {
@@ -77,27 +78,32 @@ class QuoteForm(forms.Form):
 
 
 class RejectForm(forms.Form):
-    reason = forms.CharField(max_length=1000, widget=forms.Textarea, help_text="Shown to the customer.")
+    reason = forms.CharField(max_length=1000, widget=forms.Textarea, help_text=_lazy("Shown to the customer."))
 
 
 class PurchaseForm(forms.Form):
-    note = forms.CharField(max_length=1000, required=False, help_text="Internal: shop order numbers, etc.")
+    note = forms.CharField(max_length=1000, required=False, help_text=_lazy("Internal: shop order numbers, etc."))
 
 
 class CancelForm(forms.Form):
-    reason = forms.CharField(max_length=1000, required=False, widget=forms.Textarea, help_text="Shown to the customer.")
+    reason = forms.CharField(
+        max_length=1000, required=False, widget=forms.Textarea, help_text=_lazy("Shown to the customer.")
+    )
 
 
 class NoteForm(forms.Form):
     note = forms.CharField(
         max_length=1000,
         widget=forms.Textarea,
-        help_text="Internal, never shown to the customer. A note after a carrier exception marks it as handled.",
+        help_text=_lazy("Internal, never shown to the customer. A note after a carrier exception marks it as handled."),
     )
 
 
 class RefundForm(forms.Form):
     amount_cents = forms.IntegerField(
-        label="Amount (US cents)", min_value=1, required=False, help_text="Leave empty to refund everything refundable."
+        label=_lazy("Amount (US cents)"),
+        min_value=1,
+        required=False,
+        help_text=_lazy("Leave empty to refund everything refundable."),
     )
-    reason = forms.CharField(max_length=300, help_text="Shown to the customer.")
+    reason = forms.CharField(max_length=300, help_text=_lazy("Shown to the customer."))

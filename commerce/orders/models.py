@@ -2,6 +2,8 @@
 
 from django.conf import settings
 from django.db import models
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy as _lazy
 
 from bidangil.errors import Conflict
 from commerce import error_codes, limits
@@ -23,22 +25,22 @@ class ExchangeRate(models.Model):
 
 class Order(models.Model):
     class Status(models.TextChoices):
-        REQUESTED = "requested", "Requested"
-        QUOTED = "quoted", "Quoted"
-        ITEMS_PAID = "items_paid", "Items paid"
-        PURCHASED = "purchased", "Purchased"
-        DELIVERY_QUOTED = "delivery_quoted", "Delivery fee quoted"
-        DELIVERY_PAID = "delivery_paid", "Delivery fee paid"
-        SHIPPED = "shipped", "Shipped"
-        DELIVERED = "delivered", "Delivered"
-        REJECTED = "rejected", "Rejected"
-        CANCELLED = "cancelled", "Cancelled"
-        REFUNDED = "refunded", "Refunded"
+        REQUESTED = "requested", _lazy("Requested")
+        QUOTED = "quoted", _lazy("Quoted")
+        ITEMS_PAID = "items_paid", _lazy("Items paid")
+        PURCHASED = "purchased", _lazy("Purchased")
+        DELIVERY_QUOTED = "delivery_quoted", _lazy("Delivery fee quoted")
+        DELIVERY_PAID = "delivery_paid", _lazy("Delivery fee paid")
+        SHIPPED = "shipped", _lazy("Shipped")
+        DELIVERED = "delivered", _lazy("Delivered")
+        REJECTED = "rejected", _lazy("Rejected")
+        CANCELLED = "cancelled", _lazy("Cancelled")
+        REFUNDED = "refunded", _lazy("Refunded")
 
     number = models.CharField(max_length=20, unique=True)
     user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="orders")
     status = models.CharField(max_length=20, choices=Status.choices, default=Status.REQUESTED, db_index=True)
-    shipping_address = models.JSONField(help_text="Snapshot of the address at request time.")
+    shipping_address = models.JSONField(help_text=_lazy("Snapshot of the address at request time."))
     exchange_rate = models.ForeignKey(ExchangeRate, on_delete=models.PROTECT, related_name="orders")
     customer_note = models.TextField(blank=True, max_length=limits.NOTE_MAX_LENGTH)
 
@@ -49,13 +51,15 @@ class Order(models.Model):
     agency_fee_krw = models.PositiveBigIntegerField(null=True, blank=True)
     card_fee_krw = models.PositiveBigIntegerField(null=True, blank=True)
     total_krw = models.PositiveBigIntegerField(null=True, blank=True)
-    total_cents = models.PositiveBigIntegerField(null=True, blank=True, help_text="Items stage total, USD cents.")
+    total_cents = models.PositiveBigIntegerField(
+        null=True, blank=True, help_text=_lazy("Items stage total, USD cents.")
+    )
     quote_note = models.TextField(blank=True)
-    quote_lines = models.JSONField(default=list, blank=True, help_text="Frozen quote lines (KRW and USD cents).")
+    quote_lines = models.JSONField(default=list, blank=True, help_text=_lazy("Frozen quote lines (KRW and USD cents)."))
     quoted_at = models.DateTimeField(null=True, blank=True)
 
     delivery_fee_cents = models.PositiveBigIntegerField(null=True, blank=True)
-    status_reason = models.TextField(blank=True, help_text="Why an order was rejected or cancelled.")
+    status_reason = models.TextField(blank=True, help_text=_lazy("Why an order was rejected or cancelled."))
 
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
@@ -71,16 +75,17 @@ class Order(models.Model):
         if self.status not in statuses:
             allowed = ", ".join(self.Status(s).label.lower() for s in statuses)
             raise Conflict(
-                f"Order {self.number} is {self.get_status_display().lower()}; this needs it to be {allowed}.",
+                _("Order %(number)s is %(status)s; this needs it to be %(allowed)s.")
+                % {"number": self.number, "status": self.get_status_display().lower(), "allowed": allowed},
                 code=error_codes.ORDER_CONFLICT,
             )
 
 
 class OrderItem(models.Model):
     class NameStatus(models.TextChoices):
-        PENDING = "pending", "Pending"
-        READY = "ready", "Ready"
-        FAILED = "failed", "Failed"
+        PENDING = "pending", _lazy("Pending")
+        READY = "ready", _lazy("Ready")
+        FAILED = "failed", _lazy("Failed")
 
     order = models.ForeignKey(Order, on_delete=models.CASCADE, related_name="items")
     position = models.PositiveSmallIntegerField(default=0)
@@ -111,27 +116,27 @@ class OrderItem(models.Model):
 
 class OrderEvent(models.Model):
     class Kind(models.TextChoices):
-        REQUESTED = "requested", "Order requested"
-        QUOTED = "quoted", "Quote sent"
-        REJECTED = "rejected", "Rejected"
-        CHECKOUT_OPENED = "checkout_opened", "Checkout opened"
-        ITEMS_PAID = "items_paid", "Items paid"
-        PAYMENT_FAILED = "payment_failed", "Payment failed"
-        PAYMENT_EXPIRED = "payment_expired", "Checkout expired"
-        PAYMENT_FLAGGED = "payment_flagged", "Payment flagged for review"
-        PURCHASED = "purchased", "Items purchased"
-        INTAKE = "intake", "Parcel received at warehouse"
-        DELIVERY_PAID = "delivery_paid", "Delivery fee paid"
-        SHIPPED = "shipped", "Shipped"
-        SCAN = "scan", "Carrier scan"
-        CARRIER_EXCEPTION = "carrier_exception", "Carrier exception"
-        DELIVERED = "delivered", "Delivered"
-        CANCELLED = "cancelled", "Cancelled"
-        REFUNDED = "refunded", "Refunded"
-        REFUND_ISSUED = "refund_issued", "Refund issued"
-        NOTE = "note", "Staff note"
-        MESSAGE = "message", "Message"
-        ACCOUNT_CLOSED = "account_closed", "Customer closed their account"
+        REQUESTED = "requested", _lazy("Order requested")
+        QUOTED = "quoted", _lazy("Quote sent")
+        REJECTED = "rejected", _lazy("Rejected")
+        CHECKOUT_OPENED = "checkout_opened", _lazy("Checkout opened")
+        ITEMS_PAID = "items_paid", _lazy("Items paid")
+        PAYMENT_FAILED = "payment_failed", _lazy("Payment failed")
+        PAYMENT_EXPIRED = "payment_expired", _lazy("Checkout expired")
+        PAYMENT_FLAGGED = "payment_flagged", _lazy("Payment flagged for review")
+        PURCHASED = "purchased", _lazy("Items purchased")
+        INTAKE = "intake", _lazy("Parcel received at warehouse")
+        DELIVERY_PAID = "delivery_paid", _lazy("Delivery fee paid")
+        SHIPPED = "shipped", _lazy("Shipped")
+        SCAN = "scan", _lazy("Carrier scan")
+        CARRIER_EXCEPTION = "carrier_exception", _lazy("Carrier exception")
+        DELIVERED = "delivered", _lazy("Delivered")
+        CANCELLED = "cancelled", _lazy("Cancelled")
+        REFUNDED = "refunded", _lazy("Refunded")
+        REFUND_ISSUED = "refund_issued", _lazy("Refund issued")
+        NOTE = "note", _lazy("Staff note")
+        MESSAGE = "message", _lazy("Message")
+        ACCOUNT_CLOSED = "account_closed", _lazy("Customer closed their account")
 
     order = models.ForeignKey(Order, on_delete=models.CASCADE, related_name="events")
     kind = models.CharField(max_length=30, choices=Kind.choices)

@@ -1,14 +1,16 @@
 """The five steps a customer follows, as in the original product, dated from the order's event log."""
 
+from django.utils.translation import gettext_lazy as _lazy
+
 from commerce.orders.models import Order, OrderEvent
 
 STEPS = [
     # number, key, label, the event that completes it
-    (1, "request_reviewed", "Request reviewed", OrderEvent.Kind.QUOTED),
-    (2, "items_paid", "Items paid", OrderEvent.Kind.ITEMS_PAID),
-    (3, "delivery_paid", "Delivery fee paid", OrderEvent.Kind.DELIVERY_PAID),
-    (4, "in_transit", "In transit", OrderEvent.Kind.SHIPPED),
-    (5, "delivered", "Delivered", OrderEvent.Kind.DELIVERED),
+    (1, "request_reviewed", _lazy("Request reviewed"), OrderEvent.Kind.QUOTED),
+    (2, "items_paid", _lazy("Items paid"), OrderEvent.Kind.ITEMS_PAID),
+    (3, "delivery_paid", _lazy("Delivery fee paid"), OrderEvent.Kind.DELIVERY_PAID),
+    (4, "in_transit", _lazy("In transit"), OrderEvent.Kind.SHIPPED),
+    (5, "delivered", _lazy("Delivered"), OrderEvent.Kind.DELIVERED),
 ]
 
 # The last step reached in each status (0: not yet reviewed). A rejection is a review too.

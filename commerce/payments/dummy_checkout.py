@@ -10,6 +10,7 @@ from django.conf import settings
 from django.contrib import messages
 from django.http import Http404
 from django.shortcuts import redirect, render
+from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
 
 from bidangil.errors import InvalidInput
@@ -52,7 +53,7 @@ def dummy_checkout(request, session_id: str):
         if request.POST.get("action") != "pay":
             return redirect(f"{order_url}?checkout=cancelled")
         if payment.status != Payment.Status.OPEN:
-            messages.error(request, "This checkout session is no longer open.")
+            messages.error(request, _("This checkout session is no longer open."))
             return redirect(request.path)
         payload = json.dumps(_session_event(payment, session_id))
         try:

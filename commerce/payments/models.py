@@ -2,6 +2,7 @@
 
 from django.conf import settings
 from django.db import models
+from django.utils.translation import gettext_lazy as _lazy
 
 from bidangil.money import format_usd_cents
 from commerce.orders.models import Order
@@ -11,20 +12,20 @@ class Payment(models.Model):
     """Ledger row: one per Checkout session, one per refund. Never a mutable 'paid' flag on the order."""
 
     class Stage(models.TextChoices):
-        ITEMS = "items", "Items"
-        DELIVERY = "delivery", "Delivery"
+        ITEMS = "items", _lazy("Items")
+        DELIVERY = "delivery", _lazy("Delivery")
 
     class Kind(models.TextChoices):
-        CHARGE = "charge", "Charge"
-        REFUND = "refund", "Refund"
+        CHARGE = "charge", _lazy("Charge")
+        REFUND = "refund", _lazy("Refund")
 
     class Status(models.TextChoices):
-        OPEN = "open", "Open"
-        PAID = "paid", "Paid"
-        EXPIRED = "expired", "Expired"
-        FAILED = "failed", "Failed"
-        FLAGGED = "flagged", "Flagged for review"
-        SUCCEEDED = "succeeded", "Refund succeeded"
+        OPEN = "open", _lazy("Open")
+        PAID = "paid", _lazy("Paid")
+        EXPIRED = "expired", _lazy("Expired")
+        FAILED = "failed", _lazy("Failed")
+        FLAGGED = "flagged", _lazy("Flagged for review")
+        SUCCEEDED = "succeeded", _lazy("Refund succeeded")
 
     order = models.ForeignKey(Order, on_delete=models.PROTECT, related_name="payments")
     stage = models.CharField(max_length=10, choices=Stage.choices)
@@ -48,9 +49,9 @@ class Payment(models.Model):
         blank=True,
         on_delete=models.PROTECT,
         related_name="refunds",
-        help_text="The refunded charge.",
+        help_text=_lazy("The refunded charge."),
     )
-    reason = models.CharField(max_length=300, blank=True, help_text="Why a refund was made.")
+    reason = models.CharField(max_length=300, blank=True, help_text=_lazy("Why a refund was made."))
     created_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL)
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)

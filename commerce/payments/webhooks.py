@@ -5,13 +5,14 @@ import logging
 from django.db import IntegrityError, transaction
 from django.http import JsonResponse
 from django.utils import timezone
+from django.utils.translation import gettext as _
 from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_POST
 
 from bidangil.api.exceptions import error_body
 from bidangil.errors import InvalidInput
 from commerce import error_codes
-from commerce.orders import services
+from commerce.payments import services as payments
 from commerce.payments.models import Payment, StripeEvent
 from integrations.backends import get_backend
 from integrations.payments import WebhookSignatureError
@@ -22,7 +23,7 @@ logger = logging.getLogger(__name__)
 def _session_completed(obj: dict) -> str:
     if obj.get("payment_status") not in ("paid", "no_payment_required"):
         return "awaiting asynchronous payment"
-    return services.settle_checkout(
+    return payments.settle_checkout(
         session_id=obj.get("id", ""),
         amount_total=obj.get("amount_total"),
         currency=obj.get("currency"),
@@ -31,16 +32,16 @@ def _session_completed(obj: dict) -> str:
 
 
 def _session_expired(obj: dict) -> str:
-    return services.close_checkout(session_id=obj.get("id", ""), status=Payment.Status.EXPIRED)
+    return payments.close_checkout(session_id=obj.get("id", ""), status=Payment.Status.EXPIRED)
 
 
 def _session_payment_failed(obj: dict) -> str:
-    return services.close_checkout(session_id=obj.get("id", ""), status=Payment.Status.FAILED)
+    return payments.close_checkout(session_id=obj.get("id", ""), status=Payment.Status.FAILED)
 
 
 def _payment_intent_failed(obj: dict) -> str:
     error = obj.get("last_payment_error") or {}
-    return services.record_payment_failure(
+    return payments.record_payment_failure(
         payment_id=(obj.get("metadata") or {}).get("payment_id"),
         payment_intent_id=obj.get("id", ""),
         message=error.get("message") or "Payment failed.",
@@ -50,7 +51,7 @@ def _payment_intent_failed(obj: dict) -> str:
 def _charge_refunded(obj: dict) -> str:
     # The charge's `refunds` list is only in older API versions' payloads; `amount_refunded` is always there.
     listed = (obj.get("refunds") or {}).get("data") or []
-    return services.record_provider_refund(
+    return payments.record_provider_refund(
         payment_intent_id=obj.get("payment_intent") or "",
         amount_refunded=int(obj.get("amount_refunded") or 0),
         refunds=[
@@ -64,7 +65,7 @@ def _charge_refunded(obj: dict) -> str:
 def _refund_updated(obj: dict) -> str:
     if obj.get("status") not in ("failed", "canceled"):
         return "ignored"
-    return services.record_refund_failure(refund_id=obj.get("id") or "", reason=obj.get("failure_reason") or "")
+    return payments.record_refund_failure(refund_id=obj.get("id") or "", reason=obj.get("failure_reason") or "")
 
 
 HANDLERS = {
@@ -87,9 +88,9 @@ def process_event(payload: bytes, signature: str | None) -> str:
         event = get_backend("payments").parse_webhook(payload, signature)
         event_id, event_type, obj = event["id"], event["type"], event["data"]["object"]
     except WebhookSignatureError as exc:
-        raise InvalidInput("Invalid Stripe signature.", code=error_codes.INVALID_SIGNATURE) from exc
+        raise InvalidInput(_("Invalid Stripe signature."), code=error_codes.INVALID_SIGNATURE) from exc
     except (ValueError, KeyError, TypeError) as exc:
-        raise InvalidInput("Malformed Stripe event.", code=error_codes.INVALID_PAYLOAD) from exc
+        raise InvalidInput(_("Malformed Stripe event."), code=error_codes.INVALID_PAYLOAD) from exc
 
     with transaction.atomic():
         # Stored before acting and in the same transaction: a redelivery (or a concurrent one, which waits

@@ -18,6 +18,7 @@ from django.conf import settings
 from django.core.cache import cache
 from django.db import transaction
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from bidangil import claims, jobs
 from bidangil.errors import InvalidInput
@@ -72,7 +73,7 @@ class LookupFailed(Exception):
 
 def validate_url(url) -> str:
     """Syntax only (the SSRF checks run when the page is fetched): an absolute http(s) URL without credentials."""
-    message = "Enter a product page address starting with http:// or https://."
+    message = _("Enter a product page address starting with http:// or https://.")
     if not isinstance(url, str) or not url.strip() or len(url.strip()) > fetch.MAX_URL_LENGTH:
         raise InvalidInput(message, fields={"url": [message]})
     url = url.strip()
@@ -278,6 +279,7 @@ def _finish(lookup_id: int, info: ProductInfo) -> None:
     )
 
 
+@jobs.retry(times=2, delay=20, backoff=2)
 def run_lookup(lookup_id: int, *, final_attempt: bool = True) -> None:
     """Job body for POST /product-info/: safe to repeat; never leaves a lookup pending after the final attempt."""
     pending = ProductLookup.objects.filter(pk=lookup_id, status=ProductLookup.Status.PENDING)
@@ -300,6 +302,7 @@ def run_lookup(lookup_id: int, *, final_attempt: bool = True) -> None:
     _finish(lookup_id, info)
 
 
+@jobs.retry(times=2, delay=60, backoff=2)
 def fill_order_item_names(order_id: int, *, final_attempt: bool = True) -> None:
     """Fill in OrderItem.name for an order's pending items (name_status pending -> ready/failed).
 
@@ -332,6 +335,7 @@ def fill_order_item_names(order_id: int, *, final_attempt: bool = True) -> None:
         raise retry
 
 
+@jobs.pending("product_lookups", job="products.lookup")
 def stalled_lookup_ids(now=None) -> list[int]:
     """Pending look-ups whose job died or was lost: fail those out of attempts, return the others."""
     now = now or timezone.now()
@@ -345,6 +349,7 @@ def stalled_lookup_ids(now=None) -> list[int]:
     return list(stalled.values_list("pk", flat=True))
 
 
+@jobs.pending("item_names", job="products.item-names")
 def stalled_item_order_ids(now=None) -> list[int]:
     """Orders with item names still pending after their job died or was lost (items out of attempts fail)."""
     now = now or timezone.now()

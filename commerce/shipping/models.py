@@ -5,6 +5,7 @@ import secrets
 
 from django.conf import settings
 from django.db import models
+from django.utils.translation import gettext_lazy as _lazy
 
 from bidangil.money import format_usd_cents
 from bidangil.storage import private_storage
@@ -51,8 +52,8 @@ class ParcelPhoto(models.Model):
 class DeliveryRate(models.Model):
     """One weight band of the international delivery price list (editable by staff)."""
 
-    country = models.CharField(max_length=2, default="US", help_text="Destination, ISO 3166-1 alpha-2.")
-    max_weight_g = models.PositiveIntegerField(help_text="Upper bound of the band, billable grams, inclusive.")
+    country = models.CharField(max_length=2, default="US", help_text=_lazy("Destination, ISO 3166-1 alpha-2."))
+    max_weight_g = models.PositiveIntegerField(help_text=_lazy("Upper bound of the band, billable grams, inclusive."))
     price_cents = models.PositiveIntegerField()
 
     class Meta:
@@ -65,7 +66,7 @@ class DeliveryRate(models.Model):
 
 class Shipment(models.Model):
     class Carrier(models.TextChoices):
-        FEDEX = "fedex", "FedEx"
+        FEDEX = "fedex", _lazy("FedEx")
 
     order = models.OneToOneField(Order, on_delete=models.CASCADE, related_name="shipment")
     carrier = models.CharField(max_length=20, choices=Carrier.choices, default=Carrier.FEDEX)

@@ -13,6 +13,8 @@ from django.conf import settings
 from django.core.files.base import ContentFile
 from django.db import DatabaseError, transaction
 from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy as _lazy
 
 from bidangil.errors import InvalidInput
 from bidangil.images import CleanImage, ImageRefused, ImageTooLarge, clean_image
@@ -73,9 +75,16 @@ def delivery_fee_cents(country: str, billable_weight_g: int) -> int:
     )
     if band is None:
         if DeliveryRate.objects.filter(country=country).exists():
-            message = f"No delivery rate to {country} covers {billable_weight_g} g; add a heavier band."
+            message = _("No delivery rate to %(country)s covers %(billable_weight_g)s g; add a heavier band.") % {
+                "country": country,
+                "billable_weight_g": billable_weight_g,
+            }
         else:
-            message = f"There are no delivery rates for {country or 'this country'}; add them under Shipping."
+            message = (
+                _("There are no delivery rates for %(country)s; add them under Shipping.") % {"country": country}
+                if country
+                else _("There are no delivery rates for this country; add them under Shipping.")
+            )
         raise InvalidInput(message, code=error_codes.NO_DELIVERY_RATE)
     return band
 
@@ -89,11 +98,11 @@ def _clean_weight(weight_g) -> int:
     except (InvalidOperation, ValueError):
         value = None
     if value is None or not value.is_finite() or value != value.to_integral_value():
-        raise InvalidInput("Weight must be a whole number of grams.", fields={"weight_g": ["Enter whole grams."]})
+        raise InvalidInput(_("Weight must be a whole number of grams."), fields={"weight_g": [_("Enter whole grams.")]})
     if not 1 <= value <= MAX_WEIGHT_G:
         raise InvalidInput(
-            f"Weight must be between 1 and {MAX_WEIGHT_G} g.",
-            fields={"weight_g": [f"Between 1 and {MAX_WEIGHT_G} g."]},
+            _("Weight must be between 1 and %(max_weight_g)s g.") % {"max_weight_g": MAX_WEIGHT_G},
+            fields={"weight_g": [_("Between 1 and %(max_weight_g)s g.") % {"max_weight_g": MAX_WEIGHT_G}]},
         )
     return int(value)
 
@@ -104,11 +113,19 @@ def _clean_side(name: str, value) -> Decimal:
     except (InvalidOperation, ValueError):
         side = None
     if side is None or not side.is_finite():
-        raise InvalidInput(f"{name} must be a number of centimetres.", fields={name: ["Enter centimetres."]})
+        raise InvalidInput(
+            _("%(name)s must be a number of centimetres.") % {"name": name}, fields={name: [_("Enter centimetres.")]}
+        )
     if not MIN_SIDE_CM <= side <= MAX_SIDE_CM:
         raise InvalidInput(
-            f"{name} must be between {MIN_SIDE_CM} and {MAX_SIDE_CM} cm.",
-            fields={name: [f"Between {MIN_SIDE_CM} and {MAX_SIDE_CM} cm."]},
+            _("%(name)s must be between %(min_side_cm)s and %(max_side_cm)s cm.")
+            % {"name": name, "min_side_cm": MIN_SIDE_CM, "max_side_cm": MAX_SIDE_CM},
+            fields={
+                name: [
+                    _("Between %(min_side_cm)s and %(max_side_cm)s cm.")
+                    % {"min_side_cm": MIN_SIDE_CM, "max_side_cm": MAX_SIDE_CM}
+                ]
+            },
         )
     return side.quantize(Decimal("0.1"), rounding=ROUND_CEILING)
 
@@ -118,27 +135,36 @@ def validate_photos(photos: Iterable) -> list[CleanImage]:
     (EXIF and other metadata dropped), in order."""
     photos = list(photos or ())
     if len(photos) > MAX_PHOTOS:
-        raise InvalidInput(f"At most {MAX_PHOTOS} photos per parcel.", fields={"photos": [f"At most {MAX_PHOTOS}."]})
+        raise InvalidInput(
+            _("At most %(max_photos)s photos per parcel.") % {"max_photos": MAX_PHOTOS},
+            fields={"photos": [_("At most %(max_photos)s.") % {"max_photos": MAX_PHOTOS}]},
+        )
     limit = settings.MAX_IMAGE_UPLOAD_BYTES
     cleaned = []
     for index, photo in enumerate(photos, start=1):
         name = getattr(photo, "name", None) or f"photo {index}"
         if photo.size > limit:
             raise InvalidInput(
-                f"{name} is larger than {limit // (1024 * 1024)} MB.",
+                _("%(name)s is larger than %(limit)s MB.") % {"name": name, "limit": limit // (1024 * 1024)},
                 code=error_codes.TOO_LARGE,
-                fields={"photos": [f"{name}: larger than {limit // (1024 * 1024)} MB."]},
+                fields={
+                    "photos": [
+                        _("%(name)s: larger than %(limit)s MB.") % {"name": name, "limit": limit // (1024 * 1024)}
+                    ]
+                },
             )
         try:
             cleaned.append(clean_image(photo, PHOTO_FORMATS))
         except ImageTooLarge as exc:
             raise InvalidInput(
-                f"{name}: {exc}", code=error_codes.TOO_LARGE, fields={"photos": [f"{name}: {exc}"]}
+                _("%(name)s: %(exc)s") % {"name": name, "exc": exc},
+                code=error_codes.TOO_LARGE,
+                fields={"photos": [_("%(name)s: %(exc)s") % {"name": name, "exc": exc}]},
             ) from exc
         except ImageRefused:
             raise InvalidInput(
-                f"{name} is not a JPEG, PNG or WebP image.",
-                fields={"photos": [f"{name}: not a JPEG, PNG or WebP image."]},
+                _("%(name)s is not a JPEG, PNG or WebP image.") % {"name": name},
+                fields={"photos": [_("%(name)s: not a JPEG, PNG or WebP image.") % {"name": name}]},
             ) from None
     return cleaned
 
@@ -166,7 +192,10 @@ def record_intake(
     }
     notes = (notes or "").strip()
     if len(notes) > MAX_NOTES:
-        raise InvalidInput(f"Notes are limited to {MAX_NOTES} characters.", fields={"notes": ["Too long."]})
+        raise InvalidInput(
+            _("Notes are limited to %(max_notes)s characters.") % {"max_notes": MAX_NOTES},
+            fields={"notes": [_("Too long.")]},
+        )
     photos = validate_photos(photos)
     billable = billable_weight_g(weight, **sides)
 
@@ -221,8 +250,9 @@ def ship_order(*, order_id: int, actor, carrier: str, tracking_number: str) -> O
     carrier = (carrier or "").strip().lower()
     if carrier not in Shipment.Carrier.values:
         raise InvalidInput(
-            f"Unknown carrier {carrier!r}; choose one of: {', '.join(Shipment.Carrier.values)}.",
-            fields={"carrier": ["Unknown carrier."]},
+            _("Unknown carrier %(carrier)r; choose one of: %(choices)s.")
+            % {"carrier": carrier, "choices": ", ".join(Shipment.Carrier.values)},
+            fields={"carrier": [_("Unknown carrier.")]},
         )
     try:
         number = normalize_tracking_number(carrier, tracking_number)
@@ -239,7 +269,10 @@ def ship_order(*, order_id: int, actor, carrier: str, tracking_number: str) -> O
             .first()
         )
         if other:
-            message = f"Tracking number {number} is already used by order {other}."
+            message = _("Tracking number %(number)s is already used by order %(other)s.") % {
+                "number": number,
+                "other": other,
+            }
             raise InvalidInput(message, fields={"tracking_number": [message]})
         Shipment.objects.create(order=order, carrier=carrier, tracking_number=number)
         transition(
@@ -353,7 +386,7 @@ def apply_tracking(shipment_id: int, result: TrackResult) -> TrackingOutcome:
                         "order": order.number,
                         "status": order.status,
                         "step": current_step(order.status),
-                        "title": "Tracking update",
+                        "title": _lazy("Tracking update"),
                         "message": _scan_message(new_rows[-1]),
                         "tracking_status": shipment.status_code,
                     },
@@ -438,3 +471,17 @@ def poll_shipments(
         if on_progress:
             on_progress(report)
     return report
+
+
+def erase_parcel_photos(*, user) -> None:
+    """Delete the parcel photos of a closing customer's orders (labels show names); the files go on commit."""
+    photos = ParcelPhoto.objects.filter(parcel__order__user=user)
+    storage = ParcelPhoto._meta.get_field("image").storage
+    names = list(photos.values_list("image", flat=True))
+    photos.delete()
+
+    def delete_files():
+        for name in names:
+            storage.delete(name)
+
+    transaction.on_commit(delete_files)

@@ -50,6 +50,7 @@ def run_tracking_poll(on_progress: Callable[[PollReport], None] | None = None) -
     return report
 
 
+@jobs.retry(times=4, delay=RETRY_DELAY_SECONDS * 2, backoff=2)  # a CarrierError retries the batch
 def retry_failed(shipment_ids: list[int]) -> PollReport:
     """Poll again the shipments of batches the carrier failed; raises CarrierError while it still fails."""
     report = poll_shipments(shipment_ids=shipment_ids)

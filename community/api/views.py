@@ -2,6 +2,7 @@
 
 from functools import partial
 
+from django.utils.translation import gettext as _
 from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_schema, extend_schema_view
 from rest_framework import status
 from rest_framework.permissions import SAFE_METHODS, AllowAny, IsAuthenticated, IsAuthenticatedOrReadOnly
@@ -232,7 +233,7 @@ class CommentLikeView(LikeView):
     def set_like(self, request, liked, comment_id):
         comment = selectors.comment_for_action(request.user, comment_id)
         if comment.is_deleted:
-            raise NotFound("No such comment.")
+            raise NotFound(_("No such comment."))
         return services.set_comment_like(user=request.user, comment=comment, liked=liked)
 
 
@@ -301,7 +302,7 @@ class MyProfileView(APIView):
     def _render(self, request):
         profile = CommunityProfile.objects.filter(user=request.user).first()
         if profile is None:
-            raise NotFound("You have no community profile yet.")
+            raise NotFound(_("You have no community profile yet."))
         public = selectors.get_profile(request.user, profile.nickname)
         data = s.profile_payload(request, public)
         data.update(state=profile.region_state, county=profile.region_county, is_banned=profile.is_banned)
@@ -324,7 +325,7 @@ class MyProfileView(APIView):
     def patch(self, request):
         data = _input(s.ProfileUpdateInput, request.data)
         if not CommunityProfile.objects.filter(user=request.user).exists():
-            raise NotFound("You have no community profile yet.")
+            raise NotFound(_("You have no community profile yet."))
         services.update_profile(user=request.user, **data)
         return self._render(request)
 

@@ -14,6 +14,7 @@ from django.core.files.base import ContentFile
 from django.core.files.storage import default_storage
 from django.db import transaction
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from bidangil import claims, jobs
 from bidangil.absolute import absolute_url
@@ -95,7 +96,7 @@ QUESTIONS = [
     ),
 ]
 
-SPECIES_KEYS = [key for key, _, _ in SPECIES]
+SPECIES_KEYS = [key for key, _english, _korean in SPECIES]
 MAX_PER_DAY = 3
 STUCK_AFTER = timedelta(minutes=15)
 # Runs of one request (Huey's retries, then the sweep's) before it fails.
@@ -131,13 +132,13 @@ def choices() -> dict:
 def validate_answers(species, answers) -> list[int]:
     fields = {}
     if species not in SPECIES_KEYS:
-        fields["species"] = [f"Choose one of: {', '.join(SPECIES_KEYS)}."]
+        fields["species"] = [_("Choose one of: %(choices)s.") % {"choices": ", ".join(SPECIES_KEYS)}]
     if (
         not isinstance(answers, list)
         or len(answers) != len(QUESTIONS)
         or any(not isinstance(a, int) or isinstance(a, bool) or not 0 <= a <= 3 for a in answers)
     ):
-        fields["answers"] = ["Send four answers, each an integer from 0 to 3."]
+        fields["answers"] = [_("Send four answers, each an integer from 0 to 3.")]
     if fields:
         raise InvalidInput(next(iter(fields.values()))[0], fields=fields)
     return list(answers)
@@ -155,13 +156,13 @@ def request_avatar(*, user, species, answers) -> AvatarRequest:
         # Locking the profile row serialises concurrent requests of one member.
         profile = CommunityProfile.objects.select_for_update().filter(user=user).first()
         if profile is None:
-            raise DomainError("Create your community profile first.", code=error_codes.NO_PROFILE)
+            raise DomainError(_("Create your community profile first."), code=error_codes.NO_PROFILE)
         mine = AvatarRequest.objects.filter(user=user)
         if mine.filter(status=AvatarRequest.Status.PENDING).exists():
-            raise DomainError("An avatar is already being drawn for you.", code=error_codes.AVATAR_IN_PROGRESS)
+            raise DomainError(_("An avatar is already being drawn for you."), code=error_codes.AVATAR_IN_PROGRESS)
         since = timezone.now() - timedelta(days=1)
         if mine.filter(created_at__gte=since).exclude(status=AvatarRequest.Status.FAILED).count() >= MAX_PER_DAY:
-            raise RateLimited(f"At most {MAX_PER_DAY} avatars a day.")
+            raise RateLimited(_("At most %(max_per_day)s avatars a day.") % {"max_per_day": MAX_PER_DAY})
         avatar_request = AvatarRequest.objects.create(user=user, species=species, answers=answers)
         jobs.enqueue_on_commit("avatars.generate", avatar_request.pk)
     return avatar_request
@@ -183,6 +184,7 @@ def checked_image(data: bytes) -> CleanImage:
         raise AIError("The generated file is not a readable image.", retryable=False) from exc
 
 
+@jobs.retry(times=3, delay=10, backoff=3)  # provider hiccups: after 10 s, 30 s, 90 s
 def generate(request_id: int, *, final_attempt: bool = True) -> AvatarRequest | None:
     """Draw the avatar of a pending request, store it and set it on the profile; push avatar.ready.
 
@@ -248,6 +250,7 @@ def fail_stuck_requests(now=None) -> int:
     return sum(1 for pk in stuck.values_list("pk", flat=True) if fail(pk, "The avatar took too long; try again."))
 
 
+@jobs.pending("avatars", job="avatars.generate")
 def stalled_request_ids(now=None) -> list[int]:
     """Fail requests stuck too long or out of attempts; return the pending ones whose job died, to run again."""
     now = now or timezone.now()

@@ -9,6 +9,9 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Protocol
 
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy as _lazy
+
 
 class CarrierError(Exception):
     """The carrier could not answer a whole request (HTTP error, timeout, unreadable body).
@@ -121,16 +124,21 @@ class CarrierBackend(Protocol):
 # Ground 96-prefixed ones 20 or 22 digits (the 34-digit barcode form is not accepted: staff type the
 # number printed on the label).
 TRACKING_NUMBER_FORMATS = {
-    "fedex": (re.compile(r"[0-9]{12}|[0-9]{15}|[0-9]{20}|[0-9]{22}"), "12, 15, 20 or 22 digits"),
+    "fedex": (re.compile(r"[0-9]{12}|[0-9]{15}|[0-9]{20}|[0-9]{22}"), _lazy("12, 15, 20 or 22 digits")),
 }
 
 
 def normalize_tracking_number(carrier: str, number: str) -> str:
     """Strip spaces and dashes staff copy from labels; raises ValueError when the format is wrong."""
     if carrier not in TRACKING_NUMBER_FORMATS:
-        raise ValueError(f"Unknown carrier {carrier!r}; choose one of: {', '.join(sorted(TRACKING_NUMBER_FORMATS))}.")
+        raise ValueError(
+            _("Unknown carrier %(carrier)r; choose one of: %(choices)s.")
+            % {"carrier": carrier, "choices": ", ".join(sorted(TRACKING_NUMBER_FORMATS))}
+        )
     pattern, description = TRACKING_NUMBER_FORMATS[carrier]
     cleaned = re.sub(r"[\s-]", "", number or "")
     if not pattern.fullmatch(cleaned):
-        raise ValueError(f"A {carrier} tracking number is {description}.")
+        raise ValueError(
+            _("A %(carrier)s tracking number is %(format)s.") % {"carrier": carrier, "format": description}
+        )
     return cleaned

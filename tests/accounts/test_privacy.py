@@ -19,6 +19,7 @@ from accounts.models import Address, EmailCode, User
 from bidangil.errors import DomainError
 from commerce.orders import services as orders
 from commerce.orders.models import Order, OrderEvent, OrderItem
+from commerce.payments import services as payments
 from commerce.payments.models import Payment
 from commerce.products.models import ProductLookup
 from commerce.shipping.models import Parcel, ParcelPhoto
@@ -94,7 +95,7 @@ def member(db):
     AddressFactory(user=other, name="Other Person", line1="9 Other St")
 
     cancelled = requested_order(user)  # creates a second address and notifications on the way
-    orders.cancel_order(order_id=cancelled.pk, actor=user)
+    payments.cancel_order(order_id=cancelled.pk, actor=user)
     delivered = delivered_order(user)
     OrderFactory(user=other, number="BD-OTHER-1", status=Order.Status.DELIVERED)
     ProductLookup.objects.create(user=user, url="https://shop.example.kr/p/9", cache_key="p9")

@@ -4,6 +4,7 @@ import factory
 
 from commerce.orders import services
 from commerce.orders.models import Order, RestrictedItemRule
+from commerce.payments import services as payments
 from commerce.payments.models import Payment
 from tests.accounts.factories import AddressFactory, OrderStaffFactory, UserFactory
 
@@ -53,7 +54,7 @@ def quoted_order(user=None, *, price=13_800, shipping=3_000, staff=None, **kwarg
 def paid_order(client, user=None, **kwargs) -> Order:
     """Quoted, then paid through a signed webhook delivery (`client` is any test client)."""
     order = quoted_order(user, **kwargs)
-    payment = services.start_checkout(order_id=order.pk, stage=Payment.Stage.ITEMS)
+    payment = payments.start_checkout(order_id=order.pk, stage=Payment.Stage.ITEMS)
     response = post_event(client, session_event("checkout.session.completed", payment))
     assert response.status_code == 200, response.content
     order.refresh_from_db()

@@ -6,8 +6,8 @@ from datetime import UTC, datetime
 import pytest
 from django.test import Client
 
-from commerce.orders import selectors
 from commerce.orders.models import Order, OrderEvent
+from commerce.selectors import waiting_on_staff_q
 from commerce.shipping import services as shipping
 from integrations.carriers import TrackEvent, TrackResult
 from tests.accounts.factories import OrderStaffFactory
@@ -87,7 +87,7 @@ def test_carrier_exception_waits_on_staff_until_a_staff_note(desk, orders):
     shipped = orders["shipped"]
 
     def waiting():
-        return set(Order.objects.filter(selectors.waiting_on_staff_q()))
+        return set(Order.objects.filter(waiting_on_staff_q()))
 
     assert shipped not in waiting()
     raise_exception(shipped.shipment)

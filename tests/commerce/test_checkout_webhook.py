@@ -6,6 +6,7 @@ from django.utils import timezone
 
 from commerce.orders import services
 from commerce.orders.models import Order, OrderEvent
+from commerce.payments import services as payments
 from commerce.payments.models import Payment, StripeEvent
 from notifications.models import Notification
 from tasks.payments import expire_checkouts
@@ -41,7 +42,7 @@ def test_checkout_creates_one_session_and_repeats_return_it(user_client):
 def test_checkout_of_an_unpayable_order_is_409(user_client, status):
     order = requested_order(user_client.user)
     if status == "cancelled":
-        services.cancel_order(order_id=order.pk, actor=user_client.user)
+        payments.cancel_order(order_id=order.pk, actor=user_client.user)
     response = checkout(user_client, order)
     assert response.status_code == 409
     assert "quoted" in response.json()["error"]["message"]
@@ -142,7 +143,7 @@ def test_payment_after_cancel_is_flagged_not_applied(user_client, api_client):
     order = quoted_order(user_client.user)
     checkout(user_client, order)
     payment = Payment.objects.get()
-    services.cancel_order(order_id=order.pk, actor=user_client.user)
+    payments.cancel_order(order_id=order.pk, actor=user_client.user)
     result = post_event(api_client, session_event("checkout.session.completed", payment)).json()["result"]
     assert result.startswith("flagged")
     order.refresh_from_db()
@@ -254,7 +255,7 @@ def test_a_card_failure_after_the_order_moved_on_notifies_nobody(user_client, ap
     order = quoted_order(user_client.user)
     checkout(user_client, order)
     payment = Payment.objects.get()
-    services.cancel_order(order_id=order.pk, actor=user_client.user)
+    payments.cancel_order(order_id=order.pk, actor=user_client.user)
     body = event("payment_intent.payment_failed", {"id": "pi_1", "metadata": {"payment_id": str(payment.pk)}})
     assert post_event(api_client, body).json()["result"] == "failure recorded"
     assert not Notification.objects.filter(type="order.payment").exists()

@@ -9,6 +9,7 @@ from django.db import connection
 from bidangil.errors import Conflict
 from commerce.orders import services
 from commerce.orders.models import Order, OrderEvent
+from commerce.payments import services as payments
 from commerce.payments.models import Payment
 from tests.accounts.factories import UserFactory
 
@@ -64,15 +65,15 @@ def test_two_staff_quote_and_reject_at_once(attempt):
 @pytest.mark.parametrize("attempt", range(3))
 def test_webhook_races_a_cancel(attempt):
     order = quoted_order(staff=UserFactory(is_staff=True))
-    payment = services.start_checkout(order_id=order.pk, stage="items")
+    payment = payments.start_checkout(order_id=order.pk, stage="items")
     results = {}
 
     def settle():
-        results["webhook"] = services.settle_checkout(
+        results["webhook"] = payments.settle_checkout(
             session_id=payment.session_id, amount_total=payment.amount_cents, currency="usd", payment_intent_id="pi_1"
         )
 
-    outcomes = race(settle, lambda: services.cancel_order(order_id=order.pk, actor=order.user))
+    outcomes = race(settle, lambda: payments.cancel_order(order_id=order.pk, actor=order.user))
     order.refresh_from_db()
     payment.refresh_from_db()
     if order.status == Order.Status.ITEMS_PAID:

@@ -9,8 +9,8 @@ from django.core import mail
 from django.test import Client
 
 from commerce.conversations.models import OrderMessage, OrderMessageImage, ReplyTemplate
-from commerce.orders import selectors as order_selectors
 from commerce.orders.models import Order, OrderEvent
+from commerce.selectors import waiting_on_staff_q
 from notifications import presence
 from notifications.models import Notification
 from tests.accounts.factories import EditorFactory, OrderStaffFactory, UserFactory
@@ -165,7 +165,7 @@ def test_unanswered_customer_messages_put_the_order_on_the_staff_queue(user_clie
     Order.objects.filter(pk=order.pk).update(status=Order.Status.SHIPPED)  # nothing else waits on staff
 
     def waiting():
-        return list(Order.objects.filter(order_selectors.waiting_on_staff_q()))
+        return list(Order.objects.filter(waiting_on_staff_q()))
 
     assert waiting() == []
     post(user_client, order, body="Where is it?")
@@ -417,7 +417,7 @@ def test_closing_the_account_erases_the_conversations(
 ):
     from django.db import transaction
 
-    from commerce.orders import services as order_services
+    from commerce.conversations import services
 
     post(user_client, order, body="My phone is 555-0100", images=[image_upload()])
     post(staff_client, order, staff=True, body="Thanks Jiwoo", images=[image_upload()])
@@ -425,7 +425,7 @@ def test_closing_the_account_erases_the_conversations(
     assert all(os.path.exists(name) for name in names)
     Order.objects.filter(pk=order.pk).update(status=Order.Status.DELIVERED)
     with django_capture_on_commit_callbacks(execute=True), transaction.atomic():
-        order_services.anonymise_customer_orders(user=order.user)
+        services.erase_conversations(user=order.user)
     assert not OrderMessage.objects.exists() and not OrderMessageImage.objects.exists()
     assert not any(os.path.exists(name) for name in names)
     assert order.events.filter(kind=OrderEvent.Kind.MESSAGE).count() == 2  # the history keeps that they spoke

@@ -4,8 +4,8 @@ import pytest
 from django.test import Client
 from rest_framework.test import APIClient
 
-from commerce.orders import services
 from commerce.orders.models import Order, OrderEvent
+from commerce.payments import services as payments
 from commerce.payments.models import Payment
 from notifications.models import Notification
 from tests.accounts.factories import EditorFactory, OrderStaffFactory
@@ -35,7 +35,7 @@ def pay_delivery(client, order):
     intake = {"weight_g": 1800, "length_cm": "30", "width_cm": "20", "height_cm": "10"}
     response = staff.post(f"{BASE}{order.number}/intake/", intake, format="json")
     assert response.status_code == 200, response.content
-    payment = services.start_checkout(order_id=order.pk, stage=Payment.Stage.DELIVERY)
+    payment = payments.start_checkout(order_id=order.pk, stage=Payment.Stage.DELIVERY)
     assert post_event(client, session_event("checkout.session.completed", payment)).json()["result"] == "paid"
     order.refresh_from_db()
     assert order.status == Order.Status.DELIVERY_PAID

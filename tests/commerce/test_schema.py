@@ -11,7 +11,7 @@ from tests.schema_helpers import (
 )
 
 ORDER_PATH_PREFIXES = ("/api/v1/orders/", "/api/v1/staff/orders/", "/api/v1/payments/")
-# Intake and ship are documented by the warehouse module (commerce/shipping_api.py).
+# Intake and ship are documented by the warehouse module (commerce/api/shipping.py).
 ORDER_PATHS_OWNED_ELSEWHERE = ("/intake/", "/ship/")
 
 

@@ -16,8 +16,9 @@ from django.utils import timezone
 
 from commerce.orders import services
 from commerce.orders.models import Order, OrderEvent
-from commerce.orders.selectors import payment_totals
+from commerce.payments import services as payments
 from commerce.payments.models import Payment, StripeEvent
+from commerce.payments.selectors import payment_totals
 from commerce.shipping import services as shipping
 from notifications.models import Notification
 from tests.accounts.factories import OrderStaffFactory
@@ -107,28 +108,28 @@ def test_a_storm_of_duplicated_shuffled_deliveries_changes_each_thing_once(seed)
 
     # Items paid in one session.
     items = quoted_order(staff=staff)
-    items_payment = services.start_checkout(order_id=items.pk, stage=Payment.Stage.ITEMS)
+    items_payment = payments.start_checkout(order_id=items.pk, stage=Payment.Stage.ITEMS)
     # Delivery fee paid (the items were paid before the storm).
     delivery = paid_order(Client(), staff=staff)
     services.mark_purchased(order_id=delivery.pk, actor=staff)
     shipping.record_intake(order_id=delivery.pk, actor=staff, weight_g=1800, length_cm=30, width_cm=20, height_cm=10)
-    delivery_payment = services.start_checkout(order_id=delivery.pk, stage=Payment.Stage.DELIVERY)
+    delivery_payment = payments.start_checkout(order_id=delivery.pk, stage=Payment.Stage.DELIVERY)
     # A session that only expires.
     expired = quoted_order(staff=staff)
-    expired_payment = services.start_checkout(order_id=expired.pk, stage=Payment.Stage.ITEMS)
+    expired_payment = payments.start_checkout(order_id=expired.pk, stage=Payment.Stage.ITEMS)
     # Paid twice: a session we already marked expired was paid at Stripe, and so was its replacement.
     twice = quoted_order(staff=staff)
-    first = services.start_checkout(order_id=twice.pk, stage=Payment.Stage.ITEMS)
+    first = payments.start_checkout(order_id=twice.pk, stage=Payment.Stage.ITEMS)
     Payment.objects.filter(pk=first.pk).update(expires_at=timezone.now())
-    second = services.start_checkout(order_id=twice.pk, stage=Payment.Stage.ITEMS)
+    second = payments.start_checkout(order_id=twice.pk, stage=Payment.Stage.ITEMS)
     assert first.pk != second.pk
     # A wrong amount, a declined card then success, an asynchronous payment.
     mismatch = quoted_order(staff=staff)
-    mismatch_payment = services.start_checkout(order_id=mismatch.pk, stage=Payment.Stage.ITEMS)
+    mismatch_payment = payments.start_checkout(order_id=mismatch.pk, stage=Payment.Stage.ITEMS)
     declined = quoted_order(staff=staff)
-    declined_payment = services.start_checkout(order_id=declined.pk, stage=Payment.Stage.ITEMS)
+    declined_payment = payments.start_checkout(order_id=declined.pk, stage=Payment.Stage.ITEMS)
     delayed = quoted_order(staff=staff)
-    delayed_payment = services.start_checkout(order_id=delayed.pk, stage=Payment.Stage.ITEMS)
+    delayed_payment = payments.start_checkout(order_id=delayed.pk, stage=Payment.Stage.ITEMS)
     # Refunds made in the Stripe dashboard: two partial ones, and a partial one followed by the rest.
     partly = paid_order(Client(), staff=staff)
     partly_charge = partly.payments.get()
@@ -239,11 +240,11 @@ def test_a_storm_of_duplicated_shuffled_deliveries_changes_each_thing_once(seed)
 def test_expired_checkouts_marked_while_a_storm_runs_are_marked_once():
     """The expiry sweep and Stripe's own expiry event for the same sessions, at the same time."""
     orders = [quoted_order() for _ in range(4)]
-    payments = [services.start_checkout(order_id=o.pk, stage=Payment.Stage.ITEMS) for o in orders]
-    Payment.objects.filter(pk__in=[p.pk for p in payments]).update(expires_at=timezone.now() - timedelta(minutes=1))
-    bodies = [session_event("checkout.session.expired", p, payment_status="unpaid") for p in payments] * 5
+    charges = [payments.start_checkout(order_id=o.pk, stage=Payment.Stage.ITEMS) for o in orders]
+    Payment.objects.filter(pk__in=[p.pk for p in charges]).update(expires_at=timezone.now() - timedelta(minutes=1))
+    bodies = [session_event("checkout.session.expired", p, payment_status="unpaid") for p in charges] * 5
     random.Random(3).shuffle(bodies)
-    sweep = threading.Thread(target=lambda: (services.expire_stale_checkouts(), connection.close()))
+    sweep = threading.Thread(target=lambda: (payments.expire_stale_checkouts(), connection.close()))
     sweep.start()
     results = deliver(bodies)
     sweep.join(timeout=60)

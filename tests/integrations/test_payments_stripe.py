@@ -9,8 +9,8 @@ from urllib.parse import parse_qs
 import pytest
 
 from bidangil.errors import DomainError
-from commerce.orders import services
 from commerce.orders.models import Order
+from commerce.payments import services as payments
 from commerce.payments.models import Payment
 from integrations.backends import get_backend
 from tests.commerce.factories import quoted_order
@@ -79,7 +79,7 @@ def fake_stripe(settings):
 
 def test_checkout_session_request(fake_stripe, settings):
     order = quoted_order(items=2)
-    payment = services.start_checkout(order_id=order.pk, stage="items")
+    payment = payments.start_checkout(order_id=order.pk, stage="items")
     assert get_backend("payments").name == "stripe"
     assert payment.session_id == "cs_test_1"
     assert payment.checkout_url == "https://checkout.stripe.com/c/pay/cs_test_1"
@@ -104,7 +104,7 @@ def test_checkout_session_request(fake_stripe, settings):
     assert any(name.startswith("Card fee") for name in names) and any(name.startswith("Agency fee") for name in names)
 
     # A second click: no new request, same session.
-    assert services.start_checkout(order_id=order.pk, stage="items").pk == payment.pk
+    assert payments.start_checkout(order_id=order.pk, stage="items").pk == payment.pk
     assert len(fake_stripe.requests) == 1
 
 
@@ -112,7 +112,7 @@ def test_provider_error_is_reported_and_nothing_recorded(fake_stripe):
     fake_stripe.fail_with = {"message": "Amount too large"}
     order = quoted_order()
     with pytest.raises(DomainError) as caught:
-        services.start_checkout(order_id=order.pk, stage="items")
+        payments.start_checkout(order_id=order.pk, stage="items")
     assert caught.value.status_code == 502 and "Amount too large" in caught.value.message
     assert not Payment.objects.exists()
     assert not order.events.filter(kind="checkout_opened").exists()
@@ -120,9 +120,9 @@ def test_provider_error_is_reported_and_nothing_recorded(fake_stripe):
 
 def test_refund_and_cancel_requests(fake_stripe, client, staff_user):
     order = quoted_order()
-    payment = services.start_checkout(order_id=order.pk, stage="items")
+    payment = payments.start_checkout(order_id=order.pk, stage="items")
     assert post_event(client, session_event("checkout.session.completed", payment)).json()["result"] == "paid"
-    services.refund_order(order_id=order.pk, actor=staff_user, reason="Sold out", amount_cents=700)
+    payments.refund_order(order_id=order.pk, actor=staff_user, reason="Sold out", amount_cents=700)
     request = fake_stripe.requests[-1]
     assert request["path"] == "/v1/refunds"
     assert request["params"]["payment_intent"] == f"pi_test_{payment.pk}"
@@ -137,9 +137,9 @@ def test_refund_and_cancel_requests(fake_stripe, client, staff_user):
 
 def test_cancelling_expires_the_open_session_at_stripe(fake_stripe, django_capture_on_commit_callbacks):
     order = quoted_order()
-    payment = services.start_checkout(order_id=order.pk, stage="items")
+    payment = payments.start_checkout(order_id=order.pk, stage="items")
     with django_capture_on_commit_callbacks(execute=True):
-        services.cancel_order(order_id=order.pk, actor=order.user)
+        payments.cancel_order(order_id=order.pk, actor=order.user)
     assert fake_stripe.requests[-1]["path"] == f"/v1/checkout/sessions/{payment.session_id}/expire"
     payment.refresh_from_db()
     assert payment.status == Payment.Status.EXPIRED

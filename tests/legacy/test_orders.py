@@ -10,6 +10,7 @@ from django.test.utils import CaptureQueriesContext
 
 from commerce.orders import services
 from commerce.orders.models import Order, OrderItem
+from commerce.payments import services as payments
 from commerce.payments.models import Payment
 from commerce.shipping import services as shipping
 from tests.accounts.conftest import STRONG_PASSWORD, code_from_mail
@@ -203,7 +204,7 @@ def test_stripe_webhook_is_reachable_at_the_original_path(member_browser):
     order_id = member_browser.post("/api/submit_order/", order_form()).json()["order_id"]
     items = [{"id": item.pk, "unit_price_krw": 50_000} for item in OrderItem.objects.filter(order_id=order_id)]
     services.quote_order(order_id=order_id, actor=OrderStaffFactory(), items=items, domestic_shipping_krw=3000)
-    payment = services.start_checkout(order_id=order_id, stage=Payment.Stage.ITEMS)
+    payment = payments.start_checkout(order_id=order_id, stage=Payment.Stage.ITEMS)
     payload = json.dumps(session_event("checkout.session.completed", payment))
 
     bad = member_browser.client.generic(

@@ -42,7 +42,7 @@ def test_order_steps_go_by_sms_when_opted_in_with_a_phone(user, sms_outbox, djan
     with django_capture_on_commit_callbacks(execute=True):
         notify(user.pk, "order.status", {"order": "B-1", "status": "delivery_quoted"}, email=True)
         notify(user.pk, "comment.created", {"post": "p", "comment": 1}, email=True)  # not an order step
-    assert sms_outbox == [("+12135550100", "Bidangil: Order B-1 is now delivery quoted.")]
+    assert sms_outbox == [("+12135550100", "Bidangil: Order B-1 is now delivery fee quoted.")]
     assert len(mail.outbox) == 2
 
 

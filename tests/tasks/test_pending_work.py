@@ -9,6 +9,7 @@ from django.test import override_settings
 from django.utils import timezone
 
 from bidangil import claims
+from bidangil.jobs import requeue_stalled
 from commerce.orders.models import OrderItem
 from commerce.products.models import ProductLookup
 from community.avatars.models import AvatarRequest
@@ -17,7 +18,7 @@ from notifications import delivery
 from notifications.models import Notification
 from notifications.services import notify
 from tasks.notifications import send_notification
-from tasks.sweeps import requeue_stalled, sweep_pending_work
+from tasks.sweeps import sweep_pending_work
 from tests.commerce.factories import requested_order
 
 pytestmark = pytest.mark.django_db

@@ -17,12 +17,12 @@ import pytest
 from django.db import connection
 from huey.storage import RedisStorage
 
+from bidangil.jobs import requeue_stalled
 from commerce.shipping.tracking import LEASE
 from notifications.models import Notification
 from tasks import tracking
 from tasks.models import JobLease
 from tasks.notifications import send_notification
-from tasks.sweeps import requeue_stalled
 from tests.accounts.factories import UserFactory
 from tests.commerce.shipping_factories import ShipmentFactory
 from tests.integrations.fake_fedex import CLIENT_ID, CLIENT_SECRET, fake_fedex_fixture  # noqa: F401

@@ -7,13 +7,18 @@ from django.core.exceptions import PermissionDenied
 from django.shortcuts import get_object_or_404, redirect
 from django.template.response import TemplateResponse
 from django.urls import reverse
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy as _lazy
 
 from bidangil.errors import DomainError
 from commerce.orders import forms as admin_forms
 from commerce.orders import selectors, services
 from commerce.orders.models import Order
 from commerce.orders.selectors import related_or_none
+from commerce.payments import services as payments
 from commerce.payments.models import Payment
+from commerce.payments.selectors import payment_totals
+from commerce.selectors import detail_queryset
 
 
 def order_staff_required(view):
@@ -32,23 +37,23 @@ def order_actions(order: Order) -> list[dict]:
     """The buttons that make sense for the order's current status."""
     status = order.status
     candidates = [
-        ("Approve quote", "commerce_order_quote", status == Order.Status.REQUESTED, "button"),
-        ("Reject", "commerce_order_reject", status == Order.Status.REQUESTED, "button-secondary"),
-        ("Mark purchased", "commerce_order_purchase", status == Order.Status.ITEMS_PAID, "button"),
-        ("Record warehouse intake", "commerce_order_intake", status == Order.Status.PURCHASED, "button"),
-        ("Enter tracking", "commerce_order_ship", status == Order.Status.DELIVERY_PAID, "button"),
+        (_lazy("Approve quote"), "commerce_order_quote", status == Order.Status.REQUESTED, "button"),
+        (_lazy("Reject"), "commerce_order_reject", status == Order.Status.REQUESTED, "button-secondary"),
+        (_lazy("Mark purchased"), "commerce_order_purchase", status == Order.Status.ITEMS_PAID, "button"),
+        (_lazy("Record warehouse intake"), "commerce_order_intake", status == Order.Status.PURCHASED, "button"),
+        (_lazy("Enter tracking"), "commerce_order_ship", status == Order.Status.DELIVERY_PAID, "button"),
         (
-            "Cancel order",
+            _lazy("Cancel order"),
             "commerce_order_cancel",
             status in (Order.Status.REQUESTED, Order.Status.QUOTED),
             "button-secondary no",
         ),
-        ("Refund", "commerce_order_refund", status in selectors.REFUNDABLE_STATUSES, "button-secondary no"),
-        ("Add staff note", "commerce_order_note", True, "button-secondary"),
+        (_lazy("Refund"), "commerce_order_refund", status in selectors.REFUNDABLE_STATUSES, "button-secondary no"),
+        (_lazy("Add staff note"), "commerce_order_note", True, "button-secondary"),
         (
-            f"Conversation ({order.unread_messages} unread)"
-            if getattr(order, "unread_messages", 0)
-            else "Conversation",
+            _("Conversation (%(unread)s unread)") % {"unread": order.unread_messages}
+            if order.unread_messages
+            else _lazy("Conversation"),
             "commerce_order_conversation",
             True,
             "button-secondary",
@@ -78,18 +83,22 @@ def order_context(order: Order) -> dict:
         "parcel": related_or_none(order, "parcel"),
         "shipment": related_or_none(order, "shipment"),
         "actions": order_actions(order),
-        "totals": selectors.payment_totals(order),
+        "totals": payment_totals(order),
     }
 
 
 def _load(pk: int) -> Order:
-    return get_object_or_404(selectors.detail_queryset(for_staff=True), pk=pk)
+    return get_object_or_404(detail_queryset(for_staff=True), pk=pk)
 
 
 @order_staff_required
 def order_screen(request, pk: int):
     order = _load(pk)
-    context = {"page_title": f"Order {order.number}", "header_icon": "list-ul", **order_context(order)}
+    context = {
+        "page_title": _("Order %(number)s") % {"number": order.number},
+        "header_icon": "list-ul",
+        **order_context(order),
+    }
     return TemplateResponse(request, "commerce/admin/order_detail.html", context)
 
 
@@ -117,7 +126,12 @@ def action_view(
             # Items are only editable while quoting: a stale link must not show an editable form.
             messages.error(
                 request,
-                f"Order {order.number} is {order.get_status_display().lower()}: {title.lower()} is not possible.",
+                _("Order %(number)s is %(status)s: %(action)s is not possible.")
+                % {
+                    "number": order.number,
+                    "status": order.get_status_display().lower(),
+                    "action": title.lower(),
+                },
             )
             return redirect("commerce_order_screen", pk=order.pk)
         kwargs = form_kwargs(order) if form_kwargs else {}
@@ -132,7 +146,7 @@ def action_view(
                     messages.success(request, success.format(number=order.number))
                     return redirect("commerce_order_screen", pk=order.pk)
             else:
-                messages.error(request, "The form has errors; nothing was saved.")
+                messages.error(request, _("The form has errors; nothing was saved."))
         else:
             form = form_class(**kwargs)
         context = {
@@ -156,40 +170,40 @@ def with_cleaned_data(service):
 
 quote_view = action_view(
     admin_forms.QuoteForm,
-    "Approve quote",
+    _lazy("Approve quote"),
     lambda order, user, form: services.quote_order(order_id=order.pk, actor=user, **form.service_kwargs()),
-    success="Quote sent for {number}.",
+    success=_lazy("Quote sent for {number}."),
     form_kwargs=lambda order: {"order": order},
     statuses=(Order.Status.REQUESTED,),
     template="commerce/admin/quote_form.html",
 )
 reject_view = action_view(
     admin_forms.RejectForm,
-    "Reject order",
+    _lazy("Reject order"),
     with_cleaned_data(services.reject_order),
-    success="Order {number} rejected.",
+    success=_lazy("Order {number} rejected."),
 )
 purchase_view = action_view(
     admin_forms.PurchaseForm,
-    "Mark purchased",
+    _lazy("Mark purchased"),
     with_cleaned_data(services.mark_purchased),
-    success="Order {number} marked purchased.",
+    success=_lazy("Order {number} marked purchased."),
 )
 cancel_view = action_view(
     admin_forms.CancelForm,
-    "Cancel order",
-    with_cleaned_data(services.cancel_order),
-    success="Order {number} cancelled.",
+    _lazy("Cancel order"),
+    with_cleaned_data(payments.cancel_order),
+    success=_lazy("Order {number} cancelled."),
 )
 refund_view = action_view(
     admin_forms.RefundForm,
-    "Refund",
-    with_cleaned_data(services.refund_order),
-    success="Refund recorded for {number}.",
+    _lazy("Refund"),
+    with_cleaned_data(payments.refund_order),
+    success=_lazy("Refund recorded for {number}."),
 )
 note_view = action_view(
     admin_forms.NoteForm,
-    "Add staff note",
+    _lazy("Add staff note"),
     with_cleaned_data(services.add_staff_note),
-    success="Note added to {number}.",
+    success=_lazy("Note added to {number}."),
 )

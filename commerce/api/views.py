@@ -1,5 +1,7 @@
 from functools import partial
 
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy as _lazy
 from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_schema
 from rest_framework import exceptions, permissions, status
 from rest_framework.exceptions import ValidationError
@@ -11,9 +13,11 @@ from bidangil.api.pagination import PagePagination
 from bidangil.api.serializers import error_responses
 from bidangil.api.throttling import ScopedThrottle
 from commerce import error_codes
+from commerce.api import serializers as s
 from commerce.orders import selectors, services
-from commerce.orders.api import serializers as s
 from commerce.orders.models import Order
+from commerce.payments import services as payments
+from commerce.selectors import customer_orders, order_for_customer, order_for_staff, staff_orders
 
 STATUS_PARAM = OpenApiParameter("status", enum=Order.Status.values, description="Only orders in this status.")
 
@@ -26,7 +30,9 @@ _errors = partial(
 def _status_filter(request) -> str | None:
     value = request.query_params.get("status") or None
     if value and value not in Order.Status.values:
-        raise ValidationError({"status": [f"Unknown status; choose one of {', '.join(Order.Status.values)}."]})
+        raise ValidationError(
+            {"status": [_("Unknown status; choose one of %(join)s.") % {"join": ", ".join(Order.Status.values)}]}
+        )
     return value
 
 
@@ -34,14 +40,14 @@ class IsOrderStaff(permissions.BasePermission):
     """Order staff, with their second factor when they have or need one (an admin session that entered a code;
     an API token never carries one)."""
 
-    message = "Only order staff may do this."
+    message = _lazy("Only order staff may do this.")
 
     def has_permission(self, request, view):
         if not selectors.is_order_staff(request.user):
             return False
         if missing_second_factor(request.user):
             raise exceptions.PermissionDenied(
-                "Sign in to the admin with your two-factor code first.", code=error_codes.SECOND_FACTOR_REQUIRED
+                _("Sign in to the admin with your two-factor code first."), code=error_codes.SECOND_FACTOR_REQUIRED
             )
         return True
 
@@ -61,7 +67,7 @@ class OrderListCreateView(APIView):
         responses={200: s.OrderListSerializer(many=True), **_errors(400, 401)},
     )
     def get(self, request):
-        orders = selectors.customer_orders(request.user, status=_status_filter(request))
+        orders = customer_orders(request.user, status=_status_filter(request))
         paginator = self.pagination_class()
         page = paginator.paginate_queryset(orders, request, view=self)
         return paginator.get_paginated_response(s.OrderListSerializer(page, many=True).data)
@@ -75,7 +81,7 @@ class OrderListCreateView(APIView):
         data = s.OrderCreateInput(data=request.data)
         data.is_valid(raise_exception=True)
         order = services.create_order(user=request.user, **data.validated_data)
-        order = selectors.order_for_customer(request.user, order.number)
+        order = order_for_customer(request.user, order.number)
         return Response(
             s.OrderDetailSerializer(order, context={"request": request}).data, status=status.HTTP_201_CREATED
         )
@@ -84,7 +90,7 @@ class OrderListCreateView(APIView):
 class OrderDetailView(APIView):
     @extend_schema(tags=["orders"], responses={200: s.OrderDetailSerializer, **_errors(401, 404)})
     def get(self, request, number):
-        order = selectors.order_for_customer(request.user, number)
+        order = order_for_customer(request.user, number)
         return Response(s.OrderDetailSerializer(order, context={"request": request}).data)
 
 
@@ -95,11 +101,11 @@ class OrderCancelView(APIView):
         responses={200: s.OrderDetailSerializer, **_errors(400, 401, 404, 409)},
     )
     def post(self, request, number):
-        order = selectors.order_for_customer(request.user, number)
+        order = order_for_customer(request.user, number)
         data = s.CancelInput(data=request.data)
         data.is_valid(raise_exception=True)
-        services.cancel_order(order_id=order.pk, actor=request.user, **data.validated_data)
-        order = selectors.order_for_customer(request.user, number)
+        payments.cancel_order(order_id=order.pk, actor=request.user, **data.validated_data)
+        order = order_for_customer(request.user, number)
         return Response(s.OrderDetailSerializer(order, context={"request": request}).data)
 
 
@@ -115,10 +121,10 @@ class OrderCheckoutView(APIView):
         },
     )
     def post(self, request, number):
-        order = selectors.order_for_customer(request.user, number)
+        order = order_for_customer(request.user, number)
         data = s.CheckoutInput(data=request.data)
         data.is_valid(raise_exception=True)
-        payment = services.start_checkout(order_id=order.pk, stage=data.validated_data["stage"])
+        payment = payments.start_checkout(order_id=order.pk, stage=data.validated_data["stage"])
         return Response(s.CheckoutOutput(payment).data)
 
 
@@ -139,7 +145,7 @@ class StaffOrderListView(APIView):
         responses={200: s.StaffOrderListSerializer(many=True), **_errors(400, 401, 403)},
     )
     def get(self, request):
-        orders = selectors.staff_orders(
+        orders = staff_orders(
             status=_status_filter(request),
             q=request.query_params.get("q"),
             waiting=request.query_params.get("waiting") in ("1", "true"),
@@ -154,7 +160,7 @@ class StaffOrderDetailView(APIView):
 
     @extend_schema(tags=["staff orders"], responses={200: s.StaffOrderDetailSerializer, **_errors(401, 403, 404)})
     def get(self, request, number):
-        order = selectors.order_for_staff(number)
+        order = order_for_staff(number)
         return Response(s.StaffOrderDetailSerializer(order, context={"request": request}).data)
 
 
@@ -178,11 +184,11 @@ class StaffOrderActionView(APIView):
         responses={200: s.StaffOrderDetailSerializer, **_errors(400, 401, 403, 404, 409)},
     )
     def post(self, request, number):
-        order = selectors.order_for_staff(number)
+        order = order_for_staff(number)
         data = self.get_serializer_class()(data=request.data)
         data.is_valid(raise_exception=True)
         self.perform(order, request.user, data.validated_data)
-        order = selectors.order_for_staff(number)
+        order = order_for_staff(number)
         return Response(s.StaffOrderDetailSerializer(order, context={"request": request}).data)
 
 
@@ -203,9 +209,9 @@ class StaffPurchaseView(StaffOrderActionView):
 
 class StaffCancelView(StaffOrderActionView):
     input_serializer = s.CancelInput
-    service = staticmethod(services.cancel_order)
+    service = staticmethod(payments.cancel_order)
 
 
 class StaffRefundView(StaffOrderActionView):
     input_serializer = s.RefundInput
-    service = staticmethod(services.refund_order)
+    service = staticmethod(payments.refund_order)

@@ -10,9 +10,9 @@ from rest_framework.views import APIView
 from bidangil.api.pagination import PagePagination
 from bidangil.api.serializers import MAX_ID, StrictCharField, StrictSerializer, error_responses
 from commerce import limits
+from commerce.api.views import IsOrderStaff
 from commerce.conversations import selectors, services
 from commerce.conversations.documents import image_url
-from commerce.orders.api.views import IsOrderStaff
 
 _errors = partial(error_responses, defaults={404: "No such order (or not yours)."})
 

@@ -6,13 +6,16 @@ Imported by commerce.wagtail_hooks; registers its own admin URLs (`commerce_orde
 
 from django import forms
 from django.urls import path
+from django.utils.text import format_lazy
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy as _lazy
 from wagtail import hooks
 from wagtail.admin.forms import WagtailAdminModelForm
 from wagtail.admin.panels import FieldPanel, ObjectList
 from wagtail.snippets.models import register_snippet
 from wagtail.snippets.views.snippets import SnippetViewSet
 
-from commerce.orders.admin import action_view, with_cleaned_data
+from commerce.admin.orders import action_view, with_cleaned_data
 from commerce.orders.models import Order
 from commerce.shipping import services as shipping
 from commerce.shipping.models import DeliveryRate, Shipment
@@ -43,19 +46,24 @@ def _side_field(label):
 
 
 class IntakeForm(forms.Form):
-    weight_g = forms.IntegerField(label="Actual weight (g)", min_value=1, max_value=shipping.MAX_WEIGHT_G)
-    length_cm = _side_field("Length (cm)")
-    width_cm = _side_field("Width (cm)")
-    height_cm = _side_field("Height (cm)")
+    weight_g = forms.IntegerField(label=_lazy("Actual weight (g)"), min_value=1, max_value=shipping.MAX_WEIGHT_G)
+    length_cm = _side_field(_lazy("Length (cm)"))
+    width_cm = _side_field(_lazy("Width (cm)"))
+    height_cm = _side_field(_lazy("Height (cm)"))
     notes = forms.CharField(widget=forms.Textarea(attrs={"rows": 3}), required=False, max_length=shipping.MAX_NOTES)
     photos = MultipleFileField(
-        required=False, help_text=f"Up to {shipping.MAX_PHOTOS} JPEG, PNG or WebP photos of the parcel."
+        required=False,
+        help_text=format_lazy(
+            _lazy("Up to {count} JPEG, PNG or WebP photos of the parcel."), count=shipping.MAX_PHOTOS
+        ),
     )
 
 
 class ShipForm(forms.Form):
     carrier = forms.ChoiceField(choices=Shipment.Carrier.choices, initial=Shipment.Carrier.FEDEX)
-    tracking_number = forms.CharField(max_length=60, help_text="FedEx: 12, 15, 20 or 22 digits, as on the label.")
+    tracking_number = forms.CharField(
+        max_length=60, help_text=_lazy("FedEx: 12, 15, 20 or 22 digits, as on the label.")
+    )
 
 
 # --- Views ----------------------------------------------------------------------------------------
@@ -68,17 +76,17 @@ def _rates_for(order: Order) -> dict:
 
 intake_view = action_view(
     IntakeForm,
-    "Record warehouse intake",
+    _lazy("Record warehouse intake"),
     with_cleaned_data(shipping.record_intake),
-    success="Parcel of {number} recorded; delivery fee quoted.",
+    success=_lazy("Parcel of {number} recorded; delivery fee quoted."),
     extra=_rates_for,
     template="commerce/admin/shipping_form.html",
 )
 ship_view = action_view(
     ShipForm,
-    "Ship parcel",
+    _lazy("Ship parcel"),
     with_cleaned_data(shipping.ship_order),
-    success="Order {number} shipped.",
+    success=_lazy("Order {number} shipped."),
     template="commerce/admin/shipping_form.html",
 )
 
@@ -98,13 +106,15 @@ class DeliveryRateForm(WagtailAdminModelForm):
     def clean_country(self):
         country = (self.cleaned_data.get("country") or "").strip().upper()
         if len(country) != 2 or not country.isascii() or not country.isalpha():
-            raise forms.ValidationError("Use the two-letter ISO country code, e.g. US.")
+            raise forms.ValidationError(_("Use the two-letter ISO country code, e.g. US."))
         return country
 
     def clean_max_weight_g(self):
         weight = self.cleaned_data.get("max_weight_g")
         if weight is not None and not 1 <= weight <= shipping.MAX_WEIGHT_G:
-            raise forms.ValidationError(f"Between 1 and {shipping.MAX_WEIGHT_G} g.")
+            raise forms.ValidationError(
+                _("Between 1 and %(max_weight_g)s g.") % {"max_weight_g": shipping.MAX_WEIGHT_G}
+            )
         return weight
 
 
@@ -113,7 +123,7 @@ class DeliveryRateViewSet(SnippetViewSet):
 
     model = DeliveryRate
     icon = "globe"
-    menu_label = "Delivery rates"
+    menu_label = _lazy("Delivery rates")
     menu_order = 105
     add_to_admin_menu = True
     list_display = ["country", "max_weight_g", "price_cents", "__str__"]
@@ -124,8 +134,8 @@ class DeliveryRateViewSet(SnippetViewSet):
     edit_handler = ObjectList(
         [
             FieldPanel("country"),
-            FieldPanel("max_weight_g", heading="Up to (billable grams, inclusive)"),
-            FieldPanel("price_cents", heading="Price (USD cents)"),
+            FieldPanel("max_weight_g", heading=_lazy("Up to (billable grams, inclusive)")),
+            FieldPanel("price_cents", heading=_lazy("Price (USD cents)")),
         ],
         base_form_class=DeliveryRateForm,
     )

@@ -15,11 +15,11 @@ from wagtail.snippets.models import register_snippet
 from wagtail.snippets.views.snippets import SnippetViewSet
 
 from commerce import limits
+from commerce.admin.orders import action_view, order_staff_required
+from commerce.admin.shipping import MultipleFileField, MultipleFileInput
 from commerce.conversations import selectors, services
 from commerce.conversations.models import ReplyTemplate
-from commerce.orders.admin import action_view, order_staff_required
 from commerce.orders.models import Order
-from commerce.shipping.admin import MultipleFileField, MultipleFileInput
 
 IMAGE_TYPES = "image/jpeg,image/png,image/webp,image/gif"
 

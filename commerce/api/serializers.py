@@ -1,4 +1,5 @@
 from django.core.validators import URLValidator
+from django.utils.translation import gettext as _
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
@@ -6,9 +7,10 @@ from bidangil.api.serializers import MAX_ID, StrictSerializer
 from commerce import limits
 from commerce.orders import pricing
 from commerce.orders.models import Order, OrderEvent, OrderItem
-from commerce.orders.selectors import payment_totals, related_or_none
+from commerce.orders.selectors import related_or_none
 from commerce.orders.steps import current_step, order_steps
 from commerce.payments.models import Payment
+from commerce.payments.selectors import payment_totals
 from commerce.shipping.documents import photo_url
 from commerce.shipping.models import Shipment
 
@@ -50,7 +52,7 @@ class OrderCreateInput(StrictSerializer):
 
     def validate(self, attrs):
         if ("address_id" in attrs) == ("address" in attrs):
-            raise serializers.ValidationError({"address": ["Give either address_id or address."]})
+            raise serializers.ValidationError({"address": [_("Give either address_id or address.")]})
         return attrs
 
 

@@ -3,7 +3,7 @@
 from rest_framework import serializers
 
 from bidangil.api.serializers import StrictSerializer
-from commerce.orders.api.views import StaffOrderActionView
+from commerce.api.views import StaffOrderActionView
 from commerce.shipping import services as shipping
 from commerce.shipping.models import Shipment
 

@@ -1,0 +1,66 @@
+"""The order pages' reads (API and admin): an order with its payments, parcel and shipment loaded up front (no
+N+1), and the staff filters that look at payments."""
+
+from django.db.models import Exists, OuterRef, Prefetch, Q, QuerySet
+from django.utils.translation import gettext as _
+
+from bidangil.errors import NotFound
+from commerce.conversations.selectors import unanswered_q, with_unread_messages
+from commerce.orders import selectors as order_selectors
+from commerce.orders.models import Order, OrderEvent
+from commerce.orders.selectors import WAITING_ON_STAFF, list_queryset, open_carrier_exception_q
+from commerce.payments.models import Payment
+from commerce.shipping.models import Parcel, ParcelPhoto, Shipment, ShipmentEvent
+
+
+def waiting_on_staff_q() -> Q:
+    flagged = Payment.objects.filter(order=OuterRef("pk"), status=Payment.Status.FLAGGED)
+    return Q(status__in=WAITING_ON_STAFF) | Q(Exists(flagged)) | open_carrier_exception_q() | unanswered_q()
+
+
+def customer_orders(user, *, status: str | None = None) -> QuerySet[Order]:
+    """The customer's order list, with the staff messages they have not read."""
+    return with_unread_messages(order_selectors.customer_orders(user, status=status), for_staff=False)
+
+
+def staff_orders(*, status: str | None = None, q: str | None = None, waiting: bool = False) -> QuerySet[Order]:
+    orders = with_unread_messages(list_queryset().select_related("user", "shipment"), for_staff=True)
+    if status:
+        orders = orders.filter(status=status)
+    if waiting:
+        orders = orders.filter(waiting_on_staff_q())
+    if q:
+        q = q.strip()
+        orders = orders.filter(
+            Q(number__icontains=q) | Q(user__email__icontains=q) | Q(shipment__tracking_number__icontains=q)
+        )
+    return orders
+
+
+def detail_queryset(*, for_staff: bool = False) -> QuerySet[Order]:
+    """One order page; `unread_messages` counts the other side's messages (staff's for the customer)."""
+    orders = Order.objects.select_related("exchange_rate", "user").prefetch_related(
+        "items",
+        Prefetch("payments", queryset=Payment.objects.order_by("created_at", "pk")),
+        Prefetch("events", queryset=OrderEvent.objects.select_related("actor")),
+        Prefetch("parcel", queryset=Parcel.objects.prefetch_related(Prefetch("photos", ParcelPhoto.objects.all()))),
+        Prefetch(
+            "shipment", queryset=Shipment.objects.prefetch_related(Prefetch("events", ShipmentEvent.objects.all()))
+        ),
+    )
+    return with_unread_messages(orders, for_staff=for_staff)
+
+
+def order_for_customer(user, number: str) -> Order:
+    """The user's own order; anyone else's is a 404, never a 403 (no probing order numbers)."""
+    order = detail_queryset().filter(user=user, number=number).first()
+    if order is None:
+        raise NotFound(_("No such order."))
+    return order
+
+
+def order_for_staff(number: str) -> Order:
+    order = detail_queryset(for_staff=True).filter(number=number).first()
+    if order is None:
+        raise NotFound(_("No such order."))
+    return order
