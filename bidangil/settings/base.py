@@ -388,6 +388,20 @@ CHECKOUT_SESSION_TTL_MINUTES = env.int("CHECKOUT_SESSION_TTL_MINUTES", default=6
 FEDEX_API_URL = env("FEDEX_API_URL", default="https://apis-sandbox.fedex.com")
 FEDEX_CLIENT_ID = env("FEDEX_CLIENT_ID", default="")
 FEDEX_CLIENT_SECRET = env("FEDEX_CLIENT_SECRET", default="")
+# Rate and Ship APIs: the shipping account billed and the service booked.
+FEDEX_ACCOUNT_NUMBER = env("FEDEX_ACCOUNT_NUMBER", default="")
+FEDEX_SERVICE_TYPE = env("FEDEX_SERVICE_TYPE", default="INTERNATIONAL_PRIORITY")
+# The Korean warehouse: the sender on carrier rates and labels.
+WAREHOUSE_ADDRESS = {
+    "name": env("WAREHOUSE_NAME", default="Bidangil Warehouse"),
+    "phone": env("WAREHOUSE_PHONE", default="+82325550100"),
+    "line1": env("WAREHOUSE_LINE1", default="12 Gonghang-ro"),
+    "line2": env("WAREHOUSE_LINE2", default=""),
+    "city": env("WAREHOUSE_CITY", default="Incheon"),
+    "state": "",
+    "postal_code": env("WAREHOUSE_POSTAL_CODE", default="22382"),
+    "country": "KR",
+}
 TRACKING_POLL_INTERVAL_MINUTES = env.int("TRACKING_POLL_INTERVAL_MINUTES", default=120)
 
 OPENAI_API_KEY = env("OPENAI_API_KEY", default="")

@@ -66,6 +66,10 @@ class ShipForm(forms.Form):
     )
 
 
+class LabelForm(forms.Form):
+    """Nothing to type: the carrier books the measured parcel to the order's address and returns the label."""
+
+
 # --- Views ----------------------------------------------------------------------------------------
 
 
@@ -91,11 +95,22 @@ ship_view = action_view(
 )
 
 
+label_view = action_view(
+    LabelForm,
+    _lazy("Create label"),
+    with_cleaned_data(shipping.create_label),
+    success=_lazy("Label created and order {number} shipped."),
+    statuses=(Order.Status.DELIVERY_PAID,),
+    template="commerce/admin/shipping_form.html",
+)
+
+
 @hooks.register("register_admin_urls")
 def shipping_admin_urls():
     return [
         path("orders/<int:pk>/intake/", intake_view, name="commerce_order_intake"),
         path("orders/<int:pk>/ship/", ship_view, name="commerce_order_ship"),
+        path("orders/<int:pk>/label/", label_view, name="commerce_order_label"),
     ]
 
 

@@ -1,9 +1,11 @@
-"""Staff API for the warehouse desk: record a parcel's intake, ship it. Thin: parse, call one service."""
+"""Staff API for the warehouse desk: record a parcel's intake, ship it (typed number or carrier label). Thin."""
 
+from drf_spectacular.utils import extend_schema
 from rest_framework import serializers
 
 from bidangil.api.serializers import StrictSerializer
-from commerce.api.views import StaffOrderActionView
+from commerce.api.serializers import StaffOrderDetailSerializer
+from commerce.api.views import StaffOrderActionView, _errors
 from commerce.shipping import services as shipping
 from commerce.shipping.models import Shipment
 
@@ -41,3 +43,22 @@ class StaffShipView(StaffOrderActionView):
 
     input_serializer = ShipInput
     service = staticmethod(shipping.ship_order)
+
+
+class LabelInput(StrictSerializer):
+    """No fields: the parcel, the address and the items are the order's."""
+
+
+class StaffLabelView(StaffOrderActionView):
+    """POST → the shipment booked at the carrier (tracking number, PDF label) and the order shipped. 400 when the
+    carrier refuses the data (its message), 502 when it cannot be reached; nothing changes then."""
+
+    input_serializer = LabelInput
+    service = staticmethod(shipping.create_label)
+
+    @extend_schema(
+        tags=["staff orders"],
+        responses={200: StaffOrderDetailSerializer, **_errors(400, 401, 403, 404, 409, 502)},
+    )
+    def post(self, request, number):
+        return super().post(request, number)

@@ -16,9 +16,10 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy as _lazy
 
-from bidangil.errors import InvalidInput
+from bidangil.errors import Conflict, InvalidInput, NotFound, ProviderError
 from bidangil.images import CleanImage, ImageRefused, ImageTooLarge, clean_image
 from commerce import error_codes, limits
+from commerce.orders import pricing
 from commerce.orders.models import Order, OrderEvent
 from commerce.orders.services import lock_order, record_event, transition
 from commerce.orders.steps import current_step
@@ -26,6 +27,10 @@ from commerce.shipping.models import DeliveryRate, Parcel, ParcelPhoto, Shipment
 from integrations.backends import get_backend
 from integrations.carriers import (
     CarrierError,
+    CarrierRefused,
+    Commodity,
+    ParcelSpec,
+    PostalAddress,
     Status,
     TrackEvent,
     TrackResult,
@@ -182,8 +187,9 @@ def record_intake(
 ) -> Order:
     """Warehouse received the parcel: store weight, dimensions and photos, quote the delivery fee.
 
-    purchased → delivery_quoted. The fee is the rate-table price of the billable weight
-    (max of actual and volumetric) for the order's destination country.
+    purchased → delivery_quoted. The fee is the carrier's rate for the measured parcel (FedEx Rate API) or, when
+    the carrier gives none (the dummy) or cannot be asked, the rate-table price of the billable weight (max of
+    actual and volumetric) for the order's destination country.
     """
     weight = _clean_weight(weight_g)
     sides = {
@@ -198,13 +204,14 @@ def record_intake(
         )
     photos = validate_photos(photos)
     billable = billable_weight_g(weight, **sides)
+    carrier_fee = _carrier_rate(order_id, weight, sides)
 
     stored_files: list = []
     try:
         with transaction.atomic():
             order = lock_order(order_id)
             order.require_status(Order.Status.PURCHASED)
-            fee = delivery_fee_cents((order.shipping_address or {}).get("country", ""), billable)
+            fee = carrier_fee or delivery_fee_cents((order.shipping_address or {}).get("country", ""), billable)
             parcel = Parcel.objects.create(
                 order=order,
                 weight_g=weight,
@@ -230,6 +237,7 @@ def record_intake(
                     "weight_g": weight,
                     "billable_weight_g": billable,
                     "delivery_fee_cents": fee,
+                    "fee_source": "carrier" if carrier_fee else "rate_table",
                     "photos": len(photos),
                 },
                 also_save=("delivery_fee_cents",),
@@ -238,6 +246,96 @@ def record_intake(
         # The rows are rolled back; the files already written to storage must go too.
         for stored in stored_files:
             stored.delete(save=False)
+        raise
+    return order
+
+
+# --- Carrier rates and labels ---------------------------------------------------------------------
+
+
+def _address(snapshot: dict) -> PostalAddress:
+    fields = ("name", "phone", "line1", "line2", "city", "state", "postal_code", "country")
+    return PostalAddress(**{key: str((snapshot or {}).get(key) or "") for key in fields})
+
+
+def parcel_spec(order: Order, *, weight_g: int, length_cm, width_cm, height_cm) -> ParcelSpec:
+    """The parcel as the carrier needs it: warehouse to the order's address, one customs line per charged item
+    (its price in USD at the order's exchange rate)."""
+    rate = order.exchange_rate.krw_per_usd
+    commodities = tuple(
+        Commodity(
+            description=item.name or item.url[:100],
+            quantity=item.quantity,
+            unit_value_cents=pricing.krw_to_cents(item.unit_price_krw or 0, rate),
+        )
+        for item in order.items.all()
+        if not item.restricted
+    )
+    return ParcelSpec(
+        reference=order.number,
+        weight_g=weight_g,
+        length_cm=Decimal(length_cm),
+        width_cm=Decimal(width_cm),
+        height_cm=Decimal(height_cm),
+        shipper=_address(settings.WAREHOUSE_ADDRESS),
+        recipient=_address(order.shipping_address),
+        commodities=commodities,
+    )
+
+
+def _carrier_rate(order_id: int, weight_g: int, sides: dict) -> int | None:
+    """The carrier's price for the measured parcel, asked before the order is locked; None when it gives none or
+    cannot be asked (logged), so the rate table prices the parcel."""
+    order = Order.objects.select_related("exchange_rate").filter(pk=order_id).first()
+    if order is None:
+        return None
+    try:
+        quote = get_backend("carriers").rate(parcel_spec(order, weight_g=weight_g, **sides))
+    except CarrierError as exc:
+        logger.warning("No carrier rate for order %s (%s); using the rate table", order.number, exc)
+        return None
+    return quote.amount_cents if quote else None
+
+
+def create_label(*, order_id: int, actor) -> Order:
+    """Book the shipment at the carrier for a paid delivery (FedEx Ship API): the tracking number and the PDF label
+    come back, and the order moves delivery_paid → shipped as with a typed number. The carrier refusing the data is
+    a 400 with its words; the carrier unreachable a 502; nothing is written in either case."""
+    order = Order.objects.select_related("exchange_rate", "parcel").filter(pk=order_id).first()
+    if order is None:
+        raise NotFound(_("No such order."))
+    order.require_status(Order.Status.DELIVERY_PAID)
+    parcel = order.parcel
+    spec = parcel_spec(
+        order,
+        weight_g=parcel.weight_g,
+        length_cm=parcel.length_cm,
+        width_cm=parcel.width_cm,
+        height_cm=parcel.height_cm,
+    )
+    try:
+        label = get_backend("carriers").create_shipment(spec)
+    except CarrierRefused as exc:
+        raise InvalidInput(str(exc), code=error_codes.CARRIER_REFUSED) from None
+    except CarrierError as exc:
+        raise ProviderError(str(exc), code=error_codes.CARRIER_UNAVAILABLE) from None
+    stored = None
+    try:
+        with transaction.atomic():
+            order = lock_order(order_id)
+            if order.status != Order.Status.DELIVERY_PAID:
+                logger.error("Order %s moved on while label %s was booked", order.number, label.tracking_number)
+                raise Conflict(
+                    _("Order %(number)s changed while the label was booked (tracking %(tracking)s); check FedEx.")
+                    % {"number": order.number, "tracking": label.tracking_number},
+                    code=error_codes.ORDER_CONFLICT,
+                )
+            shipment = _record_shipment(order, actor, Shipment.Carrier.FEDEX, label.tracking_number, label=True)
+            shipment.label.save("label.pdf", ContentFile(label.label_pdf), save=True)
+            stored = shipment.label
+    except Exception:
+        if stored:
+            stored.storage.delete(stored.name)
         raise
     return order
 
@@ -274,15 +372,21 @@ def ship_order(*, order_id: int, actor, carrier: str, tracking_number: str) -> O
                 "other": other,
             }
             raise InvalidInput(message, fields={"tracking_number": [message]})
-        Shipment.objects.create(order=order, carrier=carrier, tracking_number=number)
-        transition(
-            order,
-            Order.Status.SHIPPED,
-            OrderEvent.Kind.SHIPPED,
-            actor=actor,
-            data={"carrier": carrier, "tracking_number": number},
-        )
+        _record_shipment(order, actor, carrier, number)
     return order
+
+
+def _record_shipment(order: Order, actor, carrier: str, number: str, *, label: bool = False) -> Shipment:
+    """On the locked order: the Shipment to poll, delivery_paid → shipped (one SHIPPED event, the customer told)."""
+    shipment = Shipment.objects.create(order=order, carrier=carrier, tracking_number=number)
+    transition(
+        order,
+        Order.Status.SHIPPED,
+        OrderEvent.Kind.SHIPPED,
+        actor=actor,
+        data={"carrier": carrier, "tracking_number": number, **({"label": True} if label else {})},
+    )
+    return shipment
 
 
 # --- Tracking ------------------------------------------------------------------------------------
