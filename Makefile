@@ -13,7 +13,7 @@ MYSQL_HEADERS := default-libmysqlclient-dev pkg-config
 CATALOGUES := $(patsubst %.po,%.mo,$(wildcard locale/*/LC_MESSAGES/django.po))
 I18N_IGNORE := --ignore '.*' --ignore var --ignore node_modules
 
-.PHONY: run test lint bench demo worker mysql-headers gettext messages clean
+.PHONY: run test lint bench demo worker mysql-headers gettext messages wrk clean
 
 $(STAMP):
 	@$(MAKE) --no-print-directory mysql-headers
@@ -83,7 +83,18 @@ lint: $(STAMP)
 		$(BIN)/python manage.py check --deploy --fail-level WARNING --settings=bidangil.settings.production
 	$(BIN)/check-jsonschema --builtin-schema vendor.compose-spec docker-compose.yml
 
-bench: $(STAMP)
+# The load generator of `make bench` (Debian's wrk); the bench drives 127.0.0.1 only.
+wrk:
+	@command -v wrk >/dev/null || { \
+		if [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null; then \
+			apt-get install -y -q wrk >/dev/null 2>&1 || { apt-get update -q >/dev/null && apt-get install -y -q wrk >/dev/null; }; \
+		else echo "make bench needs wrk: sudo apt-get install wrk"; exit 1; fi; }
+
+# A few minutes; with DATABASE_URL / REDIS_URL on MariaDB and Redis. BENCH_DATA=bulk reads the DATABASE_URL
+# database as `manage.py seed_bulk` left it instead of fresh demo data (docs/performance.md).
+BENCH_DATA ?= demo
+export BENCH_DATA
+bench: $(STAMP) wrk
 	DJANGO_SETTINGS_MODULE=bidangil.settings.test $(BIN)/python -m bench
 
 clean:

@@ -5,6 +5,7 @@ see `make bench`); everything that needs a query is computed only when Prometheu
 """
 
 import hmac
+import os
 import time
 
 from django.conf import settings
@@ -13,6 +14,7 @@ from django.http import HttpResponse, JsonResponse
 from django.utils.translation import gettext as _
 from prometheus_client import CONTENT_TYPE_LATEST, REGISTRY, CollectorRegistry, Counter, Histogram, generate_latest
 from prometheus_client.core import GaugeMetricFamily
+from prometheus_client.multiprocess import MultiProcessCollector
 
 from bidangil.api.exceptions import error_body
 
@@ -74,4 +76,14 @@ def metrics_view(request):
         return response
     scraped = CollectorRegistry()
     scraped.register(DomainCollector())
-    return HttpResponse(generate_latest(REGISTRY) + generate_latest(scraped), content_type=CONTENT_TYPE_LATEST)
+    body = generate_latest(_request_registry()) + generate_latest(scraped)
+    return HttpResponse(body, content_type=CONTENT_TYPE_LATEST)
+
+
+def _request_registry():
+    """This process's metrics, or under gunicorn (PROMETHEUS_MULTIPROC_DIR) the sum over its worker processes."""
+    if not os.environ.get("PROMETHEUS_MULTIPROC_DIR"):
+        return REGISTRY
+    registry = CollectorRegistry()
+    MultiProcessCollector(registry)
+    return registry

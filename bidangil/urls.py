@@ -2,7 +2,6 @@ from django.conf import settings
 from django.contrib import admin
 from django.urls import include, path, re_path
 from drf_spectacular.views import SpectacularAPIView, SpectacularRedocView, SpectacularSwaggerView
-from wagtail import urls as wagtail_urls
 from wagtail.admin import urls as wagtailadmin_urls
 from wagtail.documents import urls as wagtaildocs_urls
 
@@ -40,6 +39,11 @@ urlpatterns = [
         cms_admin_views.chosen_multiple_pages,
         name="wagtailadmin_choose_page_chosen_multiple",
     ),
+    path(
+        "admin/localize/submit/page/<int:page_id>/",
+        cms_admin_views.submit_page_translation,
+        name="submit_page_translation",
+    ),
     path("admin/", include(wagtailadmin_urls)),
     path("documents/", include(wagtaildocs_urls)),
 ]
@@ -57,7 +61,7 @@ if not settings.AWS_STORAGE_BUCKET_NAME:
     # Local media (the embedded default, single-server installs); with a bucket, S3 serves media itself.
     urlpatterns.append(re_path(r"^media/(?P<path>.*)$", views.media, name="media"))
 
-urlpatterns.append(path("", include(wagtail_urls)))
+urlpatterns.append(path("", include("cms.urls")))
 
 handler400 = "bidangil.views.bad_request"
 handler403 = "bidangil.views.forbidden"

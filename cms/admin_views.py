@@ -1,8 +1,15 @@
-"""Wagtail admin views the project corrects."""
+"""Wagtail admin views the project corrects or narrows."""
 
+from django.contrib import messages
+from django.db import transaction
+from django.shortcuts import get_object_or_404, redirect
+from django.utils.text import capfirst
+from django.utils.translation import gettext as _
 from wagtail.admin.auth import require_admin_access
 from wagtail.admin.views.chooser import ChosenMultipleView
 from wagtail.models import Page
+from wagtail_localize.operations import TranslationCreator
+from wagtail_localize.views import submit_translations
 
 
 class ChosenMultiplePagesView(ChosenMultipleView):
@@ -18,3 +25,44 @@ class ChosenMultiplePagesView(ChosenMultipleView):
 
 
 chosen_multiple_pages = require_admin_access(ChosenMultiplePagesView.as_view())
+
+
+def is_translatable(page: Page) -> bool:
+    """Page types declaring `translatable = False` (the community's boards and posts) stay in one locale."""
+    return getattr(page.specific_class, "translatable", True)
+
+
+class SubmitPageTranslationView(submit_translations.SubmitPageTranslationView):
+    """wagtail-localize's "Translate this page", refusing the page types that are never translated and
+    leaving them out of a translated subtree (their pages stay where they are, in their own locale)."""
+
+    def dispatch(self, request, *args, **kwargs):
+        page = get_object_or_404(Page, pk=kwargs["page_id"])
+        if not is_translatable(page):
+            page_type = capfirst(page.specific_class._meta.verbose_name)
+            messages.error(request, _("%(type)s pages are not translated.") % {"type": page_type})
+            return redirect("wagtailadmin_explore", page.get_parent().pk)
+        return super().dispatch(request, *args, **kwargs)
+
+    @transaction.atomic
+    def form_valid(self, form):
+        include_subtree = form.cleaned_data["include_subtree"]
+        form.cleaned_data["include_subtree"] = False
+        response = super().form_valid(form)
+        if include_subtree:
+            translator = TranslationCreator(self.request.user, form.cleaned_data["locales"])
+            for page in _translatable_descendants(self.object):
+                translator.create_translations(page)
+            self.components.save(translator, sources_and_translations=translator.mappings)
+        return response
+
+
+def _translatable_descendants(page: Page):
+    """Descendants in tree order (parents first), without the untranslatable pages and their subtrees."""
+    for child in page.get_children():
+        if is_translatable(child):
+            yield child
+            yield from _translatable_descendants(child)
+
+
+submit_page_translation = require_admin_access(SubmitPageTranslationView.as_view())

@@ -8,9 +8,9 @@ from bidangil.errors import NotFound
 from commerce.conversations.selectors import unanswered_q, with_unread_messages
 from commerce.orders import selectors as order_selectors
 from commerce.orders.models import Order, OrderEvent
-from commerce.orders.selectors import WAITING_ON_STAFF, list_queryset, open_carrier_exception_q
+from commerce.orders.selectors import WAITING_ON_STAFF, list_queryset, open_carrier_exception_q, parcel_orders_prefetch
 from commerce.payments.models import Payment
-from commerce.shipping.models import Parcel, ParcelPhoto, Shipment, ShipmentEvent
+from commerce.shipping.models import Parcel, ParcelPhoto, ShipmentEvent
 
 
 def waiting_on_staff_q() -> Q:
@@ -24,7 +24,7 @@ def customer_orders(user, *, status: str | None = None) -> QuerySet[Order]:
 
 
 def staff_orders(*, status: str | None = None, q: str | None = None, waiting: bool = False) -> QuerySet[Order]:
-    orders = with_unread_messages(list_queryset().select_related("user", "shipment"), for_staff=True)
+    orders = with_unread_messages(list_queryset().select_related("user", "parcel__shipment"), for_staff=True)
     if status:
         orders = orders.filter(status=status)
     if waiting:
@@ -32,7 +32,7 @@ def staff_orders(*, status: str | None = None, q: str | None = None, waiting: bo
     if q:
         q = q.strip()
         orders = orders.filter(
-            Q(number__icontains=q) | Q(user__email__icontains=q) | Q(shipment__tracking_number__icontains=q)
+            Q(number__icontains=q) | Q(user__email__icontains=q) | Q(parcel__shipment__tracking_number__icontains=q)
         )
     return orders
 
@@ -43,9 +43,13 @@ def detail_queryset(*, for_staff: bool = False) -> QuerySet[Order]:
         "items",
         Prefetch("payments", queryset=Payment.objects.order_by("created_at", "pk")),
         Prefetch("events", queryset=OrderEvent.objects.select_related("actor")),
-        Prefetch("parcel", queryset=Parcel.objects.prefetch_related(Prefetch("photos", ParcelPhoto.objects.all()))),
         Prefetch(
-            "shipment", queryset=Shipment.objects.prefetch_related(Prefetch("events", ShipmentEvent.objects.all()))
+            "parcel",
+            queryset=Parcel.objects.select_related("shipment").prefetch_related(
+                Prefetch("photos", ParcelPhoto.objects.all()),
+                Prefetch("shipment__events", ShipmentEvent.objects.all()),
+                parcel_orders_prefetch("orders"),
+            ),
         ),
     )
     return with_unread_messages(orders, for_staff=for_staff)

@@ -29,10 +29,11 @@ urlpatterns = [
     path("staff/orders/<str:number>/cancel/", orders_api.StaffCancelView.as_view(), name="staff-order-cancel"),
     path("staff/orders/<str:number>/refund/", orders_api.StaffRefundView.as_view(), name="staff-order-refund"),
     path("staff/orders/<str:number>/intake/", shipping_api.StaffIntakeView.as_view(), name="staff-order-intake"),
+    path("parcels/", shipping_api.ParcelCreateView.as_view(), name="parcel-create"),
+    path("parcels/<int:parcel_id>/", shipping_api.ParcelDetailView.as_view(), name="parcel-detail"),
+    path("parcels/<int:parcel_id>/split/", shipping_api.ParcelSplitView.as_view(), name="parcel-split"),
     path("parcel-photos/<str:token>/", documents.parcel_photo, name="parcel-photo"),
     path("staff/orders/<str:number>/ship/", shipping_api.StaffShipView.as_view(), name="staff-order-ship"),
-    path("staff/orders/<str:number>/label/", shipping_api.StaffLabelView.as_view(), name="staff-order-label"),
-    path("shipment-labels/<str:token>/", documents.shipment_label, name="shipment-label"),
     path(
         "staff/orders/<str:number>/messages/",
         conversations_api.StaffOrderMessagesView.as_view(),

@@ -5,10 +5,12 @@ the add/edit/delete views are closed and every change goes through an action (a 
 import django_filters
 from django.contrib import messages
 from django.contrib.admin import SimpleListFilter
+from django.contrib.admin import display as admin_display
 from django.core.exceptions import PermissionDenied
 from django.db.models import BooleanField, ExpressionWrapper
-from django.urls import URLPattern, path
-from django.utils.html import format_html
+from django.urls import URLPattern, path, reverse
+from django.utils.html import format_html, format_html_join
+from django.utils.text import format_lazy
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy as _lazy
 from wagtail import hooks
@@ -36,9 +38,14 @@ from commerce.orders.models import ExchangeRate, Order, RestrictedItemRule
 from commerce.orders.steps import STEPS
 from commerce.payments.models import Payment
 from commerce.selectors import detail_queryset, waiting_on_staff_q
+from commerce.shipping import selectors as parcel_selectors
+from commerce.shipping import services as shipping_services
+from commerce.shipping.models import Parcel
 
 # Step filter choices: 0 (not reviewed yet) and the five customer steps.
-STEP_CHOICES = [("0", "0. Awaiting review")] + [(str(number), f"{number}. {label}") for number, _, label, _ in STEPS]
+STEP_CHOICES = [("0", _lazy("0. Awaiting review"))] + [
+    (str(number), format_lazy("{}. {}", number, label)) for number, _key, label, _kind in STEPS
+]
 
 
 def with_carrier_alert(queryset):
@@ -63,7 +70,7 @@ def order_admin_urls():
 
 # One order list for both admin views (the Orders snippet and the Order desk): columns, search, page size.
 ORDER_COLUMNS = ("number", "user", "status", "alerts", "unread", "total_cents", "created_at")
-ORDER_SEARCH_FIELDS = ["number", "user__email", "shipment__tracking_number"]
+ORDER_SEARCH_FIELDS = ["number", "user__email", "parcel__shipment__tracking_number"]
 ORDER_LIST_PER_PAGE = 50
 CARRIER_ALERT = _lazy("Carrier exception")
 
@@ -244,6 +251,71 @@ class OrderDeskAdmin(ModelAdmin):
         return ""
 
 
+class ParcelStageFilter(SimpleListFilter):
+    title = "stage"
+    parameter_name = "stage"
+
+    def lookups(self, request, model_admin):
+        return [
+            ("requested", "Consolidation requested (awaiting intake)"),
+            ("unpaid", "Waiting for the delivery payment"),
+            ("over", "Waiting longer than the free storage"),
+        ]
+
+    def queryset(self, request, queryset):
+        if self.value() == "requested":
+            return queryset.filter(received_at__isnull=True, consolidation_requested_at__isnull=False)
+        if self.value() == "unpaid":
+            return queryset.filter(parcel_selectors.waiting_for_payment_q())
+        if self.value() == "over":
+            return queryset.filter(parcel_selectors.waiting_for_payment_q(longer_than_free_storage=True))
+        return queryset
+
+
+class ParcelDeskAdmin(ModelAdmin):
+    """Every parcel with its orders, how long it has waited for its delivery fee and its free storage."""
+
+    model = Parcel
+    menu_label = "Parcels"
+    menu_icon = "folder-inverse"
+    menu_order = 102
+    add_to_settings_menu = False
+    permission_helper_class = OrderPermissionHelper
+    inspect_view_enabled = False
+    list_display = ["__str__", "order_links", "consolidated_flag", "received_at", "waited", "free_storage_until"]
+    list_filter = [ParcelStageFilter, "received_at"]
+    search_fields = ["order__number", "order__user__email", "shipment__tracking_number"]
+    list_per_page = ORDER_LIST_PER_PAGE
+
+    def get_queryset(self, request):
+        return parcel_selectors.parcels_queryset().distinct()
+
+    @admin_display(description="Orders")
+    def order_links(self, parcel):
+        return format_html_join(
+            ", ",
+            '<a href="{}">{}</a> ({})',
+            (
+                (reverse("commerce_order_screen", args=[o.pk]), o.number, o.get_status_display().lower())
+                for o in parcel.orders.all()
+            ),
+        )
+
+    @admin_display(description="Consolidated", boolean=True)
+    def consolidated_flag(self, parcel):
+        return parcel.consolidated
+
+    @admin_display(description="Waiting for payment")
+    def waited(self, parcel):
+        days = parcel_selectors.days_waiting_for_payment(parcel)
+        return "" if days is None else f"{days} day{'s' if days != 1 else ''}"
+
+    @admin_display(description="Free storage until")
+    def free_storage_until(self, parcel):
+        until = shipping_services.storage_free_until(parcel)
+        return f"{until:%Y-%m-%d}" if until else ""
+
+
 class OrderStaffBulkAction(SnippetBulkAction):
     """A bulk action on order data: its confirmation screen names the selected rows (also those the user may
     not act on), so anyone but Order staff is refused before anything is listed."""
@@ -332,6 +404,7 @@ register_snippet(RestrictedItemRuleViewSet)
 register_snippet(ExchangeRateViewSet)
 register_snippet(PaymentViewSet)
 modeladmin_register(OrderDeskAdmin)
+modeladmin_register(ParcelDeskAdmin)
 hooks.register("register_bulk_action", MarkPurchasedBulkAction)
 # After Wagtail's own registration, so it replaces the stock delete for these models.
 hooks.register("register_bulk_action", OrderDataDeleteBulkAction, order=1)

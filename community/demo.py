@@ -30,7 +30,8 @@ def _picture(name: str, color: tuple[int, int, int]) -> SimpleUploadedFile:
     return SimpleUploadedFile(name, buffer.getvalue(), content_type="image/jpeg")
 
 
-def _boards(stdout) -> None:
+def ensure_boards(stdout) -> None:
+    """The three community boards under the site root (created once)."""
     root = Site.objects.get(is_default_site=True).root_page.specific
     for category, (title, intro) in BOARDS.items():
         if CommunityIndexPage.objects.filter(category=category).exists():
@@ -77,7 +78,7 @@ def _posts(jiwoo, minho):
 
 
 def load(stdout) -> None:
-    _boards(stdout)
+    ensure_boards(stdout)
     jiwoo = User.objects.filter(email="jiwoo@example.com").first()
     minho = User.objects.filter(email="minho@example.com").first()
     if jiwoo is None or minho is None:

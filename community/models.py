@@ -71,6 +71,7 @@ class CommunityIndexPage(Page):
     intro = models.TextField(blank=True)
 
     content_panels = Page.content_panels + [FieldPanel("category"), FieldPanel("intro")]
+    translatable = False  # one board per category, in the default locale; its posts are in any language
     subpage_types = ["community.ReviewPostPage", "community.SharePostPage", "community.FunPostPage"]
     api_fields = [APIField("category"), APIField("intro")]
 
@@ -104,12 +105,14 @@ class PostPage(Page):
     )
 
     is_creatable = False
+    translatable = False  # members write in whatever language they like; a post is never translated
     parent_page_types = ["community.CommunityIndexPage"]
     subpage_types = []
     search_fields = Page.search_fields + [index.SearchField("body"), index.FilterField("is_hidden")]
 
     class Meta:
-        indexes = [models.Index(fields=["state", "county"])]
+        # is_hidden: the few hidden posts are found through it (the page restriction of the Wagtail API).
+        indexes = [models.Index(fields=["state", "county"]), models.Index(fields=["is_hidden"])]
 
     def with_content_json(self, content):
         # Hiding is a moderation decision on the page, not part of its revisions: publishing an

@@ -5,6 +5,8 @@ the `ws` service (`manage.py serve`).
 """
 
 import os
+import shutil
+import tempfile
 
 wsgi_app = "bidangil.wsgi:application"
 bind = [os.environ.get("GUNICORN_BIND", "0.0.0.0:8000")]
@@ -20,6 +22,24 @@ max_requests_jitter = 500
 forwarded_allow_ips = os.environ.get("FORWARDED_ALLOW_IPS", "*")  # only the proxy reaches this port
 accesslog = None  # requests are counted by /metrics and logged by the proxy
 worker_tmp_dir = "/dev/shm" if os.path.isdir("/dev/shm") else None
+
+
+def on_starting(server):
+    """/metrics counts the requests of every worker: prometheus_client's multiprocess mode, a folder per gunicorn."""
+    folder = os.path.join(worker_tmp_dir or tempfile.gettempdir(), f"bidangil-metrics-{os.getpid()}")
+    shutil.rmtree(folder, ignore_errors=True)
+    os.makedirs(folder)
+    os.environ["PROMETHEUS_MULTIPROC_DIR"] = folder  # the workers inherit it
+
+
+def child_exit(server, worker):
+    from prometheus_client import multiprocess
+
+    multiprocess.mark_process_dead(worker.pid)
+
+
+def on_exit(server):
+    shutil.rmtree(os.environ["PROMETHEUS_MULTIPROC_DIR"], ignore_errors=True)
 
 
 def pre_request(worker, req):

@@ -4,6 +4,7 @@ from urllib.parse import urlsplit
 
 from django.conf import settings
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy as _lazy
 from rest_framework import exceptions
 from rest_framework.authentication import SessionAuthentication
 from rest_framework.permissions import SAFE_METHODS, AllowAny, IsAuthenticated
@@ -61,7 +62,7 @@ class TrustedOrigin(BrowserCsrf):
     Signed-in requests are CSRF-checked by SessionAuthentication instead.
     """
 
-    message = "This request did not come from the Bidangil site."
+    message = _lazy("This request did not come from the Bidangil site.")
 
     def has_permission(self, request, view):
         if request.method in SAFE_METHODS:

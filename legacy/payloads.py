@@ -80,7 +80,8 @@ def _payment(request, order: Order) -> dict | None:
         "delivery_price": float(delivery_price) if delivery_price is not None else None,
         "total_price": float(item_price + (delivery_price or 0)),
         "item_is_paid": _paid(payments, Payment.Stage.ITEMS),
-        "delivery_is_paid": _paid(payments, Payment.Stage.DELIVERY),
+        # A consolidated parcel's fee is one charge on its lead order; every order of the parcel logs it as paid.
+        "delivery_is_paid": any(event.kind == OrderEvent.Kind.DELIVERY_PAID for event in order.events.all()),
         "stripe_item_url": item_url,
         "stripe_delivery_url": delivery_url,
     }

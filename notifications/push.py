@@ -15,6 +15,7 @@ import threading
 
 from asgiref.sync import async_to_sync
 from channels.layers import get_channel_layer
+from django.db import transaction
 
 logger = logging.getLogger(__name__)
 
@@ -40,37 +41,75 @@ def credential_group(key: str) -> str:
 
 def push_to_user(user_id: int, message: dict) -> None:
     """Send one message to every socket of a user (all tabs). Never raises: the inbox keeps the message."""
-    _send([user_group(user_id)], {"type": "push.message", "message": message})
+    _send([(user_group(user_id), _message_event(message))])
+
+
+def push_on_commit(user_id: int, message: dict) -> None:
+    """Push `message` once the current transaction commits (at once outside one), grouped with the other
+    pushes of that transaction: one hop to the event loop per commit, not one per message.
+
+    The messages queued at one savepoint level share one on_commit callback, so a rolled-back savepoint
+    drops exactly its own messages, as Django drops its other callbacks.
+    """
+    event = (user_group(user_id), _message_event(message))
+    connection = transaction.get_connection()
+    if connection.in_atomic_block:
+        level = set(connection.savepoint_ids)
+        for sids, callback, _robust in reversed(connection.run_on_commit):
+            if isinstance(callback, _PushBatch) and sids == level:
+                callback.events.append(event)
+                return
+    transaction.on_commit(_PushBatch([event]))
+
+
+class _PushBatch:
+    """The pushes of one transaction (at one savepoint level), sent together when it commits."""
+
+    def __init__(self, events: list[tuple[str, dict]]):
+        self.events = events
+
+    def __call__(self) -> None:
+        _send(self.events)
 
 
 def close_user_sockets(user_id: int) -> None:
     """Close every open socket of a user (signed out everywhere, password changed, banned)."""
-    _send([user_group(user_id)], {"type": "auth.revoked"})
+    _send([(user_group(user_id), {"type": "auth.revoked"})])
 
 
 def close_credential_sockets(keys: list[str]) -> None:
     """Close the sockets opened with these session keys or API tokens (signed out of one session)."""
-    _send([credential_group(key) for key in keys if key], {"type": "auth.revoked"})
+    _send([(credential_group(key), {"type": "auth.revoked"}) for key in keys if key])
 
 
-def _send(groups: list[str], event: dict) -> None:
+def _message_event(message: dict) -> dict:
+    return {"type": "push.message", "message": message}
+
+
+def _send(events: list[tuple[str, dict]]) -> None:
+    """Hand every (group, event) to the channel layer in one trip to an event loop. Best effort: a failed
+    group is logged and the others are still sent (the inbox keeps messages; closing also happens when the
+    credential is next checked)."""
     layer = get_channel_layer()
-    if layer is None:
+    if layer is None or not events:
         return
-    for group in groups:
-        try:
-            _group_send(layer, group, event)
-        except Exception:  # noqa: BLE001 - best effort; closing also happens when the credential is next checked
-            logger.exception("push to %s failed", group)
-
-
-def _group_send(layer, group: str, event: dict) -> None:
     loop = _home_loop
-    if loop is not None and loop.is_running():
-        if getattr(loop, "_thread_id", None) == threading.get_ident():
-            # Sync code called from the loop's own thread must not block it: fire and forget.
-            loop.create_task(layer.group_send(group, event))
+    try:
+        if loop is not None and loop.is_running():
+            if getattr(loop, "_thread_id", None) == threading.get_ident():
+                # Sync code called from the loop's own thread must not block it: fire and forget.
+                loop.create_task(_send_all(layer, events))
+                return
+            asyncio.run_coroutine_threadsafe(_send_all(layer, events), loop).result(PUSH_TIMEOUT_SECONDS)
             return
-        asyncio.run_coroutine_threadsafe(layer.group_send(group, event), loop).result(PUSH_TIMEOUT_SECONDS)
-        return
-    async_to_sync(layer.group_send)(group, event)
+        async_to_sync(_send_all)(layer, events)
+    except Exception:  # noqa: BLE001 - best effort, see above
+        logger.exception("push of %d events failed", len(events))
+
+
+async def _send_all(layer, events: list[tuple[str, dict]]) -> None:
+    for group, event in events:
+        try:
+            await layer.group_send(group, event)
+        except Exception:  # noqa: BLE001 - best effort, see _send
+            logger.exception("push to %s failed", group)

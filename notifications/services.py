@@ -2,7 +2,6 @@
 
 from django.conf import settings
 from django.contrib.auth import get_user_model
-from django.db import transaction
 from django.utils import timezone, translation
 from django.utils.functional import Promise
 from django.utils.translation import gettext as _
@@ -11,7 +10,7 @@ from bidangil import jobs
 from bidangil.errors import InvalidInput
 
 from .models import Notification
-from .push import push_to_user
+from .push import push_on_commit
 
 # Order notifications that may also go out by SMS when the member opted in: status changes
 # (commerce.orders.services.transition) and payment problems and refunds (notify_payment). Carrier scans
@@ -26,22 +25,42 @@ def notify(user_id: int, type: str, payload: dict, *, email: bool = False) -> No
     Safe to call inside or outside a transaction; nothing is pushed if the surrounding transaction rolls back.
     Texts of the payload given lazily (gettext_lazy, format_lazy) are stored in the recipient's language.
     """
-    payload = _in_language_of(user_id, payload)
+    return notify_many([(user_id, type, payload)], email=email)[0]
+
+
+def notify_many(items: list[tuple[int, str, dict]], *, email: bool = False) -> list[Notification]:
+    """notify() for many (user_id, type, payload) at once: one INSERT (and one language lookup), one push."""
+    payloads = _in_languages_of([user_id for user_id, _type, _payload in items], [p for _u, _t, p in items])
     delivery = Notification.Delivery.PENDING if email else Notification.Delivery.NONE
-    notification = Notification.objects.create(user_id=user_id, type=type, payload=payload, delivery=delivery)
-    message = notification.as_message()
-    transaction.on_commit(lambda: push_to_user(user_id, message))
-    if email:
-        jobs.enqueue_on_commit("notifications.send", notification.pk)
-    return notification
+    rows = [
+        Notification(user_id=user_id, type=kind, payload=payload, delivery=delivery)
+        for (user_id, kind, _lazy_payload), payload in zip(items, payloads, strict=True)
+    ]
+    notifications = Notification.objects.bulk_create(rows)
+    for notification in notifications:
+        push_on_commit(notification.user_id, notification.as_message())
+        if email:
+            jobs.enqueue_on_commit("notifications.send", notification.pk)
+    return notifications
 
 
-def _in_language_of(user_id: int, payload: dict) -> dict:
-    if not any(isinstance(value, Promise) for value in payload.values()):
-        return payload
-    language = get_user_model().objects.filter(pk=user_id).values_list("language", flat=True).first()
-    with translation.override(language or settings.LANGUAGE_CODE):
-        return {key: str(value) if isinstance(value, Promise) else value for key, value in payload.items()}
+def _in_languages_of(user_ids: list[int], payloads: list[dict]) -> list[dict]:
+    """The payloads with their lazy texts rendered in each recipient's language (one query for all)."""
+    lazy = {user_id for user_id, payload in zip(user_ids, payloads, strict=True) if _has_lazy(payload)}
+    if not lazy:
+        return payloads
+    languages = dict(get_user_model().objects.filter(pk__in=lazy).values_list("pk", "language"))
+    rendered = []
+    for user_id, payload in zip(user_ids, payloads, strict=True):
+        if user_id in lazy:
+            with translation.override(languages.get(user_id) or settings.LANGUAGE_CODE):
+                payload = {key: str(value) if isinstance(value, Promise) else value for key, value in payload.items()}
+        rendered.append(payload)
+    return rendered
+
+
+def _has_lazy(payload: dict) -> bool:
+    return any(isinstance(value, Promise) for value in payload.values())
 
 
 def mark_read(*, user, ids: list[int] | None = None) -> int:

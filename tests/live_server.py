@@ -75,7 +75,7 @@ def serve(tmp: Path, django_db_blocker, setup: str = "", server: str = "serve", 
         ).stdout
     command = [*manage, "serve", "--port", str(port)]
     if server == "gunicorn":
-        env["WEB_CONCURRENCY"] = "1"
+        env.setdefault("WEB_CONCURRENCY", "1")
         command = [sys.executable, "-m", "gunicorn", "-c", str(ROOT / "deploy/gunicorn.conf.py")]
         command += ["--bind", f"127.0.0.1:{port}", "--chdir", str(ROOT)]
     server = subprocess.Popen(command, env=env, stdout=subprocess.PIPE, stderr=subprocess.STDOUT)

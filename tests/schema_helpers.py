@@ -16,7 +16,7 @@ def response_schema(schema, operation, code):
 def assert_matches(schema, node, value, where="$"):
     """`value` (a real response) has exactly the keys and JSON types the schema node describes."""
     if "$ref" in node:
-        node = resolve_ref(schema, node)
+        node = {**resolve_ref(schema, node), **({"nullable": True} if node.get("nullable") else {})}
     if "allOf" in node:
         return assert_matches(schema, {**node["allOf"][0], "nullable": node.get("nullable", False)}, value, where)
     if value is None:

@@ -214,3 +214,19 @@ def test_a_new_account_keeps_the_language_it_signed_up_in(header, saved):
     assert User.objects.get(email="new@example.com").language == saved
     [email] = mail.outbox
     assert ("비단길 인증 코드는" in email.subject) == (saved == "ko")
+
+
+@pytest.mark.django_db
+def test_a_failed_avatar_is_explained_in_the_members_language():
+    from community.avatars import services as avatars
+    from community.avatars.models import AvatarRequest
+
+    member = UserFactory(language="ko")
+    job = AvatarRequest.objects.create(user=member, species="robot", answers=[1, 1, 1, 1])
+    avatars.fail(job.pk, "")
+    notification = Notification.objects.get(user=member, type=Notification.Type.AVATAR_FAILED)
+    assert notification.payload["reason"] == "아바타를 그리지 못했습니다."
+    job.refresh_from_db()
+    assert job.failure_reason == "The avatar could not be drawn."  # the record stays in the source language
+    status = _token_client(member, "en").get("/api/v1/me/avatar/").json()
+    assert status["status"] == "failed" and status["reason"] == "아바타를 그리지 못했습니다."

@@ -261,3 +261,35 @@ def test_client_errors_flagged_by_django_are_one_line_without_a_traceback(client
     assert response.status_code == 400
     assert "Invalid HTTP_HOST header" in stream.getvalue()
     assert "Traceback" not in stream.getvalue()
+
+
+@pytest.fixture(scope="module")
+def two_gunicorn_workers(django_db_setup, django_db_blocker, tmp_path_factory):
+    from tests import live_server
+
+    with live_server.serve(
+        tmp_path_factory.mktemp("gunicorn"),
+        django_db_blocker,
+        server="gunicorn",
+        WEB_CONCURRENCY="2",
+        METRICS_TOKEN="scrape-token",
+    ) as (host, process, _):
+        yield host, process
+
+
+def test_metrics_count_the_requests_of_every_gunicorn_worker(two_gunicorn_workers):
+    """Under gunicorn a scrape reaches one worker; it answers with the requests all of them served."""
+    import glob
+    import urllib.request
+
+    host, process = two_gunicorn_workers
+    files = f"/dev/shm/bidangil-metrics-{process.pid}/counter_*.db"
+    served = 0
+    while len(glob.glob(files)) < 2 and served < 400:  # until both workers have answered some
+        urllib.request.urlopen(f"http://{host}/api/v1/regions/").read()
+        served += 1
+    assert len(glob.glob(files)) == 2
+    for _ in range(3):  # whichever worker answers the scrape
+        scrape = urllib.request.Request(f"http://{host}/metrics", headers={"Authorization": "Bearer scrape-token"})
+        text = urllib.request.urlopen(scrape).read().decode()
+        assert _metric(text, 'bidangil_http_requests_total{method="GET",status="200"}') >= served

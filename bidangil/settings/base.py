@@ -41,6 +41,8 @@ INSTALLED_APPS = [
     "wagtail.contrib.redirects",
     "wagtail.contrib.settings",
     "wagtail_headless_preview",
+    "wagtail_localize",
+    "wagtail_localize.locales",  # Wagtail's locale admin, with wagtail-localize's sync options
     "wagtail.api.v2",
     "wagtail.embeds",
     "wagtail.sites",
@@ -76,6 +78,7 @@ INSTALLED_APPS = [
 
 MIDDLEWARE = [
     "bidangil.metrics.RequestMetricsMiddleware",
+    "bidangil.replicas.ReplicaReadsMiddleware",
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "corsheaders.middleware.CorsMiddleware",
@@ -139,6 +142,17 @@ elif DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
         }
     )
 DATABASES["default"]["ATOMIC_REQUESTS"] = False
+# A read replica of the primary (docs/scaling.md): the reads of GET requests go there, except for a client that
+# wrote in the last REPLICA_PIN_SECONDS; writes, transactions and credentials stay on the primary.
+if env("DATABASE_REPLICA_URL", default=""):
+    DATABASES["replica"] = {
+        **env.db("DATABASE_REPLICA_URL"),
+        "OPTIONS": DATABASES["default"].get("OPTIONS", {}),
+        "TEST": {"MIRROR": "default"},
+    }
+DATABASE_REPLICA_READS = "replica" in DATABASES
+DATABASE_ROUTERS = ["bidangil.replicas.ReplicaRouter"]
+REPLICA_PIN_SECONDS = env.int("REPLICA_PIN_SECONDS", default=5)
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 REDIS_URL = env("REDIS_URL", default="")
@@ -360,6 +374,12 @@ SPECTACULAR_SETTINGS = {
 
 # --- Wagtail ----------------------------------------------------------------
 WAGTAIL_SITE_NAME = "Bidangil"
+# Content pages exist in English (the source, served without a prefix) and Korean (under /ko/); editors
+# translate with wagtail-localize (docs/content.md).
+WAGTAIL_I18N_ENABLED = True
+WAGTAIL_CONTENT_LANGUAGES = LANGUAGES
+# Staff choose the admin's language in their account settings; Wagtail ships the Korean admin.
+WAGTAILADMIN_PERMITTED_LANGUAGES = LANGUAGES
 WAGTAILADMIN_BASE_URL = SITE_URL
 WAGTAIL_USER_EDIT_FORM = None
 WAGTAILSEARCH_BACKENDS = {"default": {"BACKEND": "wagtail.search.backends.database"}}
@@ -391,18 +411,11 @@ FEDEX_CLIENT_SECRET = env("FEDEX_CLIENT_SECRET", default="")
 # Rate and Ship APIs: the shipping account billed and the service booked.
 FEDEX_ACCOUNT_NUMBER = env("FEDEX_ACCOUNT_NUMBER", default="")
 FEDEX_SERVICE_TYPE = env("FEDEX_SERVICE_TYPE", default="INTERNATIONAL_PRIORITY")
-# The Korean warehouse: the sender on carrier rates and labels.
-WAREHOUSE_ADDRESS = {
-    "name": env("WAREHOUSE_NAME", default="Bidangil Warehouse"),
-    "phone": env("WAREHOUSE_PHONE", default="+82325550100"),
-    "line1": env("WAREHOUSE_LINE1", default="12 Gonghang-ro"),
-    "line2": env("WAREHOUSE_LINE2", default=""),
-    "city": env("WAREHOUSE_CITY", default="Incheon"),
-    "state": "",
-    "postal_code": env("WAREHOUSE_POSTAL_CODE", default="22382"),
-    "country": "KR",
-}
 TRACKING_POLL_INTERVAL_MINUTES = env.int("TRACKING_POLL_INTERVAL_MINUTES", default=120)
+# Warehouse storage: days a measured parcel is kept free while its delivery fee is unpaid, and the period of the
+# reminders sent to the customer while it waits (one per period, the first after that many days).
+STORAGE_FREE_DAYS = env.int("STORAGE_FREE_DAYS", default=30)
+STORAGE_REMINDER_DAYS = env.int("STORAGE_REMINDER_DAYS", default=7)
 
 OPENAI_API_KEY = env("OPENAI_API_KEY", default="")
 OPENAI_BASE_URL = env("OPENAI_BASE_URL", default=None)

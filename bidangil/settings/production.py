@@ -4,9 +4,10 @@ from .base import *  # noqa: F403
 from .base import FRONTEND_URL, env
 
 DEBUG = False
-# Each web worker keeps its database connection between requests, checked before reuse after an error or restart.
-DATABASES["default"]["CONN_MAX_AGE"] = env.int("CONN_MAX_AGE", default=600)  # noqa: F405
-DATABASES["default"]["CONN_HEALTH_CHECKS"] = True  # noqa: F405
+# Each web worker thread keeps its database connections between requests, checked before reuse after an error.
+for database in DATABASES.values():  # noqa: F405
+    database["CONN_MAX_AGE"] = env.int("CONN_MAX_AGE", default=600)
+    database["CONN_HEALTH_CHECKS"] = True
 SECRET_KEY = env("SECRET_KEY")
 ALLOWED_HOSTS = env.list("ALLOWED_HOSTS")
 

@@ -22,3 +22,6 @@ LOGGING["root"]["level"] = "WARNING"  # noqa: F405
 WHITENOISE_AUTOREFRESH = True  # no static scan at start-up: tests never collect static files
 # The suite never asks DNS: product pages fail to resolve unless a test replaces integrations.fetch.resolve.
 FETCH_OFFLINE = True
+# The read replica is the test database itself (Django's test mirror); tests/test_replicas.py turns routing on.
+DATABASES["replica"] = {**DATABASES["default"], "TEST": {"MIRROR": "default"}}  # noqa: F405
+DATABASE_REPLICA_READS = False

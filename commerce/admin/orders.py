@@ -41,8 +41,14 @@ def order_actions(order: Order) -> list[dict]:
         (_lazy("Reject"), "commerce_order_reject", status == Order.Status.REQUESTED, "button-secondary"),
         (_lazy("Mark purchased"), "commerce_order_purchase", status == Order.Status.ITEMS_PAID, "button"),
         (_lazy("Record warehouse intake"), "commerce_order_intake", status == Order.Status.PURCHASED, "button"),
-        (_lazy("Create label"), "commerce_order_label", status == Order.Status.DELIVERY_PAID, "button"),
-        (_lazy("Enter tracking"), "commerce_order_ship", status == Order.Status.DELIVERY_PAID, "button-secondary"),
+        (_lazy("Enter tracking"), "commerce_order_ship", status == Order.Status.DELIVERY_PAID, "button"),
+        (
+            _lazy("Split parcel"),
+            "commerce_order_split",
+            bool(order.parcel and order.parcel.consolidated)
+            and status in (Order.Status.PURCHASED, Order.Status.DELIVERY_QUOTED),
+            "button-secondary",
+        ),
         (
             _lazy("Cancel order"),
             "commerce_order_cancel",

@@ -1,7 +1,7 @@
-"""Wagtail admin for the warehouse desk: intake and ship forms for one order, and the delivery rate table.
+"""Wagtail admin for the warehouse desk: intake, split and ship forms for one order, and the delivery rate table.
 
-Imported by commerce.wagtail_hooks; registers its own admin URLs (`commerce_order_intake`,
-`commerce_order_ship`) and the DeliveryRate snippet. Both forms call the same services as the staff API.
+Imported by commerce.wagtail_hooks; registers its own admin URLs (`commerce_order_intake`, `commerce_order_split`,
+`commerce_order_ship`) and the DeliveryRate snippet. The forms call the same services as the API.
 """
 
 from django import forms
@@ -59,15 +59,15 @@ class IntakeForm(forms.Form):
     )
 
 
+class SplitForm(forms.Form):
+    """No fields: the screen lists the orders of the parcel and confirms."""
+
+
 class ShipForm(forms.Form):
     carrier = forms.ChoiceField(choices=Shipment.Carrier.choices, initial=Shipment.Carrier.FEDEX)
     tracking_number = forms.CharField(
         max_length=60, help_text=_lazy("FedEx: 12, 15, 20 or 22 digits, as on the label.")
     )
-
-
-class LabelForm(forms.Form):
-    """Nothing to type: the carrier books the measured parcel to the order's address and returns the label."""
 
 
 # --- Views ----------------------------------------------------------------------------------------
@@ -86,6 +86,12 @@ intake_view = action_view(
     extra=_rates_for,
     template="commerce/admin/shipping_form.html",
 )
+split_view = action_view(
+    SplitForm,
+    "Split parcel",
+    lambda order, user, form: shipping.split_parcel(parcel_id=order.parcel_id, actor=user),
+    success="The parcel of {number} was split; each order waits for its own intake.",
+)
 ship_view = action_view(
     ShipForm,
     _lazy("Ship parcel"),
@@ -95,22 +101,12 @@ ship_view = action_view(
 )
 
 
-label_view = action_view(
-    LabelForm,
-    _lazy("Create label"),
-    with_cleaned_data(shipping.create_label),
-    success=_lazy("Label created and order {number} shipped."),
-    statuses=(Order.Status.DELIVERY_PAID,),
-    template="commerce/admin/shipping_form.html",
-)
-
-
 @hooks.register("register_admin_urls")
 def shipping_admin_urls():
     return [
         path("orders/<int:pk>/intake/", intake_view, name="commerce_order_intake"),
         path("orders/<int:pk>/ship/", ship_view, name="commerce_order_ship"),
-        path("orders/<int:pk>/label/", label_view, name="commerce_order_label"),
+        path("orders/<int:pk>/split/", split_view, name="commerce_order_split"),
     ]
 
 

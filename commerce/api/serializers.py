@@ -11,7 +11,7 @@ from commerce.orders.selectors import related_or_none
 from commerce.orders.steps import current_step, order_steps
 from commerce.payments.models import Payment
 from commerce.payments.selectors import payment_totals
-from commerce.shipping.documents import label_url, photo_url
+from commerce.shipping.documents import photo_url
 from commerce.shipping.models import Shipment
 
 # Event kinds that are staff bookkeeping, not news for the customer.
@@ -209,15 +209,38 @@ class PaymentTotalsOutput(serializers.Serializer):
     )
 
 
+class ConsolidationOutput(serializers.Serializer):
+    parcel_id = serializers.IntegerField()
+    orders = serializers.ListField(child=serializers.CharField(), help_text="Numbers of the orders shipped together.")
+    requested_at = serializers.DateTimeField()
+    received_at = serializers.DateTimeField(allow_null=True)
+
+
+def consolidation_of(order) -> dict | None:
+    """What an order's payload shows of its consolidated parcel (None for a parcel of its own)."""
+    parcel = order.parcel
+    if parcel is None or not parcel.consolidated:
+        return None
+    return {
+        "parcel_id": parcel.pk,
+        "orders": [other.number for other in parcel.orders.all()],
+        "requested_at": parcel.consolidation_requested_at,
+        "received_at": parcel.received_at,
+    }
+
+
 class ParcelOutput(serializers.Serializer):
-    weight_g = serializers.IntegerField()
-    billable_weight_g = serializers.IntegerField()
-    length_cm = serializers.DecimalField(max_digits=6, decimal_places=1)
-    width_cm = serializers.DecimalField(max_digits=6, decimal_places=1)
-    height_cm = serializers.DecimalField(max_digits=6, decimal_places=1)
-    delivery_fee_cents = serializers.IntegerField()
+    id = serializers.IntegerField()
+    orders = serializers.ListField(child=serializers.CharField(), help_text="Numbers of the orders in this parcel.")
+    consolidated = serializers.BooleanField()
+    weight_g = serializers.IntegerField(allow_null=True, help_text="Empty until the warehouse intake.")
+    billable_weight_g = serializers.IntegerField(allow_null=True)
+    length_cm = serializers.DecimalField(max_digits=6, decimal_places=1, allow_null=True)
+    width_cm = serializers.DecimalField(max_digits=6, decimal_places=1, allow_null=True)
+    height_cm = serializers.DecimalField(max_digits=6, decimal_places=1, allow_null=True)
+    delivery_fee_cents = serializers.IntegerField(allow_null=True)
     notes = serializers.CharField()
-    received_at = serializers.DateTimeField()
+    received_at = serializers.DateTimeField(allow_null=True)
     photos = serializers.ListField(child=serializers.URLField())
 
 
@@ -238,12 +261,6 @@ class ShipmentOutput(serializers.Serializer):
     shipped_at = serializers.DateTimeField()
     delivered_at = serializers.DateTimeField(allow_null=True)
     scans = ScanOutput(many=True)
-
-
-class StaffShipmentOutput(ShipmentOutput):
-    label_url = serializers.URLField(
-        allow_null=True, help_text="The carrier label (PDF), signed for a short time; null for a typed number."
-    )
 
 
 class EventOutput(serializers.Serializer):
@@ -270,6 +287,7 @@ class OrderListSerializer(serializers.ModelSerializer):
     step = serializers.SerializerMethodField()
     steps = serializers.SerializerMethodField()
     item_count = serializers.IntegerField(read_only=True)
+    consolidation = serializers.SerializerMethodField()
     unread_messages = serializers.IntegerField(
         read_only=True, help_text="Messages on the order from the other side (staff, for the customer) not read yet."
     )
@@ -287,6 +305,7 @@ class OrderListSerializer(serializers.ModelSerializer):
             "total_krw",
             "total_cents",
             "delivery_fee_cents",
+            "consolidation",
             "unread_messages",
             "created_at",
         ]
@@ -294,6 +313,10 @@ class OrderListSerializer(serializers.ModelSerializer):
 
     def get_step(self, order) -> int:
         return current_step(order.status)
+
+    @extend_schema_field(ConsolidationOutput(allow_null=True))
+    def get_consolidation(self, order):
+        return consolidation_of(order)
 
     @extend_schema_field(StepOutput(many=True))
     def get_steps(self, order):
@@ -439,11 +462,14 @@ class OrderDetailSerializer(OrderListSerializer):
             return None
         request = self.context.get("request")
         return {
+            "id": parcel.pk,
+            "orders": [other.number for other in parcel.orders.all()],
+            "consolidated": parcel.consolidated,
             "weight_g": parcel.weight_g,
             "billable_weight_g": parcel.billable_weight_g,
-            "length_cm": str(parcel.length_cm),
-            "width_cm": str(parcel.width_cm),
-            "height_cm": str(parcel.height_cm),
+            "length_cm": None if parcel.length_cm is None else str(parcel.length_cm),
+            "width_cm": None if parcel.width_cm is None else str(parcel.width_cm),
+            "height_cm": None if parcel.height_cm is None else str(parcel.height_cm),
             "delivery_fee_cents": parcel.delivery_fee_cents,
             "notes": parcel.notes,
             "received_at": parcel.received_at,
@@ -473,7 +499,6 @@ class OrderDetailSerializer(OrderListSerializer):
                 }
                 for scan in shipment.events.all()
             ],
-            **({"label_url": label_url(shipment, self.context.get("request"))} if self.staff else {}),
         }
 
     @extend_schema_field(EventOutput(many=True))
@@ -507,7 +532,3 @@ class StaffOrderDetailSerializer(OrderDetailSerializer):
     @extend_schema_field(StaffEventOutput(many=True))
     def get_events(self, order):
         return super().get_events(order)
-
-    @extend_schema_field(StaffShipmentOutput(allow_null=True))
-    def get_shipment(self, order):
-        return super().get_shipment(order)

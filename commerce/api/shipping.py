@@ -1,11 +1,19 @@
-"""Staff API for the warehouse desk: record a parcel's intake, ship it (typed number or carrier label). Thin."""
+"""The warehouse desk's staff API (record a parcel's intake, ship it) and the customer's consolidated parcels.
+Thin: parse, call one service."""
 
-from drf_spectacular.utils import extend_schema
-from rest_framework import serializers
+from functools import partial
 
-from bidangil.api.serializers import StrictSerializer
-from commerce.api.serializers import StaffOrderDetailSerializer
-from commerce.api.views import StaffOrderActionView, _errors
+from drf_spectacular.utils import extend_schema, extend_schema_field
+from rest_framework import serializers, status
+from rest_framework.response import Response
+from rest_framework.views import APIView
+
+from bidangil.api.serializers import StrictCharField, StrictSerializer, error_responses
+from commerce import limits
+from commerce.api.views import StaffOrderActionView
+from commerce.orders.models import Order
+from commerce.orders.steps import current_step
+from commerce.shipping import selectors as parcel_selectors
 from commerce.shipping import services as shipping
 from commerce.shipping.models import Shipment
 
@@ -45,20 +53,77 @@ class StaffShipView(StaffOrderActionView):
     service = staticmethod(shipping.ship_order)
 
 
-class LabelInput(StrictSerializer):
-    """No fields: the parcel, the address and the items are the order's."""
+# --- Customer: consolidated parcels ----------------------------------------------------------------
 
 
-class StaffLabelView(StaffOrderActionView):
-    """POST → the shipment booked at the carrier (tracking number, PDF label) and the order shipped. 400 when the
-    carrier refuses the data (its message), 502 when it cannot be reached; nothing changes then."""
+class ConsolidationInput(StrictSerializer):
+    orders = serializers.ListField(
+        child=StrictCharField(max_length=20),
+        min_length=limits.CONSOLIDATION_MIN_ORDERS,
+        max_length=limits.CONSOLIDATION_MAX_ORDERS,
+        help_text="Numbers of your purchased orders to ship in one parcel.",
+    )
 
-    input_serializer = LabelInput
-    service = staticmethod(shipping.create_label)
+
+class ParcelOrderOutput(serializers.Serializer):
+    number = serializers.CharField()
+    status = serializers.ChoiceField(choices=Order.Status.choices)
+    step = serializers.IntegerField()
+
+
+class CustomerParcelOutput(serializers.Serializer):
+    id = serializers.IntegerField()
+    consolidated = serializers.BooleanField()
+    consolidation_requested_at = serializers.DateTimeField(allow_null=True)
+    received_at = serializers.DateTimeField(allow_null=True, help_text="Warehouse intake; empty until then.")
+    delivery_fee_cents = serializers.IntegerField(allow_null=True)
+    orders = serializers.SerializerMethodField()
+
+    @extend_schema_field(ParcelOrderOutput(many=True))
+    def get_orders(self, parcel):
+        return [
+            {"number": order.number, "status": order.status, "step": current_step(order.status)}
+            for order in parcel.orders.all()
+        ]
+
+
+class SplitOutput(serializers.Serializer):
+    orders = serializers.ListField(child=serializers.CharField(), help_text="The orders, each on its own again.")
+
+
+_parcel_errors = partial(
+    error_responses,
+    defaults={404: "No such parcel or order (or not yours).", 409: "Not possible in the orders' current status."},
+)
+
+
+class ParcelCreateView(APIView):
+    """POST: ship several purchased orders together (one intake, one delivery fee, one shipment)."""
 
     @extend_schema(
-        tags=["staff orders"],
-        responses={200: StaffOrderDetailSerializer, **_errors(400, 401, 403, 404, 409, 502)},
+        tags=["orders"],
+        request=ConsolidationInput,
+        responses={201: CustomerParcelOutput, **_parcel_errors(400, 401, 404, 409)},
     )
-    def post(self, request, number):
-        return super().post(request, number)
+    def post(self, request):
+        data = ConsolidationInput(data=request.data)
+        data.is_valid(raise_exception=True)
+        parcel = shipping.request_consolidation(user=request.user, order_numbers=data.validated_data["orders"])
+        parcel = parcel_selectors.parcel_for_customer(request.user, parcel.pk)
+        return Response(CustomerParcelOutput(parcel).data, status=status.HTTP_201_CREATED)
+
+
+class ParcelDetailView(APIView):
+    @extend_schema(tags=["orders"], responses={200: CustomerParcelOutput, **_parcel_errors(401, 404)})
+    def get(self, request, parcel_id):
+        return Response(CustomerParcelOutput(parcel_selectors.parcel_for_customer(request.user, parcel_id)).data)
+
+
+class ParcelSplitView(APIView):
+    """POST: undo a consolidation before its delivery fee is paid."""
+
+    @extend_schema(tags=["orders"], request=None, responses={200: SplitOutput, **_parcel_errors(401, 404, 409)})
+    def post(self, request, parcel_id):
+        parcel = parcel_selectors.parcel_for_customer(request.user, parcel_id)
+        orders = shipping.split_parcel(parcel_id=parcel.pk, actor=request.user)
+        return Response(SplitOutput({"orders": [order.number for order in orders]}).data)

@@ -1,6 +1,7 @@
 """Orders, their items and events. State changes happen only in commerce.orders.services."""
 
 from django.conf import settings
+from django.core.exceptions import ObjectDoesNotExist
 from django.db import models
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy as _lazy
@@ -58,7 +59,20 @@ class Order(models.Model):
     quote_lines = models.JSONField(default=list, blank=True, help_text=_lazy("Frozen quote lines (KRW and USD cents)."))
     quoted_at = models.DateTimeField(null=True, blank=True)
 
-    delivery_fee_cents = models.PositiveBigIntegerField(null=True, blank=True)
+    delivery_fee_cents = models.PositiveBigIntegerField(
+        null=True,
+        blank=True,
+        help_text=_lazy("The fee of the order's parcel (shared by the orders of a consolidated one)."),
+    )
+    parcel = models.ForeignKey(
+        "commerce.Parcel",
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="orders",
+        related_query_name="order",
+        help_text=_lazy("The warehouse parcel this order ships in; several orders share one when consolidated."),
+    )
     status_reason = models.TextField(blank=True, help_text=_lazy("Why an order was rejected or cancelled."))
 
     created_at = models.DateTimeField(auto_now_add=True)
@@ -70,6 +84,13 @@ class Order(models.Model):
 
     def __str__(self):
         return self.number
+
+    @property
+    def shipment(self):
+        """The shipment of the order's parcel; ObjectDoesNotExist while there is none (like a reverse one-to-one)."""
+        if self.parcel is None:
+            raise ObjectDoesNotExist("The order has no parcel yet.")
+        return self.parcel.shipment
 
     def require_status(self, *statuses: str) -> None:
         if self.status not in statuses:
@@ -125,7 +146,10 @@ class OrderEvent(models.Model):
         PAYMENT_EXPIRED = "payment_expired", _lazy("Checkout expired")
         PAYMENT_FLAGGED = "payment_flagged", _lazy("Payment flagged for review")
         PURCHASED = "purchased", _lazy("Items purchased")
+        CONSOLIDATION_REQUESTED = "consolidation_requested", _lazy("Consolidation requested")
+        PARCEL_SPLIT = "parcel_split", _lazy("Consolidated parcel split")
         INTAKE = "intake", _lazy("Parcel received at warehouse")
+        STORAGE_REMINDER = "storage_reminder", _lazy("Storage reminder sent")
         DELIVERY_PAID = "delivery_paid", _lazy("Delivery fee paid")
         SHIPPED = "shipped", _lazy("Shipped")
         SCAN = "scan", _lazy("Carrier scan")

@@ -1,9 +1,10 @@
 """Order reads: who is order staff, the list querysets and the filters over them (orders and their events only)."""
 
 from django.core.exceptions import ObjectDoesNotExist
-from django.db.models import Count, Exists, OuterRef, Prefetch, Q, QuerySet
+from django.db.models import Count, Exists, IntegerField, OuterRef, Prefetch, Q, QuerySet, Subquery, Value
+from django.db.models.functions import Coalesce
 
-from commerce.orders.models import Order, OrderEvent
+from commerce.orders.models import Order, OrderEvent, OrderItem
 from commerce.orders.steps import STATUS_STEP
 
 ORDER_STAFF_GROUP = "Order staff"
@@ -33,12 +34,26 @@ def is_order_staff(user) -> bool:
     return user.is_superuser or user.groups.filter(name=ORDER_STAFF_GROUP).exists()
 
 
+def _item_count():
+    """A correlated COUNT per order: no GROUP BY over the joined items (the paginator's COUNT stays simple)."""
+    items = OrderItem.objects.filter(order=OuterRef("pk")).order_by().values("order")
+    return Coalesce(Subquery(items.annotate(n=Count("pk")).values("n")[:1], output_field=IntegerField()), Value(0))
+
+
+def parcel_orders_prefetch(lookup: str = "parcel__orders") -> Prefetch:
+    """The numbers of the orders sharing each parcel (what the payloads show of a consolidation)."""
+    return Prefetch(lookup, queryset=Order.objects.only("pk", "number", "status", "parcel_id").order_by("pk"))
+
+
 def list_queryset() -> QuerySet[Order]:
     return (
-        Order.objects.select_related("exchange_rate")
-        .annotate(item_count=Count("items", distinct=True))
-        .prefetch_related(Prefetch("events", queryset=OrderEvent.objects.only("order_id", "kind", "created_at")))
-        .order_by("-created_at", "-pk")  # Meta.ordering does not apply to aggregated queries
+        Order.objects.select_related("exchange_rate", "parcel")
+        .annotate(item_count=_item_count())
+        .prefetch_related(
+            Prefetch("events", queryset=OrderEvent.objects.only("order_id", "kind", "created_at")),
+            parcel_orders_prefetch(),
+        )
+        .order_by("-created_at", "-pk")
     )
 
 
@@ -79,7 +94,7 @@ def step_q(step: int) -> Q:
 
 
 def related_or_none(order: Order, name: str):
-    """A reverse one-to-one (parcel, shipment) or None, without raising when it does not exist."""
+    """The order's parcel or shipment, or None, without raising when it does not exist."""
     try:
         return getattr(order, name)
     except ObjectDoesNotExist:

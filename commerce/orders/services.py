@@ -22,7 +22,7 @@ from commerce.orders.models import ExchangeRate, Order, OrderEvent, OrderItem, R
 from commerce.orders.steps import current_step
 from integrations.backends import get_backend
 from notifications.models import Notification
-from notifications.services import notify
+from notifications.services import notify, notify_many
 
 logger = logging.getLogger(__name__)
 
@@ -70,8 +70,8 @@ def record_event(order: Order, kind: str, *, actor=None, data: dict | None = Non
     return OrderEvent.objects.create(order=order, kind=kind, actor=actor, data=data or {})
 
 
-def _notify_order_status(order: Order, *, reason: str = "", refund_cents: int | None = None) -> None:
-    """Tell the customer about the order's current status (inbox + push + email, all on commit)."""
+def _order_status_payload(order: Order, *, reason: str = "", refund_cents: int | None = None) -> dict:
+    """The customer's notification of the order's current status (lazy texts: stored in their language)."""
     title, template = STATUS_MESSAGES[order.status]
     message = format_lazy(
         template,
@@ -80,18 +80,19 @@ def _notify_order_status(order: Order, *, reason: str = "", refund_cents: int | 
         reason=reason or order.status_reason,
         refund=format_usd_cents(refund_cents),
     )
-    notify(
-        order.user_id,
-        Notification.Type.ORDER_STATUS,
-        {
-            "order": order.number,
-            "status": order.status,
-            "step": current_step(order.status),
-            "title": titled(title, order),
-            "message": lazy_strip(message),
-        },
-        email=True,
-    )
+    return {
+        "order": order.number,
+        "status": order.status,
+        "step": current_step(order.status),
+        "title": titled(title, order),
+        "message": lazy_strip(message),
+    }
+
+
+def _notify_order_status(order: Order, *, reason: str = "", refund_cents: int | None = None) -> None:
+    """Tell the customer about the order's current status (inbox + push + email, all on commit)."""
+    payload = _order_status_payload(order, reason=reason, refund_cents=refund_cents)
+    notify(order.user_id, Notification.Type.ORDER_STATUS, payload, email=True)
 
 
 def titled(title, order: Order):
@@ -104,26 +105,67 @@ def lock_order(order_id: int, *related: str) -> Order:
     return Order.objects.select_for_update().select_related(*related).get(pk=order_id)
 
 
+def lock_parcel_orders(order_id: int) -> list[Order]:
+    """The order and every order sharing its parcel, locked in primary-key order; the first is the parcel's lead
+    (the order its delivery payment is recorded on). Services that touch a parcel lock through here, so two of
+    them always take the rows in the same order."""
+    parcel_id = Order.objects.filter(pk=order_id).values_list("parcel_id", flat=True).get()
+    if parcel_id is None:
+        order = lock_order(order_id)
+        if order.parcel_id is None:
+            return [order]
+        parcel_id = order.parcel_id  # consolidated meanwhile: take the parcel's rows in order (already holding one)
+    orders = list(Order.objects.select_for_update().filter(parcel_id=parcel_id).order_by("pk"))
+    if order_id not in {order.pk for order in orders}:  # split meanwhile: the order is on its own now
+        return [lock_order(order_id)]
+    return orders
+
+
 def transition(
-    order: Order,
+    order: Order | list[Order],
     status: str,
     kind: str,
     *,
     actor=None,
-    data: dict | None = None,
+    data: dict | list[dict] | None = None,
     reason: str = "",
     also_save: tuple[str, ...] = (),
 ) -> None:
     """Move a locked order to `status`: save it (with the `also_save` fields), log the event, tell the customer.
 
     The only code that writes Order.status; call it inside the transaction that holds lock_order().
+    Given a list of locked orders (and a list of `data`, one per order), it moves them all with one
+    UPDATE, one INSERT of events and one of notifications, whatever their number.
     """
-    order.status = status
-    if reason:
-        order.status_reason = reason
-    order.save(update_fields=["status", "status_reason", "updated_at", *also_save])
-    record_event(order, kind, actor=actor, data={"status": status, **(data or {})})
-    _notify_order_status(order, reason=reason, refund_cents=(data or {}).get("amount_cents"))
+    orders = order if isinstance(order, list) else [order]
+    datas = data if isinstance(data, list) else [data] * len(orders)
+    if not orders:
+        return
+    now = timezone.now()
+    fields = ["status", "status_reason", "updated_at", *also_save]
+    for each_order in orders:
+        each_order.status = status
+        each_order.updated_at = now
+        if reason:
+            each_order.status_reason = reason
+    # One UPDATE whatever the number of orders (no save(): nothing but these fields changes).
+    Order.objects.bulk_update(orders, fields)
+    events = [
+        OrderEvent(order=one, kind=kind, actor=actor, data={"status": status, **(extra or {})})
+        for one, extra in zip(orders, datas, strict=True)
+    ]
+    OrderEvent.objects.bulk_create(events)
+    notify_many(
+        [
+            (
+                one.user_id,
+                Notification.Type.ORDER_STATUS,
+                _order_status_payload(one, reason=reason, refund_cents=(extra or {}).get("amount_cents")),
+            )
+            for one, extra in zip(orders, datas, strict=True)
+        ],
+        email=True,
+    )
 
 
 def _new_order_number() -> str:
@@ -182,8 +224,7 @@ def create_order(*, user, items: list[dict], address_id: int | None = None, addr
             )
             for position, item in enumerate(items)
         )
-        record_event(order, OrderEvent.Kind.REQUESTED, actor=user, data={"items": len(items)})
-        _notify_order_status(order)
+        transition(order, Order.Status.REQUESTED, OrderEvent.Kind.REQUESTED, actor=user, data={"items": len(items)})
         jobs.enqueue_on_commit("products.item-names", order.pk)
     return order
 

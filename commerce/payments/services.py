@@ -6,7 +6,7 @@ from datetime import timedelta
 
 from django.conf import settings
 from django.db import transaction
-from django.db.models import Sum
+from django.db.models import Q, Sum
 from django.utils import timezone
 from django.utils.text import format_lazy
 from django.utils.translation import gettext as _
@@ -20,7 +20,7 @@ from commerce import error_codes
 from commerce.orders import pricing
 from commerce.orders.models import Order, OrderEvent
 from commerce.orders.selectors import REFUNDABLE_STATUSES
-from commerce.orders.services import lock_order, record_event, titled, transition
+from commerce.orders.services import lock_order, lock_parcel_orders, record_event, titled, transition
 from commerce.orders.steps import current_step
 from commerce.payments.models import Payment
 from commerce.payments.selectors import payment_totals
@@ -129,12 +129,17 @@ def start_checkout(*, order_id: int, stage: str) -> Payment:
     backend = get_backend("payments")
     now = timezone.now()
     with transaction.atomic():
-        order = lock_order(order_id, "user")
-        order.require_status(PAYABLE_STATUS[stage])
         if stage == Payment.Stage.ITEMS:
+            order = lock_order(order_id, "user")
+            order.require_status(PAYABLE_STATUS[stage])
             amount = order.total_cents
             lines = [CheckoutLine(line["label"], line["amount_cents"]) for line in order.quote_lines]
         else:
+            # One delivery fee per parcel, paid on its lead order whichever of its orders the customer opened.
+            orders = lock_parcel_orders(order_id)
+            for each in orders:
+                each.require_status(PAYABLE_STATUS[stage])
+            order = orders[0]
             if order.delivery_fee_cents is None:
                 raise Conflict(
                     _("Order %(number)s has no delivery fee yet.") % {"number": order.number},
@@ -357,19 +362,29 @@ def settle_checkout(*, session_id: str, amount_total, currency, payment_intent_i
                 data,
             )
         stale_quote = payment.stage == Payment.Stage.ITEMS and payment.quote_version != order.quote_version
-        if order.status != PAYABLE_STATUS[payment.stage] or stale_quote:
-            # Money arrived for an order that moved on (cancelled, or paid through another session).
-            return _flag(order, payment, f"Paid while the order was {order.status}; refund needed.", data)
+        orders = [order]
+        if payment.stage == Payment.Stage.DELIVERY and order.parcel_id:
+            # The other orders of the parcel (higher primary keys than its lead: the same lock order as checkout).
+            orders += list(
+                Order.objects.select_for_update().filter(parcel_id=order.parcel_id).exclude(pk=order.pk).order_by("pk")
+            )
+        moved = next((each for each in orders if each.status != PAYABLE_STATUS[payment.stage]), None)
+        if moved is not None or stale_quote:
+            # Money arrived for an order that moved on (cancelled, split, or paid through another session).
+            moved = moved or order
+            which = "the order" if moved is order else f"order {moved.number}"
+            return _flag(order, payment, f"Paid while {which} was {moved.status}; refund needed.", data)
         payment.status = Payment.Status.PAID
         payment.paid_at = timezone.now()
         payment.save()
-        transition(
-            order,
-            PAID_STATUS[payment.stage],
-            PAID_EVENT[payment.stage],
-            actor=None,
-            data={"payment": payment.pk, "amount_cents": payment.amount_cents},
-        )
+        for each in orders:
+            transition(
+                each,
+                PAID_STATUS[payment.stage],
+                PAID_EVENT[payment.stage],
+                actor=None,
+                data={"payment": payment.pk, "amount_cents": payment.amount_cents},
+            )
         _expire_sessions_on_commit(_close_open_sessions(order, stage=payment.stage))
     return "paid"
 
@@ -499,17 +514,27 @@ def record_refund_failure(*, refund_id: str, reason: str = "") -> str:
 
 @leased("payments.expire-checkouts")
 def expire_stale_checkouts(*, now=None) -> int | None:
-    """Mark open sessions past their expiry as expired (Stripe's own expiry event may be late or lost).
+    """Mark open sessions past their expiry as expired (Stripe's own expiry event may be late or lost), and
+    expire, here and at the provider, the open sessions of orders no longer payable at that stage (a
+    consolidated parcel split before its fee was paid).
 
     Runs under the `payments.expire-checkouts` lease: None while another run holds it."""
     now = now or timezone.now()
+    not_payable = Q()
+    for stage, status in PAYABLE_STATUS.items():
+        not_payable |= Q(stage=stage) & ~Q(order__status=status)
     count = 0
-    for payment_id in Payment.objects.filter(status=Payment.Status.OPEN, expires_at__lt=now).values_list(
-        "pk", flat=True
-    ):
+    for payment_id in Payment.objects.filter(
+        Q(expires_at__lt=now) | not_payable, status=Payment.Status.OPEN, kind=Payment.Kind.CHARGE
+    ).values_list("pk", flat=True):
         with transaction.atomic():
             order, payment = _lock_payment(pk=payment_id)
-            if payment.status == Payment.Status.OPEN and payment.expires_at < now:
-                _mark_closed(order, payment, Payment.Status.EXPIRED)
-                count += 1
+            if payment.status != Payment.Status.OPEN:
+                continue
+            if payment.expires_at is None or payment.expires_at >= now:
+                if order.status == PAYABLE_STATUS[payment.stage]:
+                    continue
+                _expire_sessions_on_commit([payment])
+            _mark_closed(order, payment, Payment.Status.EXPIRED)
+            count += 1
     return count

@@ -9,25 +9,36 @@ from django.utils.translation import gettext_lazy as _lazy
 
 from bidangil.money import format_usd_cents
 from bidangil.storage import private_storage
-from commerce.orders.models import Order
 
 
 class Parcel(models.Model):
-    """What the Korean warehouse received for an order."""
+    """One box leaving the Korean warehouse: the parcel of one order, or of several orders the customer asked to
+    ship together (`Order.parcel`). Weight, sides and fee are empty until the warehouse records the intake."""
 
-    order = models.OneToOneField(Order, on_delete=models.CASCADE, related_name="parcel")
-    weight_g = models.PositiveIntegerField()
-    length_cm = models.DecimalField(max_digits=6, decimal_places=1)
-    width_cm = models.DecimalField(max_digits=6, decimal_places=1)
-    height_cm = models.DecimalField(max_digits=6, decimal_places=1)
-    billable_weight_g = models.PositiveIntegerField()
-    delivery_fee_cents = models.PositiveBigIntegerField()
+    weight_g = models.PositiveIntegerField(null=True, blank=True)
+    length_cm = models.DecimalField(max_digits=6, decimal_places=1, null=True, blank=True)
+    width_cm = models.DecimalField(max_digits=6, decimal_places=1, null=True, blank=True)
+    height_cm = models.DecimalField(max_digits=6, decimal_places=1, null=True, blank=True)
+    billable_weight_g = models.PositiveIntegerField(null=True, blank=True)
+    delivery_fee_cents = models.PositiveBigIntegerField(null=True, blank=True)
     notes = models.TextField(blank=True)
     received_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL)
-    received_at = models.DateTimeField(auto_now_add=True)
+    consolidation_requested_at = models.DateTimeField(
+        null=True, blank=True, help_text=_lazy("When the customer asked to ship several orders together.")
+    )
+    received_at = models.DateTimeField(null=True, blank=True, help_text=_lazy("Warehouse intake (weight and photos)."))
+    storage_reminded_at = models.DateTimeField(null=True, blank=True, help_text=_lazy("Last storage reminder sent."))
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["-created_at", "-pk"]
 
     def __str__(self):
-        return f"Parcel for {self.order}"
+        return f"Parcel P{self.pk}"
+
+    @property
+    def consolidated(self) -> bool:
+        return self.consolidation_requested_at is not None
 
 
 def parcel_photo_path(instance, filename) -> str:
@@ -64,15 +75,11 @@ class DeliveryRate(models.Model):
         return f"{self.country} ≤ {self.max_weight_g} g: {format_usd_cents(self.price_cents)}"
 
 
-def label_path(instance, filename) -> str:
-    return f"labels/{secrets.token_urlsafe(24)}.pdf"
-
-
 class Shipment(models.Model):
     class Carrier(models.TextChoices):
         FEDEX = "fedex", _lazy("FedEx")
 
-    order = models.OneToOneField(Order, on_delete=models.CASCADE, related_name="shipment")
+    parcel = models.OneToOneField(Parcel, on_delete=models.CASCADE, related_name="shipment")
     carrier = models.CharField(max_length=20, choices=Carrier.choices, default=Carrier.FEDEX)
     tracking_number = models.CharField(max_length=40, db_index=True)
     status_code = models.CharField(max_length=10, blank=True)
@@ -81,8 +88,6 @@ class Shipment(models.Model):
     shipped_at = models.DateTimeField(auto_now_add=True)
     delivered_at = models.DateTimeField(null=True, blank=True)
     last_polled_at = models.DateTimeField(null=True, blank=True)
-    # The carrier's label when the shipment was booked through its API ("Create label"); private to staff.
-    label = models.FileField(upload_to=label_path, storage=private_storage, blank=True)
 
     def __str__(self):
         return f"{self.get_carrier_display()} {self.tracking_number}"

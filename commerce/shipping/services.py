@@ -7,30 +7,29 @@ notifies the customer on commit. Bad input raises `InvalidInput` (400) before an
 import logging
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
+from datetime import timedelta
 from decimal import ROUND_CEILING, Decimal, InvalidOperation
 
 from django.conf import settings
 from django.core.files.base import ContentFile
 from django.db import DatabaseError, transaction
+from django.db.models import Q
 from django.utils import timezone
+from django.utils.text import format_lazy
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy as _lazy
 
-from bidangil.errors import Conflict, InvalidInput, NotFound, ProviderError
+from bidangil.errors import Conflict, InvalidInput, NotFound
 from bidangil.images import CleanImage, ImageRefused, ImageTooLarge, clean_image
+from bidangil.money import format_usd_cents
 from commerce import error_codes, limits
-from commerce.orders import pricing
 from commerce.orders.models import Order, OrderEvent
-from commerce.orders.services import lock_order, record_event, transition
+from commerce.orders.services import lock_parcel_orders, record_event, titled, transition
 from commerce.orders.steps import current_step
 from commerce.shipping.models import DeliveryRate, Parcel, ParcelPhoto, Shipment, ShipmentEvent
 from integrations.backends import get_backend
 from integrations.carriers import (
     CarrierError,
-    CarrierRefused,
-    Commodity,
-    ParcelSpec,
-    PostalAddress,
     Status,
     TrackEvent,
     TrackResult,
@@ -38,7 +37,7 @@ from integrations.carriers import (
     status_category,
 )
 from notifications.models import Notification
-from notifications.services import notify
+from notifications.services import notify, notify_many
 
 logger = logging.getLogger(__name__)
 
@@ -187,9 +186,8 @@ def record_intake(
 ) -> Order:
     """Warehouse received the parcel: store weight, dimensions and photos, quote the delivery fee.
 
-    purchased → delivery_quoted. The fee is the carrier's rate for the measured parcel (FedEx Rate API) or, when
-    the carrier gives none (the dummy) or cannot be asked, the rate-table price of the billable weight (max of
-    actual and volumetric) for the order's destination country.
+    purchased → delivery_quoted. The fee is the rate-table price of the billable weight
+    (max of actual and volumetric) for the order's destination country.
     """
     weight = _clean_weight(weight_g)
     sides = {
@@ -204,140 +202,231 @@ def record_intake(
         )
     photos = validate_photos(photos)
     billable = billable_weight_g(weight, **sides)
-    carrier_fee = _carrier_rate(order_id, weight, sides)
 
     stored_files: list = []
     try:
         with transaction.atomic():
-            order = lock_order(order_id)
-            order.require_status(Order.Status.PURCHASED)
-            fee = carrier_fee or delivery_fee_cents((order.shipping_address or {}).get("country", ""), billable)
-            parcel = Parcel.objects.create(
-                order=order,
-                weight_g=weight,
-                billable_weight_g=billable,
-                delivery_fee_cents=fee,
-                notes=notes,
-                received_by=actor,
-                **sides,
-            )
+            orders = lock_parcel_orders(order_id)
+            for each in orders:
+                each.require_status(Order.Status.PURCHASED)
+            lead = orders[0]
+            fee = delivery_fee_cents((lead.shipping_address or {}).get("country", ""), billable)
+            parcel = lead.parcel or Parcel()
+            parcel.weight_g = weight
+            parcel.billable_weight_g = billable
+            parcel.delivery_fee_cents = fee
+            parcel.notes = notes
+            parcel.received_by = actor
+            parcel.received_at = timezone.now()
+            for name, value in sides.items():
+                setattr(parcel, name, value)
+            parcel.save()
             for photo in photos:
                 photo_row = ParcelPhoto(parcel=parcel)
                 # The stored name's extension follows the real format; the name itself is random (upload_to).
                 photo_row.image.save(f"photo.{photo.extension}", ContentFile(photo.content), save=False)
                 stored_files.append(photo_row.image)
                 photo_row.save()
-            order.delivery_fee_cents = fee
-            transition(
-                order,
-                Order.Status.DELIVERY_QUOTED,
-                OrderEvent.Kind.INTAKE,
-                actor=actor,
-                data={
-                    "weight_g": weight,
-                    "billable_weight_g": billable,
-                    "delivery_fee_cents": fee,
-                    "fee_source": "carrier" if carrier_fee else "rate_table",
-                    "photos": len(photos),
-                },
-                also_save=("delivery_fee_cents",),
-            )
+            numbers = [each.number for each in orders]
+            for each in orders:
+                each.parcel = parcel
+                each.delivery_fee_cents = fee
+                transition(
+                    each,
+                    Order.Status.DELIVERY_QUOTED,
+                    OrderEvent.Kind.INTAKE,
+                    actor=actor,
+                    data={
+                        "weight_g": weight,
+                        "billable_weight_g": billable,
+                        "delivery_fee_cents": fee,
+                        "photos": len(photos),
+                        "parcel": parcel.pk,
+                        "orders": numbers,
+                    },
+                    also_save=("delivery_fee_cents", "parcel"),
+                )
     except Exception:
         # The rows are rolled back; the files already written to storage must go too.
         for stored in stored_files:
             stored.delete(save=False)
         raise
-    return order
+    return next(each for each in orders if each.pk == order_id)
 
 
-# --- Carrier rates and labels ---------------------------------------------------------------------
+# --- Consolidation --------------------------------------------------------------------------------
 
 
-def _address(snapshot: dict) -> PostalAddress:
-    fields = ("name", "phone", "line1", "line2", "city", "state", "postal_code", "country")
-    return PostalAddress(**{key: str((snapshot or {}).get(key) or "") for key in fields})
+def _consolidation_error(message: str) -> Conflict:
+    return Conflict(message, code=error_codes.PARCEL_CONFLICT)
 
 
-def parcel_spec(order: Order, *, weight_g: int, length_cm, width_cm, height_cm) -> ParcelSpec:
-    """The parcel as the carrier needs it: warehouse to the order's address, one customs line per charged item
-    (its price in USD at the order's exchange rate)."""
-    rate = order.exchange_rate.krw_per_usd
-    commodities = tuple(
-        Commodity(
-            description=item.name or item.url[:100],
-            quantity=item.quantity,
-            unit_value_cents=pricing.krw_to_cents(item.unit_price_krw or 0, rate),
-        )
-        for item in order.items.all()
-        if not item.restricted
-    )
-    return ParcelSpec(
-        reference=order.number,
-        weight_g=weight_g,
-        length_cm=Decimal(length_cm),
-        width_cm=Decimal(width_cm),
-        height_cm=Decimal(height_cm),
-        shipper=_address(settings.WAREHOUSE_ADDRESS),
-        recipient=_address(order.shipping_address),
-        commodities=commodities,
-    )
+def request_consolidation(*, user, order_numbers: Sequence[str]) -> Parcel:
+    """The customer asks to ship several of their purchased orders in one parcel (one intake, one delivery fee).
+
+    Every order must be the customer's (else 404, naming the first unknown number), purchased and not yet in a
+    parcel (else 409), and all must go to the same address (else 400). Nothing is written unless all pass.
+    """
+    numbers = list(dict.fromkeys((number or "").strip() for number in order_numbers))
+    if not limits.CONSOLIDATION_MIN_ORDERS <= len(numbers) <= limits.CONSOLIDATION_MAX_ORDERS:
+        message = _("Choose %(min)s to %(max)s different orders to ship together.") % {
+            "min": limits.CONSOLIDATION_MIN_ORDERS,
+            "max": limits.CONSOLIDATION_MAX_ORDERS,
+        }
+        raise InvalidInput(message, fields={"orders": [message]})
+    with transaction.atomic():
+        orders = list(Order.objects.select_for_update().filter(user=user, number__in=numbers).order_by("pk"))
+        found = {order.number for order in orders}
+        missing = next((number for number in numbers if number not in found), None)
+        if missing is not None:
+            raise NotFound(_("No such order: %(missing)s.") % {"missing": missing})
+        for order in orders:
+            order.require_status(Order.Status.PURCHASED)
+            if order.parcel_id is not None:
+                raise _consolidation_error(f"Order {order.number} is already in a parcel.")
+        if any(order.shipping_address != orders[0].shipping_address for order in orders[1:]):
+            message = _("Orders shipped together must go to the same address.")
+            raise InvalidInput(message, code=error_codes.ADDRESSES_DIFFER, fields={"orders": [message]})
+        parcel = Parcel.objects.create(consolidation_requested_at=timezone.now())
+        numbers = [order.number for order in orders]
+        for order in orders:
+            order.parcel = parcel
+            order.save(update_fields=["parcel", "updated_at"])
+            record_event(
+                order,
+                OrderEvent.Kind.CONSOLIDATION_REQUESTED,
+                actor=user,
+                data={"parcel": parcel.pk, "orders": numbers},
+            )
+    return parcel
 
 
-def _carrier_rate(order_id: int, weight_g: int, sides: dict) -> int | None:
-    """The carrier's price for the measured parcel, asked before the order is locked; None when it gives none or
-    cannot be asked (logged), so the rate table prices the parcel."""
-    order = Order.objects.select_related("exchange_rate").filter(pk=order_id).first()
-    if order is None:
-        return None
-    try:
-        quote = get_backend("carriers").rate(parcel_spec(order, weight_g=weight_g, **sides))
-    except CarrierError as exc:
-        logger.warning("No carrier rate for order %s (%s); using the rate table", order.number, exc)
-        return None
-    return quote.amount_cents if quote else None
+def split_parcel(*, parcel_id: int, actor) -> list[Order]:
+    """Undo a consolidation before its delivery fee is paid: each order goes back to waiting for its own intake.
 
-
-def create_label(*, order_id: int, actor) -> Order:
-    """Book the shipment at the carrier for a paid delivery (FedEx Ship API): the tracking number and the PDF label
-    come back, and the order moves delivery_paid → shipped as with a typed number. The carrier refusing the data is
-    a 400 with its words; the carrier unreachable a 502; nothing is written in either case."""
-    order = Order.objects.select_related("exchange_rate", "parcel").filter(pk=order_id).first()
-    if order is None:
-        raise NotFound(_("No such order."))
-    order.require_status(Order.Status.DELIVERY_PAID)
-    parcel = order.parcel
-    spec = parcel_spec(
-        order,
-        weight_g=parcel.weight_g,
-        length_cm=parcel.length_cm,
-        width_cm=parcel.width_cm,
-        height_cm=parcel.height_cm,
-    )
-    try:
-        label = get_backend("carriers").create_shipment(spec)
-    except CarrierRefused as exc:
-        raise InvalidInput(str(exc), code=error_codes.CARRIER_REFUSED) from None
-    except CarrierError as exc:
-        raise ProviderError(str(exc), code=error_codes.CARRIER_UNAVAILABLE) from None
-    stored = None
-    try:
-        with transaction.atomic():
-            order = lock_order(order_id)
-            if order.status != Order.Status.DELIVERY_PAID:
-                logger.error("Order %s moved on while label %s was booked", order.number, label.tracking_number)
-                raise Conflict(
-                    _("Order %(number)s changed while the label was booked (tracking %(tracking)s); check FedEx.")
-                    % {"number": order.number, "tracking": label.tracking_number},
-                    code=error_codes.ORDER_CONFLICT,
+    Orders already measured return from delivery_quoted to purchased (their fee is dropped, the parcel's photos
+    deleted; an open delivery checkout is expired by the payments sweep, and a payment that still lands is
+    flagged for a refund). After the fee is paid (or for a single order's parcel) 409.
+    """
+    order_id = Order.objects.filter(parcel_id=parcel_id).order_by("pk").values_list("pk", flat=True).first()
+    if order_id is None:
+        raise NotFound(_("No such parcel."))
+    with transaction.atomic():
+        orders = lock_parcel_orders(order_id)
+        parcel = Parcel.objects.select_for_update().get(pk=orders[0].parcel_id)
+        if not parcel.consolidated:
+            raise _consolidation_error("This parcel holds a single order; there is nothing to split.")
+        splittable = (Order.Status.PURCHASED, Order.Status.DELIVERY_QUOTED)
+        paid = next((order for order in orders if order.status not in splittable), None)
+        if paid is not None:
+            raise _consolidation_error(
+                f"Order {paid.number} is {paid.get_status_display().lower()}: a parcel can be split only before "
+                "its delivery fee is paid."
+            )
+        data = {"parcel": parcel.pk, "orders": [order.number for order in orders]}
+        for order in orders:
+            order.parcel = None
+            if order.status == Order.Status.DELIVERY_QUOTED:
+                order.delivery_fee_cents = None
+                transition(
+                    order,
+                    Order.Status.PURCHASED,
+                    OrderEvent.Kind.PARCEL_SPLIT,
+                    actor=actor,
+                    data=data,
+                    also_save=("parcel", "delivery_fee_cents"),
                 )
-            shipment = _record_shipment(order, actor, Shipment.Carrier.FEDEX, label.tracking_number, label=True)
-            shipment.label.save("label.pdf", ContentFile(label.label_pdf), save=True)
-            stored = shipment.label
-    except Exception:
-        if stored:
-            stored.storage.delete(stored.name)
-        raise
-    return order
+            else:
+                order.save(update_fields=["parcel", "updated_at"])
+                record_event(order, OrderEvent.Kind.PARCEL_SPLIT, actor=actor, data=data)
+        photos = [photo.image for photo in parcel.photos.all()]
+        parcel.delete()
+
+        def delete_photo_files():
+            for image in photos:
+                image.storage.delete(image.name)
+
+        transaction.on_commit(delete_photo_files)
+    return orders
+
+
+# --- Warehouse storage ----------------------------------------------------------------------------
+
+
+def storage_free_until(parcel: Parcel):
+    """The last moment the parcel is stored free (None before its intake)."""
+    if parcel.received_at is None:
+        return None
+    return parcel.received_at + timedelta(days=settings.STORAGE_FREE_DAYS)
+
+
+def _storage_message(parcel: Parcel, orders: list[Order], now):
+    """The reminder as a lazy text, written in each reader's language."""
+    free_until = storage_free_until(parcel)
+    return format_lazy(
+        _lazy(
+            "Your parcel ({numbers}) has waited {days} days at our warehouse for its delivery fee of {fee}. "
+            "Storage is free until {date}. Pay the delivery fee to have it shipped."
+        )
+        if free_until > now
+        else _lazy(
+            "Your parcel ({numbers}) has waited {days} days at our warehouse for its delivery fee of {fee}. "
+            "Its free storage ended on {date}. Pay the delivery fee to have it shipped."
+        ),
+        numbers=", ".join(order.number for order in orders),
+        days=(now - parcel.received_at).days,
+        fee=format_usd_cents(parcel.delivery_fee_cents),
+        date=f"{free_until:%Y-%m-%d}",
+    )
+
+
+def send_storage_reminders(*, now=None) -> int:
+    """Remind customers whose measured parcel has waited for its delivery payment STORAGE_REMINDER_DAYS or more
+    since the intake or the last reminder: one notification (inbox, push, email) per parcel and period, and a
+    STORAGE_REMINDER event on each of its orders. Each parcel is claimed by a compare-and-set of its
+    `storage_reminded_at`, so overlapping or repeated runs remind once. Returns the number of reminders sent."""
+    now = now or timezone.now()
+    period_start = now - timedelta(days=max(1, settings.STORAGE_REMINDER_DAYS))
+    due = (
+        Parcel.objects.filter(received_at__lte=period_start, order__status=Order.Status.DELIVERY_QUOTED)
+        .filter(Q(storage_reminded_at__isnull=True) | Q(storage_reminded_at__lte=period_start))
+        .distinct()
+        .values_list("pk", "storage_reminded_at")
+    )
+    sent = 0
+    for parcel_id, reminded_at in list(due):
+        with transaction.atomic():
+            claimed = Parcel.objects.filter(pk=parcel_id, storage_reminded_at=reminded_at).update(
+                storage_reminded_at=now
+            )
+            if not claimed:
+                continue  # another run reminded it meanwhile
+            parcel = Parcel.objects.get(pk=parcel_id)
+            orders = list(parcel.orders.filter(status=Order.Status.DELIVERY_QUOTED).order_by("pk"))
+            if not orders:
+                continue
+            message = _storage_message(parcel, orders, now)
+            for order in orders:
+                record_event(
+                    order, OrderEvent.Kind.STORAGE_REMINDER, data={"parcel": parcel.pk, "message": str(message)}
+                )
+            lead = orders[0]
+            notify(
+                lead.user_id,
+                Notification.Type.ORDER_PAYMENT,
+                {
+                    "order": lead.number,
+                    "orders": [order.number for order in orders],
+                    "status": lead.status,
+                    "stage": "delivery",
+                    "step": current_step(lead.status),
+                    "title": titled(_lazy("Your parcel is waiting for its delivery fee"), lead),
+                    "message": message,
+                },
+                email=True,
+            )
+            sent += 1
+    return sent
 
 
 # --- Ship -----------------------------------------------------------------------------------------
@@ -358,12 +447,19 @@ def ship_order(*, order_id: int, actor, carrier: str, tracking_number: str) -> O
         raise InvalidInput(str(exc), fields={"tracking_number": [str(exc)]}) from None
 
     with transaction.atomic():
-        order = lock_order(order_id)
-        order.require_status(Order.Status.DELIVERY_PAID)
+        orders = lock_parcel_orders(order_id)
+        for each in orders:
+            each.require_status(Order.Status.DELIVERY_PAID)
+        parcel = orders[0].parcel
+        if parcel is None:
+            raise Conflict(
+                _("Order %(number)s has no parcel recorded.") % {"number": orders[0].number},
+                code=error_codes.ORDER_CONFLICT,
+            )
         other = (
             Shipment.objects.filter(carrier=carrier, tracking_number=number)
-            .exclude(order=order)
-            .values_list("order__number", flat=True)
+            .exclude(parcel=parcel)
+            .values_list("parcel__order__number", flat=True)
             .first()
         )
         if other:
@@ -372,21 +468,16 @@ def ship_order(*, order_id: int, actor, carrier: str, tracking_number: str) -> O
                 "other": other,
             }
             raise InvalidInput(message, fields={"tracking_number": [message]})
-        _record_shipment(order, actor, carrier, number)
-    return order
-
-
-def _record_shipment(order: Order, actor, carrier: str, number: str, *, label: bool = False) -> Shipment:
-    """On the locked order: the Shipment to poll, delivery_paid → shipped (one SHIPPED event, the customer told)."""
-    shipment = Shipment.objects.create(order=order, carrier=carrier, tracking_number=number)
-    transition(
-        order,
-        Order.Status.SHIPPED,
-        OrderEvent.Kind.SHIPPED,
-        actor=actor,
-        data={"carrier": carrier, "tracking_number": number, **({"label": True} if label else {})},
-    )
-    return shipment
+        Shipment.objects.create(parcel=parcel, carrier=carrier, tracking_number=number)
+        for each in orders:
+            transition(
+                each,
+                Order.Status.SHIPPED,
+                OrderEvent.Kind.SHIPPED,
+                actor=actor,
+                data={"carrier": carrier, "tracking_number": number},
+            )
+    return next(each for each in orders if each.pk == order_id)
 
 
 # --- Tracking ------------------------------------------------------------------------------------
@@ -400,103 +491,153 @@ class TrackingOutcome:
 
 
 def apply_tracking(shipment_id: int, result: TrackResult) -> TrackingOutcome:
-    """Store what the carrier said about one shipment; safe to call again with the same result.
+    """Store what the carrier said about one shipment (see apply_tracking_batch)."""
+    return apply_tracking_batch([(shipment_id, result)]).get(shipment_id) or TrackingOutcome()
+
+
+def apply_tracking_batch(results: Sequence[tuple[int, TrackResult]]) -> dict[int, TrackingOutcome]:
+    """Store what the carrier said about a batch of shipments in one transaction; safe to call again.
 
     New scans are stored once (unique per shipment, time and code). A delivered status moves the
     order to delivered; each new exception scan raises one staff-visible CARRIER_EXCEPTION event.
-    A per-number carrier error only records the poll time.
+    A per-number carrier error only records the poll time. The orders and shipments are locked, and
+    scans, events, status changes and notifications written, with a fixed number of queries whatever
+    the batch size. Returns an outcome per shipment that still exists.
     """
     now = timezone.now()
-    outcome = TrackingOutcome()
-    if result.error:
-        Shipment.objects.filter(pk=shipment_id).update(last_polled_at=now)
-        return outcome
+    failed = [pk for pk, result in results if result.error]
+    if failed:
+        Shipment.objects.filter(pk__in=failed).update(last_polled_at=now)
+    outcomes = {pk: TrackingOutcome() for pk in failed}
+    answered = {pk: result for pk, result in results if not result.error}
+    if not answered:
+        return outcomes
 
     with transaction.atomic():
-        order_id = Shipment.objects.filter(pk=shipment_id).values_list("order_id", flat=True).get()
-        order = lock_order(order_id)
-        shipment = Shipment.objects.select_for_update().get(pk=shipment_id)
+        parcel_ids = set(Shipment.objects.filter(pk__in=list(answered)).values_list("parcel_id", flat=True))
+        orders: dict[int, list[Order]] = {}  # by parcel: the orders a shipment carries
+        for order in Order.objects.select_for_update().filter(parcel_id__in=parcel_ids).order_by("pk"):
+            orders.setdefault(order.parcel_id, []).append(order)
+        shipments = list(Shipment.objects.select_for_update().filter(pk__in=list(answered)).order_by("pk"))
+        known: dict[int, set] = {shipment.pk: set() for shipment in shipments}
+        for shipment_id, occurred_at, code in ShipmentEvent.objects.filter(shipment__in=shipments).values_list(
+            "shipment_id", "occurred_at", "code"
+        ):
+            known[shipment_id].add((occurred_at, code))
 
-        known = set(shipment.events.values_list("occurred_at", "code"))
-        new_rows = []
-        for event in sorted(result.events, key=lambda e: e.occurred_at):
-            key = (event.occurred_at, event.code)
-            if key in known:
-                continue
-            known.add(key)
-            new_rows.append(
-                ShipmentEvent(
-                    shipment=shipment,
-                    occurred_at=event.occurred_at,
-                    code=event.code[:10],
-                    description=event.description[:200],
-                    location=event.location[:200],
+        scans: list[ShipmentEvent] = []
+        exception_events: list[OrderEvent] = []
+        delivered: list[tuple[Order, dict]] = []
+        tracking_notes: list[tuple[int, str, dict]] = []
+        for shipment in shipments:
+            outcome = outcomes[shipment.pk] = TrackingOutcome()
+            shipped = [o for o in orders.get(shipment.parcel_id, []) if o.status == Order.Status.SHIPPED]
+            new_rows = _new_scans(shipment, answered[shipment.pk], known[shipment.pk])
+            scans.extend(new_rows)
+            outcome.new_events = len(new_rows)
+            step = _apply_result(shipment, answered[shipment.pk], new_rows, now, shipped=bool(shipped))
+            outcome.exceptions = len(step.exception_data)
+            for order in shipped:
+                exception_events.extend(
+                    OrderEvent(order=order, kind=OrderEvent.Kind.CARRIER_EXCEPTION, data=data)
+                    for data in step.exception_data
                 )
+                if step.delivered_data is not None:
+                    delivered.append((order, step.delivered_data))
+                elif step.tracking_note is not None:
+                    note = {"order": order.number, "status": order.status, "step": current_step(order.status)}
+                    tracking_notes.append(
+                        (order.user_id, Notification.Type.ORDER_TRACKING, {**note, **step.tracking_note})
+                    )
+            outcome.delivered = bool(shipped) and step.delivered_data is not None
+
+        ShipmentEvent.objects.bulk_create(scans, ignore_conflicts=True)
+        OrderEvent.objects.bulk_create(exception_events)
+        if delivered:
+            transition(
+                [order for order, _ in delivered],
+                Order.Status.DELIVERED,
+                OrderEvent.Kind.DELIVERED,
+                data=[data for _, data in delivered],
             )
-        ShipmentEvent.objects.bulk_create(new_rows, ignore_conflicts=True)
-        outcome.new_events = len(new_rows)
+        if tracking_notes:
+            notify_many(tracking_notes)
+        Shipment.objects.bulk_update(
+            shipments, ["status_code", "status_description", "estimated_delivery_at", "last_polled_at", "delivered_at"]
+        )
+    return outcomes
 
-        previous_code = shipment.status_code
-        if result.status_code:
-            shipment.status_code = result.status_code[:10]
-            shipment.status_description = result.status_description[:200]
-        if result.estimated_delivery_at:
-            shipment.estimated_delivery_at = result.estimated_delivery_at
-        shipment.last_polled_at = now
-        changed = ["status_code", "status_description", "estimated_delivery_at", "last_polled_at"]
 
-        if order.status == Order.Status.SHIPPED:
-            exception_rows = [r for r in new_rows if status_category(r.code) == Status.EXCEPTION]
-            if not exception_rows and result.category == Status.EXCEPTION and result.status_code != previous_code:
-                # FedEx sometimes reports the exception only as the latest status, without a scan.
-                exception_rows = [
-                    ShipmentEvent(occurred_at=now, code=result.status_code, description=result.status_description)
-                ]
-            for row in exception_rows:
-                record_event(
-                    order,
-                    OrderEvent.Kind.CARRIER_EXCEPTION,
-                    data={
-                        "code": row.code,
-                        "description": row.description,
-                        "location": row.location,
-                        "occurred_at": row.occurred_at.isoformat(),
-                        "tracking_number": shipment.tracking_number,
-                    },
-                )
-            outcome.exceptions = len(exception_rows)
+def _new_scans(shipment: Shipment, result: TrackResult, known: set) -> list[ShipmentEvent]:
+    """The result's scans not stored yet, oldest first."""
+    new_rows = []
+    for event in sorted(result.events, key=lambda e: e.occurred_at):
+        key = (event.occurred_at, event.code)
+        if key in known:
+            continue
+        known.add(key)
+        new_rows.append(
+            ShipmentEvent(
+                shipment=shipment,
+                occurred_at=event.occurred_at,
+                code=event.code[:10],
+                description=event.description[:200],
+                location=event.location[:200],
+            )
+        )
+    return new_rows
 
-            delivered_scan = next((r for r in reversed(new_rows) if r.code == "DL"), None)
-            if result.category == Status.DELIVERED or delivered_scan:
-                shipment.delivered_at = (
-                    result.delivered_at or (delivered_scan.occurred_at if delivered_scan else None) or now
-                )
-                changed.append("delivered_at")
-                transition(
-                    order,
-                    Order.Status.DELIVERED,
-                    OrderEvent.Kind.DELIVERED,
-                    data={
-                        "tracking_number": shipment.tracking_number,
-                        "delivered_at": shipment.delivered_at.isoformat(),
-                    },
-                )
-                outcome.delivered = True
-            elif new_rows:
-                notify(
-                    order.user_id,
-                    Notification.Type.ORDER_TRACKING,
-                    {
-                        "order": order.number,
-                        "status": order.status,
-                        "step": current_step(order.status),
-                        "title": _lazy("Tracking update"),
-                        "message": _scan_message(new_rows[-1]),
-                        "tracking_status": shipment.status_code,
-                    },
-                )
-        shipment.save(update_fields=changed)
-    return outcome
+
+@dataclass
+class _Step:
+    exception_data: list[dict] = field(default_factory=list)  # one CARRIER_EXCEPTION event per new exception
+    delivered_data: dict | None = None  # the DELIVERED event's data when the parcel arrived
+    tracking_note: dict | None = None  # the customers' tracking notification (without the order) on news
+
+
+def _apply_result(shipment: Shipment, result: TrackResult, new_rows: list, now, *, shipped: bool) -> _Step:
+    """Update the shipment's fields from the result and say what its shipped orders get (nothing is written)."""
+    step = _Step()
+    previous_code = shipment.status_code
+    if result.status_code:
+        shipment.status_code = result.status_code[:10]
+        shipment.status_description = result.status_description[:200]
+    if result.estimated_delivery_at:
+        shipment.estimated_delivery_at = result.estimated_delivery_at
+    shipment.last_polled_at = now
+    if not shipped:
+        return step
+
+    exception_rows = [r for r in new_rows if status_category(r.code) == Status.EXCEPTION]
+    if not exception_rows and result.category == Status.EXCEPTION and result.status_code != previous_code:
+        # FedEx sometimes reports the exception only as the latest status, without a scan.
+        latest = ShipmentEvent(occurred_at=now, code=result.status_code, description=result.status_description)
+        exception_rows = [latest]
+    step.exception_data = [
+        {
+            "code": row.code,
+            "description": row.description,
+            "location": row.location,
+            "occurred_at": row.occurred_at.isoformat(),
+            "tracking_number": shipment.tracking_number,
+        }
+        for row in exception_rows
+    ]
+
+    delivered_scan = next((r for r in reversed(new_rows) if r.code == "DL"), None)
+    if result.category == Status.DELIVERED or delivered_scan:
+        shipment.delivered_at = result.delivered_at or (delivered_scan.occurred_at if delivered_scan else None) or now
+        step.delivered_data = {
+            "tracking_number": shipment.tracking_number,
+            "delivered_at": shipment.delivered_at.isoformat(),
+        }
+    elif new_rows:
+        step.tracking_note = {
+            "title": _lazy("Tracking update"),
+            "message": _scan_message(new_rows[-1]),
+            "tracking_status": shipment.status_code,
+        }
+    return step
 
 
 def _scan_message(row: ShipmentEvent) -> str:
@@ -525,6 +666,39 @@ def recorded_scans(numbers: Sequence[str]) -> dict[str, list[TrackEvent]]:
     return stored
 
 
+def _poll_batch(track, chunk: list[tuple[int, str]], report: PollReport) -> None:
+    """Ask the carrier about one batch and apply the answers in one transaction; a failure fails the batch."""
+    numbers = [number for _, number in chunk]
+    try:
+        results = track(numbers, recorded=recorded_scans(numbers))
+    except CarrierError as exc:
+        logger.warning("Tracking batch of %d failed: %s", len(chunk), exc)
+        report.errors += len(chunk)
+        report.failed_ids.extend(pk for pk, _ in chunk)
+        return
+    by_number = {result.tracking_number: result for result in results}
+    answers = []
+    for pk, number in chunk:
+        result = by_number.get(number) or TrackResult(tracking_number=number, error="No result from the carrier.")
+        if result.error:
+            logger.info("Tracking %s: %s", number, result.error)
+            report.errors += 1
+        answers.append((pk, result))
+    report.polled += len(chunk)
+    try:
+        outcomes = apply_tracking_batch(answers)
+    except (DatabaseError, ValueError):
+        logger.exception("Applying tracking of %d shipments failed", len(chunk))
+        report.errors += len(chunk)
+        report.failed_ids.extend(pk for pk, _ in chunk)
+        return
+    report.errors += len(chunk) - len(outcomes)  # shipments deleted meanwhile
+    for outcome in outcomes.values():
+        report.new_events += outcome.new_events
+        report.delivered += int(outcome.delivered)
+        report.exceptions += outcome.exceptions
+
+
 def poll_shipments(
     *,
     shipment_ids: Sequence[int] | None = None,
@@ -537,43 +711,19 @@ def poll_shipments(
     batches are still applied. Per-number errors count as errors and change nothing.
     """
     backend = backend or get_backend("carriers")
-    shipments = Shipment.objects.filter(order__status=Order.Status.SHIPPED).order_by("pk")
+    shipments = Shipment.objects.filter(parcel__order__status=Order.Status.SHIPPED).distinct().order_by("pk")
     if shipment_ids is not None:
         shipments = shipments.filter(pk__in=list(shipment_ids))
     rows = list(shipments.values_list("pk", "tracking_number"))
     report = PollReport(total=len(rows))
     size = max(1, int(getattr(backend, "max_batch_size", 30)))
 
-    for start in range(0, len(rows), size):
-        chunk = rows[start : start + size]
-        try:
-            numbers = [number for _, number in chunk]
-            results = backend.track(numbers, recorded=recorded_scans(numbers))
-        except CarrierError as exc:
-            logger.warning("Tracking batch of %d failed: %s", len(chunk), exc)
-            report.errors += len(chunk)
-            report.failed_ids.extend(pk for pk, _ in chunk)
+    with backend.session() as track:
+        for start in range(0, len(rows), size):
+            chunk = rows[start : start + size]
+            _poll_batch(track, chunk, report)
             if on_progress:
                 on_progress(report)
-            continue
-        by_number = {result.tracking_number: result for result in results}
-        for pk, number in chunk:
-            result = by_number.get(number) or TrackResult(tracking_number=number, error="No result from the carrier.")
-            report.polled += 1
-            if result.error:
-                logger.info("Tracking %s: %s", number, result.error)
-                report.errors += 1
-            try:
-                outcome = apply_tracking(pk, result)
-            except (DatabaseError, ValueError, Shipment.DoesNotExist):
-                logger.exception("Applying tracking of shipment %s failed", pk)
-                report.errors += 1
-                continue
-            report.new_events += outcome.new_events
-            report.delivered += int(outcome.delivered)
-            report.exceptions += outcome.exceptions
-        if on_progress:
-            on_progress(report)
     return report
 
 

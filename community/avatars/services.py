@@ -15,6 +15,7 @@ from django.core.files.storage import default_storage
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy as _lazy
 
 from bidangil import claims, jobs
 from bidangil.absolute import absolute_url
@@ -228,15 +229,17 @@ def generate(request_id: int, *, final_attempt: bool = True) -> AvatarRequest | 
     return locked
 
 
-def fail(request_id: int, reason: str) -> AvatarRequest | None:
-    """Mark a pending request failed and tell the member; no-op for requests already finished."""
-    reason = reason[:200] or "The avatar could not be drawn."
+def fail(request_id: int, reason) -> AvatarRequest | None:
+    """Mark a pending request failed and tell the member; no-op for requests already finished.
+
+    `reason` is the provider's message, or a lazy text of ours that the member reads in their language."""
+    reason = (reason[:200] if isinstance(reason, str) else reason) or _lazy("The avatar could not be drawn.")
     with transaction.atomic():
         avatar_request = AvatarRequest.objects.select_for_update().filter(pk=request_id).first()
         if avatar_request is None or avatar_request.status != AvatarRequest.Status.PENDING:
             return avatar_request
         avatar_request.status = AvatarRequest.Status.FAILED
-        avatar_request.failure_reason = reason
+        avatar_request.failure_reason = str(reason)[:200]
         avatar_request.finished_at = timezone.now()
         avatar_request.save(update_fields=["status", "failure_reason", "finished_at"])
         notify(avatar_request.user_id, Notification.Type.AVATAR_FAILED, {"reason": reason, "job": avatar_request.pk})
@@ -247,7 +250,9 @@ def fail_stuck_requests(now=None) -> int:
     """Fail requests pending for too long (a worker died mid-job), so nobody waits on a stuck 'pending'."""
     cutoff = (now or timezone.now()) - STUCK_AFTER
     stuck = AvatarRequest.objects.filter(status=AvatarRequest.Status.PENDING, created_at__lt=cutoff)
-    return sum(1 for pk in stuck.values_list("pk", flat=True) if fail(pk, "The avatar took too long; try again."))
+    return sum(
+        1 for pk in stuck.values_list("pk", flat=True) if fail(pk, _lazy("The avatar took too long; try again."))
+    )
 
 
 @jobs.pending("avatars", job="avatars.generate")
@@ -260,7 +265,7 @@ def stalled_request_ids(now=None) -> list[int]:
         created_before=now - timedelta(seconds=settings.JOB_CLAIM_SECONDS),
     )
     for pk in stalled.filter(attempts__gte=MAX_ATTEMPTS).values_list("pk", flat=True):
-        fail(pk, "The avatar could not be drawn; try again.")
+        fail(pk, _lazy("The avatar could not be drawn; try again."))
     return list(stalled.values_list("pk", flat=True))
 
 
@@ -272,6 +277,7 @@ def latest(user) -> dict:
     return {
         "status": avatar_request.status if avatar_request else "none",
         "job": avatar_request.pk if avatar_request else None,
-        "reason": avatar_request.failure_reason if avatar_request else "",
+        # Our own reasons are stored in English and read in the member's language; a provider's stay as they came.
+        "reason": _(avatar_request.failure_reason) if avatar_request and avatar_request.failure_reason else "",
         "url": url,
     }

@@ -5,7 +5,8 @@ dummy twin. The domain passes plain data in (`ParcelSpec`), never its models.
 """
 
 import re
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
+from contextlib import AbstractContextManager
 from dataclasses import dataclass, field
 from datetime import datetime
 from decimal import Decimal
@@ -191,6 +192,10 @@ class CarrierBackend(Protocol):
         self, numbers: Sequence[str], recorded: Mapping[str, Sequence[TrackEvent]] | None = None
     ) -> list[TrackResult]:
         """`recorded` holds the scans already stored per number (the offline carrier replays from them)."""
+        ...
+
+    def session(self) -> AbstractContextManager[Callable[..., list[TrackResult]]]:
+        """A `track` for many calls in a row (one poll), sharing one HTTP connection and token."""
         ...
 
 

@@ -7,8 +7,10 @@ import hashlib
 import logging
 import time
 from collections.abc import Sequence
+from contextlib import contextmanager
 from datetime import UTC, date, datetime
 from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
+from functools import partial
 
 import httpx2 as httpx
 from django.conf import settings
@@ -32,13 +34,22 @@ class FedExCarrierBackend:
     max_batch_size = 30  # the Track API's limit per request
 
     def track(self, numbers: Sequence[str], recorded=None) -> list[TrackResult]:
+        with self.session() as track:
+            return track(numbers)
+
+    @contextmanager
+    def session(self):
+        """One HTTP client (kept-alive connection) for every track call of a poll."""
+        with httpx.Client(base_url=self._base_url, timeout=self._timeout) as client:
+            yield partial(self._track, client)
+
+    def _track(self, client: httpx.Client, numbers: Sequence[str], recorded=None) -> list[TrackResult]:
         numbers = list(dict.fromkeys(numbers))  # one result per distinct number
         results: list[TrackResult] = []
-        with httpx.Client(base_url=self._base_url, timeout=self._timeout) as client:
-            for start in range(0, len(numbers), self.max_batch_size):
-                chunk = numbers[start : start + self.max_batch_size]
-                body = self._post_track(client, chunk)
-                results.extend(parse_track_response(body, chunk))
+        for start in range(0, len(numbers), self.max_batch_size):
+            chunk = numbers[start : start + self.max_batch_size]
+            body = self._post_track(client, chunk)
+            results.extend(parse_track_response(body, chunk))
         return results
 
     def rate(self, parcel: ParcelSpec) -> RateQuote:

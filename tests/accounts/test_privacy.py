@@ -68,7 +68,6 @@ def delivered_order(user) -> Order:
         session_id=f"cs_{order.number}",
     )
     parcel = Parcel.objects.create(
-        order=order,
         weight_g=900,
         length_cm=10,
         width_cm=10,
@@ -76,6 +75,8 @@ def delivered_order(user) -> Order:
         billable_weight_g=900,
         delivery_fee_cents=3200,
     )
+    order.parcel = parcel
+    order.save(update_fields=["parcel"])
     ParcelPhoto.objects.create(parcel=parcel, image=photo_storage().save(PARCEL_PHOTO, ContentFile(b"png")))
     ShipmentFactory(order=order)
     return order

@@ -1,10 +1,11 @@
 import io
+import re
 from decimal import Decimal
 
 import pytest
 from django.test import override_settings
 from wagtail.images import get_image_model
-from wagtail.models import Page, Revision
+from wagtail.models import Locale, Page, Revision
 
 from cms import demo
 from cms.models import ContentPage, SiteSettings
@@ -12,6 +13,8 @@ from commerce.shipping.models import DeliveryRate
 from tests.accounts.factories import UserFactory
 
 pytestmark = pytest.mark.django_db
+
+HANGUL = re.compile("[\uac00-\ud7a3]")
 
 
 def counts():
@@ -31,21 +34,46 @@ def test_demo_loader_is_idempotent(home):
     demo.load(io.StringIO())
 
     assert counts() == first
-    slugs = set(ContentPage.objects.values_list("slug", flat=True))
-    assert slugs == {"how-it-works", "faq", "restricted-items", "fees"}
-    for page in ContentPage.objects.all():
-        assert page.live
-        assert page.live_revision is not None
-        assert page.get_parent().pk == home.pk
-    home.refresh_from_db()
-    assert home.live_revision is not None
-    assert home.hero_image is not None
+    korean_home = home.get_translation(Locale.objects.get(language_code="ko")).specific
+    for locale_home in (home, korean_home):
+        pages = ContentPage.objects.child_of(locale_home)
+        assert set(pages.values_list("slug", flat=True)) == {"how-it-works", "faq", "restricted-items", "fees"}
+        for page in pages:
+            assert page.live
+            assert page.live_revision is not None
+        locale_home.refresh_from_db()
+        assert locale_home.live_revision is not None
+        assert locale_home.hero_image is not None
+    assert ContentPage.objects.count() == 8
+
+
+def test_demo_pages_are_korean_translations_of_the_english_ones(api_client, home):
+    demo.load(io.StringIO())
+
+    for english in ContentPage.objects.filter(locale__language_code="en"):
+        korean = english.get_translation(Locale.objects.get(language_code="ko"))
+        assert korean.slug == english.slug
+        assert korean.title != english.title
+        assert HANGUL.search(korean.title)
+    korean = api_client.get("/api/cms/v2/pages/?locale=ko&type=cms.HomePage&fields=hero_heading,body").json()
+    (korean_home,) = korean["items"]
+    assert korean_home["hero_heading"] == "어디서든 한국 쇼핑을"
+    faq_link = korean_home["body"][-1]["value"]
+    assert faq_link["url"] == "/ko/faq/"
+    titles = {item["title"] for item in api_client.get("/api/cms/v2/pages/?locale=ko").json()["items"]}
+    assert titles == {"비단길", "이용 방법", "자주 묻는 질문", "배송 제한 품목", "수수료 안내"}
+    fees = ContentPage.objects.get(slug="fees", locale__language_code="ko")
+    assert [row["label"] for row in fees.body[0].value["rows"]] == [
+        "구매대행 수수료",
+        "카드 결제 수수료",
+        "국제 배송 (FedEx)",
+    ]
 
 
 def test_demo_pages_through_the_api(api_client, home):
     demo.load(io.StringIO())
 
-    restricted = ContentPage.objects.get(slug="restricted-items")
+    restricted = ContentPage.objects.get(slug="restricted-items", locale__language_code="en")
     body = api_client.get(f"/api/cms/v2/pages/{restricted.pk}/").json()["body"]
     rows = next(block["value"]["rows"] for block in body if block["type"] == "restricted_items")
     items = {row["item"]: row["allowed"] for row in rows}
@@ -61,7 +89,7 @@ def test_fee_page_uses_the_configured_fees_and_delivery_rates(home):
         DeliveryRate.objects.create(country="US", max_weight_g=1000, price_cents=2600)
         demo.load(io.StringIO())
 
-    fees = ContentPage.objects.get(slug="fees")
+    fees = ContentPage.objects.get(slug="fees", locale__language_code="en")
     rows = [(row["label"], row["value"]) for row in fees.body[0].value["rows"]]
     assert rows == [
         ("Agency fee", "5.5%"),
@@ -74,5 +102,5 @@ def test_fee_page_uses_the_configured_fees_and_delivery_rates(home):
 def test_fee_page_without_delivery_rates_explains_weight_pricing(home):
     demo.load(io.StringIO())
 
-    rows = ContentPage.objects.get(slug="fees").body[0].value["rows"]
+    rows = ContentPage.objects.get(slug="fees", locale__language_code="en").body[0].value["rows"]
     assert rows[-1]["value"] == "By weight"

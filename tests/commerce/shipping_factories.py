@@ -6,7 +6,7 @@ import factory
 from django.utils import timezone
 
 from commerce.orders.models import ExchangeRate, Order
-from commerce.shipping.models import DeliveryRate, Shipment
+from commerce.shipping.models import DeliveryRate, Parcel, Shipment
 from tests.accounts.factories import UserFactory
 
 
@@ -47,9 +47,25 @@ class PurchasedOrderFactory(OrderFactory):
     status = Order.Status.PURCHASED
 
 
+class ParcelFactory(factory.django.DjangoModelFactory):
+    """A measured parcel (attach orders with `order.parcel`)."""
+
+    class Meta:
+        model = Parcel
+
+    weight_g = 1200
+    length_cm = Decimal("30.0")
+    width_cm = Decimal("20.0")
+    height_cm = Decimal("10.0")
+    billable_weight_g = 1200
+    delivery_fee_cents = 3200
+    received_at = factory.LazyFunction(timezone.now)
+
+
 class DeliveryPaidOrderFactory(OrderFactory):
     status = Order.Status.DELIVERY_PAID
     delivery_fee_cents = 3200
+    parcel = factory.SubFactory(ParcelFactory)
 
 
 class ShippedOrderFactory(OrderFactory):
@@ -58,16 +74,30 @@ class ShippedOrderFactory(OrderFactory):
 
     status = Order.Status.SHIPPED
     delivery_fee_cents = 3200
+    parcel = factory.SubFactory(ParcelFactory)
     shipment = factory.RelatedFactory("tests.commerce.shipping_factories.ShipmentFactory", factory_related_name="order")
 
 
 class ShipmentFactory(factory.django.DjangoModelFactory):
+    """A shipment of a parcel holding one shipped order (`order__…` sets that order's fields, `order=` reuses one)."""
+
     class Meta:
         model = Shipment
+        exclude = ["order"]
 
     order = factory.SubFactory(ShippedOrderFactory, shipment=None)
+    parcel = factory.LazyAttribute(lambda o: _parcel_of(o.order))
     carrier = Shipment.Carrier.FEDEX
     tracking_number = factory.Sequence(lambda n: f"7{n:011d}")
+
+
+def _parcel_of(order):
+    """The order's parcel as stored (a service may have recorded it on another instance), else a new one."""
+    order.refresh_from_db(fields=["parcel"])
+    if order.parcel is None:
+        order.parcel = ParcelFactory()
+        order.save(update_fields=["parcel"])
+    return order.parcel
 
 
 US_BANDS = [(500, 1500), (1000, 2200), (2000, 3200), (5000, 5900), (10000, 9900), (30000, 21000)]

@@ -49,8 +49,8 @@ def raise_exception(shipment, code="DE"):
 
 @pytest.fixture
 def orders(api_client):
-    shipped = ShipmentFactory(order__number="BD-SHIP-EXC").order
-    calm = ShipmentFactory(order__number="BD-SHIP-CALM").order
+    shipped = ShipmentFactory(order__number="BD-SHIP-EXC").parcel.orders.get()
+    calm = ShipmentFactory(order__number="BD-SHIP-CALM").parcel.orders.get()
     return {
         "requested": requested_order(),
         "quoted": quoted_order(),

@@ -88,6 +88,7 @@ def secret_order():
         order=order, kind=Payment.Kind.CHARGE, stage=Payment.Stage.DELIVERY, amount_cents=100, session_id=SESSION
     )
     ShipmentFactory(order=order, tracking_number=TRACKING)
+    order.refresh_from_db()
     for instance in (order, customer, order.parcel):  # what the site history report would list
         log(instance, "wagtail.edit", user=staff)
     return order

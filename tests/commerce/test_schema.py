@@ -96,8 +96,7 @@ def full_order(client):
     from tests.commerce.factories import paid_order
 
     order = paid_order(client)
-    Parcel.objects.create(
-        order=order,
+    parcel = Parcel.objects.create(
         weight_g=1200,
         length_cm=30,
         width_cm=20,
@@ -105,7 +104,9 @@ def full_order(client):
         billable_weight_g=1200,
         delivery_fee_cents=3200,
     )
-    shipment = Shipment.objects.create(order=order, tracking_number="794600000001")
+    order.parcel = parcel
+    order.save(update_fields=["parcel"])
+    shipment = Shipment.objects.create(parcel=parcel, tracking_number="794600000001")
     ShipmentEvent.objects.create(shipment=shipment, occurred_at=timezone.now(), code="PU", description="Picked up")
     Order.objects.filter(pk=order.pk).update(status=Order.Status.SHIPPED, delivery_fee_cents=3200)
     return order

@@ -90,7 +90,8 @@ def test_intake_in_the_wrong_state_is_a_message_and_no_change(staff):
     assert response.status_code == 200
     assert any("delivery fee paid" in m for m in messages_of(response))
     order.refresh_from_db()
-    assert order.status == Order.Status.DELIVERY_PAID and not Parcel.objects.exists()
+    assert order.status == Order.Status.DELIVERY_PAID and Parcel.objects.get().weight_g == order.parcel.weight_g
+    assert not order.parcel.photos.exists() and order.parcel.received_by is None
 
 
 def test_ship_form_and_post(staff):

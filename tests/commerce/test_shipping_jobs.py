@@ -172,5 +172,5 @@ def test_poll_runs_on_a_real_huey_consumer(fake_fedex, settings):
         HUEY.flush()
         HUEY.immediate = True
     assert fake_fedex.track_calls == 1
-    shipment.order.refresh_from_db()
-    assert shipment.order.status == Order.Status.DELIVERED
+    shipment.parcel.orders.get().refresh_from_db()
+    assert shipment.parcel.orders.get().status == Order.Status.DELIVERED

@@ -22,8 +22,13 @@ def shipments(n):
 
 def order_state(shipment):
     shipment.refresh_from_db()
-    shipment.order.refresh_from_db()
-    return shipment.order.status, shipment.status_code, shipment.events.count(), shipment.order.events.count()
+    shipment.parcel.orders.get().refresh_from_db()
+    return (
+        shipment.parcel.orders.get().status,
+        shipment.status_code,
+        shipment.events.count(),
+        shipment.parcel.orders.get().events.count(),
+    )
 
 
 def test_poll_twice_stores_each_scan_once(fake_fedex):
@@ -38,11 +43,11 @@ def test_poll_twice_stores_each_scan_once(fake_fedex):
     assert shipment.status_code == "IT" and shipment.status_description == "In transit"
     assert shipment.estimated_delivery_at.isoformat() == "2025-01-06T18:00:00+00:00"
     assert shipment.last_polled_at is not None
-    assert shipment.order.status == Order.Status.SHIPPED
+    assert shipment.parcel.orders.get().status == Order.Status.SHIPPED
     # One tracking notification for the poll that brought news, none for the repeat; no email for scans.
-    notes = Notification.objects.filter(user=shipment.order.user)
+    notes = Notification.objects.filter(user=shipment.parcel.orders.get().user)
     assert [n.type for n in notes] == ["order.tracking"]
-    assert notes[0].payload["step"] == 4 and notes[0].payload["order"] == shipment.order.number
+    assert notes[0].payload["step"] == 4 and notes[0].payload["order"] == shipment.parcel.orders.get().number
 
 
 def test_new_scans_are_added_to_the_known_ones(fake_fedex):
@@ -73,7 +78,7 @@ def test_delivered_moves_the_order_and_notifies_by_email(fake_fedex):
     report = shipping.poll_shipments()
     assert report.delivered == 1
     shipment.refresh_from_db()
-    order = shipment.order
+    order = shipment.parcel.orders.get()
     assert order.status == Order.Status.DELIVERED
     assert shipment.delivered_at.isoformat() == "2025-01-05T19:03:00+00:00"
     assert list(order.events.values_list("kind", flat=True)) == [OrderEvent.Kind.DELIVERED]
@@ -90,7 +95,7 @@ def test_delivered_status_without_a_scan_still_delivers(fake_fedex):
     fake_fedex.set_result(shipment.tracking_number, status="DL", description="Delivered", scans=[])
     shipping.poll_shipments()
     shipment.refresh_from_db()
-    assert shipment.order.status == Order.Status.DELIVERED and shipment.delivered_at is not None
+    assert shipment.parcel.orders.get().status == Order.Status.DELIVERED and shipment.delivered_at is not None
 
 
 def test_each_new_exception_scan_raises_one_staff_event(fake_fedex):
@@ -100,11 +105,11 @@ def test_each_new_exception_scan_raises_one_staff_event(fake_fedex):
     first = shipping.poll_shipments()
     second = shipping.poll_shipments()
     assert (first.exceptions, second.exceptions) == (1, 0)
-    events = OrderEvent.objects.filter(order=shipment.order, kind=OrderEvent.Kind.CARRIER_EXCEPTION)
+    events = OrderEvent.objects.filter(order=shipment.parcel.orders.get(), kind=OrderEvent.Kind.CARRIER_EXCEPTION)
     assert events.count() == 1
     assert events[0].data["code"] == "DE" and events[0].data["description"] == "Customer not available"
-    shipment.order.refresh_from_db()
-    assert shipment.order.status == Order.Status.SHIPPED  # an exception keeps the order shipped
+    shipment.parcel.orders.get().refresh_from_db()
+    assert shipment.parcel.orders.get().status == Order.Status.SHIPPED  # an exception keeps the order shipped
 
     # A second, different exception scan later is a new alert.
     later = scan("SE", "Shipment exception", "2025-01-06T10:00:00-05:00")
@@ -118,7 +123,10 @@ def test_exception_reported_only_as_latest_status_alerts_once(fake_fedex):
     fake_fedex.set_result(shipment.tracking_number, status="DE", description="Delivery exception", scans=[])
     shipping.poll_shipments()
     shipping.poll_shipments()
-    assert OrderEvent.objects.filter(order=shipment.order, kind=OrderEvent.Kind.CARRIER_EXCEPTION).count() == 1
+    assert (
+        OrderEvent.objects.filter(order=shipment.parcel.orders.get(), kind=OrderEvent.Kind.CARRIER_EXCEPTION).count()
+        == 1
+    )
 
 
 def test_per_number_error_changes_nothing_but_the_poll_time(fake_fedex):
@@ -190,7 +198,7 @@ def test_dummy_timeline_reaches_delivered_one_step_per_poll(settings):
         shipment.refresh_from_db()
         seen.append(shipment.status_code)
     assert seen[:6] == ["PU", "DP", "AR", "IT", "OD", "DL"]
-    assert shipment.order.status == Order.Status.DELIVERED
+    assert shipment.parcel.orders.get().status == Order.Status.DELIVERED
     assert shipment.events.count() == 6 and shipment.estimated_delivery_at is not None
 
 
@@ -200,9 +208,57 @@ def test_dummy_timeline_with_a_customs_exception():
     for _ in range(7):
         shipping.poll_shipments(backend=backend)
     shipment.refresh_from_db()
-    assert shipment.order.status == Order.Status.DELIVERED
-    assert list(shipment.order.events.values_list("kind", flat=True)) == [
+    assert shipment.parcel.orders.get().status == Order.Status.DELIVERED
+    assert list(shipment.parcel.orders.get().events.values_list("kind", flat=True)) == [
         OrderEvent.Kind.CARRIER_EXCEPTION,
         OrderEvent.Kind.DELIVERED,
     ]
     assert Shipment.objects.get(pk=shipment.pk).events.filter(code="CD").count() == 1
+
+
+def _poll_queries(fake_fedex, n: int, delivered: int) -> int:
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    batch = shipments(n)
+    for shipment in batch[:delivered]:
+        fake_fedex.set_result(
+            shipment.tracking_number,
+            status="DL",
+            description="Delivered",
+            delivered="2025-01-05T14:03:00-05:00",
+            scans=[scan("DL", "Delivered", "2025-01-05T14:03:00-05:00", "Los Angeles", "CA", "US")],
+        )
+    with CaptureQueriesContext(connection) as queries:
+        report = shipping.poll_shipments(shipment_ids=[s.pk for s in batch])
+    assert (report.polled, report.delivered, report.errors) == (n, delivered, 0)
+    return len(queries.captured_queries)
+
+
+def test_a_batch_takes_the_same_number_of_queries_whatever_its_size(fake_fedex):
+    small = _poll_queries(fake_fedex, 2, delivered=1)
+    large = _poll_queries(fake_fedex, 30, delivered=10)
+    assert small == large
+    assert large <= 16
+    assert Order.objects.filter(status=Order.Status.DELIVERED).count() == 11
+    assert OrderEvent.objects.filter(kind=OrderEvent.Kind.DELIVERED).count() == 11
+    assert Notification.objects.filter(type="order.tracking").count() == 21
+    assert Notification.objects.filter(type="order.status", delivery="pending").count() == 11
+
+
+def test_one_http_client_serves_every_batch_of_a_poll(fake_fedex, monkeypatch):
+    from integrations.carriers import fedex
+
+    opened = []
+
+    class CountingClient(fedex.httpx.Client):
+        def __init__(self, *args, **kwargs):
+            opened.append(self)
+            super().__init__(*args, **kwargs)
+
+    monkeypatch.setattr(fedex.httpx, "Client", CountingClient)
+    monkeypatch.setattr(fedex.FedExCarrierBackend, "max_batch_size", 2)
+    shipments(5)
+    report = shipping.poll_shipments()
+    assert report.polled == 5 and len(fake_fedex.track_requests) == 3
+    assert len(opened) == 1

@@ -15,7 +15,11 @@ pytestmark = pytest.mark.django_db
 def pushed(monkeypatch):
     """Messages handed to the channel layer, captured at the push edge."""
     sent = []
-    monkeypatch.setattr("notifications.services.push_to_user", lambda user_id, message: sent.append((user_id, message)))
+
+    def send(events):
+        sent.extend((int(group.removeprefix("user.")), event["message"]) for group, event in events)
+
+    monkeypatch.setattr("notifications.push._send", send)
     return sent
 
 

@@ -57,7 +57,6 @@ def test_files_referenced_by_any_file_field_are_kept(user, staff_user):
 
     order = requested_order(user)
     parcel = Parcel.objects.create(
-        order=order,
         weight_g=100,
         billable_weight_g=100,
         delivery_fee_cents=100,
@@ -66,6 +65,8 @@ def test_files_referenced_by_any_file_field_are_kept(user, staff_user):
         height_cm=1,
         received_by=staff_user,
     )
+    order.parcel = parcel
+    order.save(update_fields=["parcel"])
     photo = ParcelPhoto.objects.create(parcel=parcel, image=stored("parcels/2026/11/kept.jpg"))
     outside = stored("reports/not-an-upload-folder.txt")
 
