@@ -9,6 +9,9 @@ from django import forms
 from django.contrib import messages
 from django.shortcuts import get_object_or_404, redirect
 from django.urls import path
+from django.utils.text import format_lazy
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy as _lazy
 from django.views.decorators.http import require_POST
 from wagtail import hooks
 from wagtail.snippets.models import register_snippet
@@ -28,11 +31,11 @@ class MessageForm(forms.Form):
     template = forms.ModelChoiceField(
         queryset=ReplyTemplate.objects.all(),
         required=False,
-        label="Reply template",
-        help_text="Sent as written when the message below is left empty.",
+        label=_lazy("Reply template"),
+        help_text=_lazy("Sent as written when the message below is left empty."),
     )
     body = forms.CharField(
-        label="Message to the customer",
+        label=_lazy("Message to the customer"),
         required=False,
         max_length=limits.MESSAGE_MAX_LENGTH,
         widget=forms.Textarea(attrs={"rows": 5}),
@@ -40,7 +43,7 @@ class MessageForm(forms.Form):
     images = MultipleFileField(
         required=False,
         widget=MultipleFileInput(attrs={"accept": IMAGE_TYPES}),
-        help_text=f"Up to {limits.MESSAGE_MAX_IMAGES} PNG, JPEG, WebP or GIF images.",
+        help_text=format_lazy(_lazy("Up to {} PNG, JPEG, WebP or GIF images."), limits.MESSAGE_MAX_IMAGES),
     )
 
 
@@ -58,9 +61,9 @@ def _reply(order, user, form):
 
 conversation_view = action_view(
     MessageForm,
-    "Send message",
+    _lazy("Send message"),
     _reply,
-    success="Message sent to the customer of {number}.",
+    success=_lazy("Message sent to the customer of {number}."),
     extra=lambda order: {"conversation": list(selectors.order_messages(order.pk))},
     template="commerce/admin/conversation.html",
 )
@@ -71,7 +74,9 @@ conversation_view = action_view(
 def mark_read_view(request, pk: int):
     order = get_object_or_404(Order, pk=pk)
     updated = services.mark_read(order_id=order.pk, by_staff=True)
-    messages.success(request, f"{updated} message(s) marked read on {order.number}.")
+    messages.success(
+        request, _("%(updated)s message(s) marked read on %(number)s.") % {"updated": updated, "number": order.number}
+    )
     return redirect("commerce_order_conversation", pk=order.pk)
 
 
@@ -86,7 +91,7 @@ def conversation_admin_urls():
 class ReplyTemplateViewSet(SnippetViewSet):
     model = ReplyTemplate
     icon = "openquote"
-    menu_label = "Reply templates"
+    menu_label = _lazy("Reply templates")
     list_display = ["title", "body"]
     search_fields = ["title", "body"]
     search_backend_name = None
