@@ -17,7 +17,7 @@ from commerce.conversations.services import erase_conversations
 from commerce.orders.services import anonymise_customer_orders
 from commerce.products.models import ProductLookup
 from commerce.shipping.services import erase_parcel_photos
-from community.api.serializers import post_payload
+from community.api.serializers import PostDetail
 from community.services import remove_member
 from notifications.models import Notification
 
@@ -76,7 +76,7 @@ def build_export(*, request, user: User) -> dict:
             }
             for lookup in data.product_lookups
         ],
-        "posts": [post_payload(request, post, detail=True) for post in data.posts],
+        "posts": PostDetail(data.posts, many=True, context={"request": request}).data,
         "comments": [
             {
                 "id": comment.pk,

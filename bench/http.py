@@ -133,6 +133,7 @@ class Server:
             "DJANGO_SETTINGS_MODULE": "bench.settings",
             "DATABASE_URL": database_url,
             "HUEY_EMBEDDED": "false",
+            "GUNICORN_MAX_REQUESTS": "0",
             "MEDIA_ROOT": settings.MEDIA_ROOT,  # where load_demo put the images
             "WEB_CONCURRENCY": os.environ.get("WEB_CONCURRENCY", str(os.cpu_count() or 1)),
         }
@@ -203,17 +204,22 @@ def _measure(servers: list, values: dict, tokens: dict, baselines: dict) -> None
     for results, path, token in urls:
         for server in servers:
             server.warm(path, token)
-            wrk(server.url(path), token, seconds=1, warm_up=True)
-            results[server.name] = wrk(server.url(path), token)
+            try:
+                wrk(server.url(path), token, seconds=1, warm_up=True)
+                results[server.name] = wrk(server.url(path), token)
+            except SystemExit as failed:
+                raise SystemExit(f"{failed.code}\n{server.name}'s log:\n{server.log_tail()}") from None
 
 
-def _explain(values: dict) -> str:
-    """The hot endpoints' query plans, when bench/explain.py provides check_plans() (it fails loudly itself)."""
+def _explain() -> tuple[bool, str]:
+    """bench/explain.py's check of every query plan of the hot endpoints, on this data."""
+    from bench.explain import PlanError, check_plans
+
     try:
-        from bench.explain import check_plans
-    except ImportError:
-        return "not run: bench/explain.py has no check_plans() yet"
-    return check_plans([endpoint.path.format(**values) for endpoint in ENDPOINTS]) or "ok"
+        report = check_plans()
+    except PlanError as failed:
+        return False, f"FAIL: {failed}"
+    return True, f"every query through an index ({sum(report.checked.values())} queries explained)"
 
 
 def _table(baselines: dict) -> list[str]:
@@ -251,7 +257,7 @@ def main() -> None:
     try:
         values, tokens = _fixtures()
         _count_queries(ENDPOINTS, values, tokens)
-        explain = _explain(values)
+        explained, explain = _explain()
         connection.close()  # SQLite: the servers get the file to themselves
         servers = []
         try:
@@ -274,3 +280,5 @@ def main() -> None:
     )
     print("\n".join(_table(baselines)))
     print(f"EXPLAIN check: {explain}")
+    if not explained:
+        raise SystemExit("the EXPLAIN check failed")

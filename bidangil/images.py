@@ -20,12 +20,17 @@ from PIL import Image, ImageOps, UnidentifiedImageError
 from bidangil import error_codes
 from bidangil.errors import InvalidInput, TooLarge
 
-MAX_PIXELS = 24_000_000  # one frame: a 6000 x 4000 photo
+# Per format, the most pixels one frame may declare: what decoding, shrinking and re-encoding the worst case (noise)
+# costs in under a second of CPU (measured in docs/reliability.md). JPEG is decoded at 1/2 to 1/8 scale (draft
+# mode), so it may be largest; WebP has no reduced decoding and is the slowest to decode.
+MAX_PIXELS_BY_FORMAT = {"JPEG": 24_000_000, "GIF": 24_000_000, "PNG": 10_000_000, "WEBP": 10_000_000}
+MAX_PIXELS = max(MAX_PIXELS_BY_FORMAT.values())  # one frame of any format: a 6000 x 4000 photo
 MAX_FRAMES = 100
 MAX_ANIMATION_PIXELS = 20_000_000  # frames x area: what decoding and re-encoding every frame costs
-# Still images are stored at most this many pixels on their long edge: what screens show, and it keeps the
-# re-encoding of the largest upload (24 MP of noise) under a second of CPU.
+# Still images are stored at most this many pixels on their long edge and in all (a 4:3 photo at 2048 x 1536):
+# what screens show, and it bounds what re-encoding costs whatever the aspect ratio.
 MAX_STORED_EDGE = 2048
+MAX_STORED_PIXELS = 2048 * 1536
 
 # Pillow's own guard (a warning past it, an error past twice it), also for the images Wagtail renders itself.
 Image.MAX_IMAGE_PIXELS = MAX_PIXELS
@@ -96,9 +101,10 @@ def open_bounded(file, formats: Iterable[str]) -> Image.Image:
     try:
         width, height = image.size
         area = width * height
-        if area > MAX_PIXELS:
+        limit = MAX_PIXELS_BY_FORMAT.get(image.format, MAX_PIXELS)
+        if area > limit:
             raise ImageTooLarge(
-                _("The image is larger than %(megapixels)s megapixels.") % {"megapixels": MAX_PIXELS // 1_000_000}
+                _("The image is larger than %(megapixels)s megapixels.") % {"megapixels": limit // 1_000_000}
             )
         frames = _frame_count(image)
         if frames > MAX_FRAMES:
@@ -116,18 +122,26 @@ def _reencode(image: Image.Image, fmt: str) -> tuple[bytes, tuple[int, int]]:
     if fmt == "GIF":
         image.save(out, format="GIF", save_all=getattr(image, "is_animated", False))
         return out.getvalue(), image.size
-    # Apply the EXIF orientation to the pixels, since the EXIF block itself is not written back.
+    if stored_size(image.size) != image.size:
+        image = image.resize(stored_size(image.size), Image.Resampling.BICUBIC, reducing_gap=2.0)
+    # Apply the EXIF orientation to the (shrunk) pixels, since the EXIF block itself is not written back.
     image = ImageOps.exif_transpose(image)
-    image.thumbnail((MAX_STORED_EDGE, MAX_STORED_EDGE), reducing_gap=2.0)
     if fmt == "JPEG":
         if image.mode not in ("RGB", "L"):
             image = image.convert("RGB")
         image.save(out, format="JPEG", quality=90)
     elif fmt == "WEBP":
-        image.save(out, format="WEBP", quality=85, method=2)
+        image.save(out, format="WEBP", quality=85, method=0)  # the fastest method: its cost is per stored pixel
     else:
         image.save(out, format="PNG")
     return out.getvalue(), image.size
+
+
+def stored_size(size: tuple[int, int]) -> tuple[int, int]:
+    """The size a still image of `size` is stored at: its aspect ratio within MAX_STORED_EDGE and MAX_STORED_PIXELS."""
+    width, height = size
+    scale = min(1, MAX_STORED_EDGE / max(width, height), (MAX_STORED_PIXELS / (width * height)) ** 0.5)
+    return max(1, round(width * scale)), max(1, round(height * scale))
 
 
 def clean_image(file, formats: Iterable[str]) -> CleanImage:
@@ -145,8 +159,8 @@ def clean_image(file, formats: Iterable[str]) -> CleanImage:
         file.seek(0)
         with open_bounded(file, formats) as image:  # verify() leaves the image unusable: open it again
             fmt = image.format
-            if fmt == "JPEG":  # decode at the stored size: libjpeg scales while decoding
-                image.draft("RGB", (MAX_STORED_EDGE, MAX_STORED_EDGE))
+            if fmt == "JPEG":  # libjpeg scales by 1/2, 1/4 or 1/8 while decoding, down to the stored size
+                image.draft("RGB", stored_size(image.size))
             image.load()
             content, (width, height) = _reencode(image, fmt)
     except ImageRefused:

@@ -17,8 +17,9 @@ threads = int(os.environ.get("GUNICORN_THREADS", "4"))
 timeout = int(os.environ.get("GUNICORN_TIMEOUT", "120"))  # Caddy gives up on a response after 2 minutes
 graceful_timeout = 30
 keepalive = 5
-max_requests = 5000  # a worker is replaced now and then, so slow leaks never add up
-max_requests_jitter = 500
+# A worker is replaced now and then, so slow leaks never add up (0: never; the bench measures steady state).
+max_requests = int(os.environ.get("GUNICORN_MAX_REQUESTS", "20000"))
+max_requests_jitter = max_requests // 10
 forwarded_allow_ips = os.environ.get("FORWARDED_ALLOW_IPS", "*")  # only the proxy reaches this port
 accesslog = None  # requests are counted by /metrics and logged by the proxy
 worker_tmp_dir = "/dev/shm" if os.path.isdir("/dev/shm") else None

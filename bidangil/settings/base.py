@@ -404,6 +404,11 @@ STRIPE_SECRET_KEY = env("STRIPE_SECRET_KEY", default="")
 STRIPE_WEBHOOK_SECRET = env("STRIPE_WEBHOOK_SECRET", default=DEV_STRIPE_WEBHOOK_SECRET)
 STRIPE_API_BASE = env("STRIPE_API_BASE", default="")
 CHECKOUT_SESSION_TTL_MINUTES = env.int("CHECKOUT_SESSION_TTL_MINUTES", default=60)
+# Where a payer returns from Checkout ("?checkout=success" or "?checkout=cancelled" is added): the new
+# client's order page, and for checkouts opened from the legacy pay links the original client's profile
+# page ({language_prefix} is "" for Korean and "/en" for English, the original client's two page trees).
+CHECKOUT_RETURN_URL = env("CHECKOUT_RETURN_URL", default=FRONTEND_URL + "/orders/{number}")
+LEGACY_CHECKOUT_RETURN_URL = env("LEGACY_CHECKOUT_RETURN_URL", default=FRONTEND_URL + "{language_prefix}/profile")
 
 FEDEX_API_URL = env("FEDEX_API_URL", default="https://apis-sandbox.fedex.com")
 FEDEX_CLIENT_ID = env("FEDEX_CLIENT_ID", default="")

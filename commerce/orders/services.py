@@ -65,9 +65,18 @@ STATUS_MESSAGES = {
 # --- Building blocks (public: the shipping services use them too) -------------------------------
 
 
-def record_event(order: Order, kind: str, *, actor=None, data: dict | None = None) -> OrderEvent:
-    """Append one entry to the order's event log."""
-    return OrderEvent.objects.create(order=order, kind=kind, actor=actor, data=data or {})
+def record_event(order: Order | list[Order], kind: str, *, actor=None, data: dict | list[dict] | None = None):
+    """Append one entry to the order's event log. Given a list of orders (and of `data`, one per order), one
+    entry to each order's log with one INSERT; a list of one is saved like a single order."""
+    if not isinstance(order, list):
+        return OrderEvent.objects.create(order=order, kind=kind, actor=actor, data=data or {})
+    datas = data if isinstance(data, list) else [data] * len(order)
+    if len(order) == 1:
+        return [record_event(order[0], kind, actor=actor, data=datas[0])]
+    rows = [
+        OrderEvent(order=one, kind=kind, actor=actor, data=extra or {}) for one, extra in zip(order, datas, strict=True)
+    ]
+    return OrderEvent.objects.bulk_create(rows)
 
 
 def _order_status_payload(order: Order, *, reason: str = "", refund_cents: int | None = None) -> dict:
@@ -139,30 +148,32 @@ def transition(
     """
     orders = order if isinstance(order, list) else [order]
     datas = data if isinstance(data, list) else [data] * len(orders)
-    if not orders:
+    fields = ["status", "status_reason", "updated_at", *also_save]
+    if len(orders) == 1:
+        order = orders[0]
+        order.status = status
+        if reason:
+            order.status_reason = reason
+        order.save(update_fields=fields)
+        record_event(order, kind, actor=actor, data={"status": status, **(datas[0] or {})})
+        _notify_order_status(order, reason=reason, refund_cents=(datas[0] or {}).get("amount_cents"))
         return
     now = timezone.now()
-    fields = ["status", "status_reason", "updated_at", *also_save]
-    for each_order in orders:
-        each_order.status = status
-        each_order.updated_at = now
+    for each in orders:
+        each.status = status
+        each.updated_at = now  # bulk_update does not apply auto_now
         if reason:
-            each_order.status_reason = reason
-    # One UPDATE whatever the number of orders (no save(): nothing but these fields changes).
+            each.status_reason = reason
     Order.objects.bulk_update(orders, fields)
-    events = [
-        OrderEvent(order=one, kind=kind, actor=actor, data={"status": status, **(extra or {})})
-        for one, extra in zip(orders, datas, strict=True)
-    ]
-    OrderEvent.objects.bulk_create(events)
+    record_event(orders, kind, actor=actor, data=[{"status": status, **(extra or {})} for extra in datas])
     notify_many(
         [
             (
-                one.user_id,
+                each.user_id,
                 Notification.Type.ORDER_STATUS,
-                _order_status_payload(one, reason=reason, refund_cents=(extra or {}).get("amount_cents")),
+                _order_status_payload(each, reason=reason, refund_cents=(extra or {}).get("amount_cents")),
             )
-            for one, extra in zip(orders, datas, strict=True)
+            for each, extra in zip(orders, datas, strict=True)
         ],
         email=True,
     )

@@ -526,7 +526,7 @@ def apply_tracking_batch(results: Sequence[tuple[int, TrackResult]]) -> dict[int
             known[shipment_id].add((occurred_at, code))
 
         scans: list[ShipmentEvent] = []
-        exception_events: list[OrderEvent] = []
+        exceptions: list[tuple[Order, dict]] = []
         delivered: list[tuple[Order, dict]] = []
         tracking_notes: list[tuple[int, str, dict]] = []
         for shipment in shipments:
@@ -538,10 +538,7 @@ def apply_tracking_batch(results: Sequence[tuple[int, TrackResult]]) -> dict[int
             step = _apply_result(shipment, answered[shipment.pk], new_rows, now, shipped=bool(shipped))
             outcome.exceptions = len(step.exception_data)
             for order in shipped:
-                exception_events.extend(
-                    OrderEvent(order=order, kind=OrderEvent.Kind.CARRIER_EXCEPTION, data=data)
-                    for data in step.exception_data
-                )
+                exceptions.extend((order, data) for data in step.exception_data)
                 if step.delivered_data is not None:
                     delivered.append((order, step.delivered_data))
                 elif step.tracking_note is not None:
@@ -552,7 +549,12 @@ def apply_tracking_batch(results: Sequence[tuple[int, TrackResult]]) -> dict[int
             outcome.delivered = bool(shipped) and step.delivered_data is not None
 
         ShipmentEvent.objects.bulk_create(scans, ignore_conflicts=True)
-        OrderEvent.objects.bulk_create(exception_events)
+        if exceptions:
+            record_event(
+                [order for order, _ in exceptions],
+                OrderEvent.Kind.CARRIER_EXCEPTION,
+                data=[data for _, data in exceptions],
+            )
         if delivered:
             transition(
                 [order for order, _ in delivered],
