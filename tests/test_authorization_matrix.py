@@ -554,8 +554,11 @@ ADMIN = {
     "wagtail_localize:stop_translation": {"get": "auth auth auth 405 405 405"},
     "wagtail_localize:convert_to_alias": {"get": "auth auth auth hidden auth hidden"},
     "wagtail_localize:translations_report": {"get": "auth auth auth ok ok ok"},
-    "wagtail_localize:snippets_api_listing": {"get": "auth auth auth hidden hidden hidden"},
-    "wagtail_localize:snippets_api_detail": {"get": "auth auth auth hidden hidden hidden"},
+    # wagtail-localize's snippet API behind the project's model permission check (cms/admin_views.py).
+    "admin/localize/api/snippets/<slug:app_label>/<slug:model_name>/": {"get": "auth auth auth hidden hidden hidden"},
+    "admin/localize/api/snippets/<slug:app_label>/<slug:model_name>/<str:pk>/": {
+        "get": "auth auth auth hidden hidden hidden"
+    },
     "wagtail_localize:translations_report_results": {"get": "auth auth auth ok ok ok"},
     "wagtaillocales:index": {"get": "auth auth auth auth auth ok"},
     "wagtaillocales:index_results": {"get": "auth auth auth auth auth ok"},
