@@ -23,7 +23,7 @@ from django.test import Client, override_settings
 from django.urls import URLPattern, URLResolver, get_resolver
 from wagtail.contrib.redirects.models import Redirect
 from wagtail.documents import get_document_model
-from wagtail.models import Collection, Site, Task, Workflow
+from wagtail.models import Collection, Locale, Site, Task, Workflow
 
 from cms.models import SiteSettings
 from commerce.conversations import documents as conversation_documents
@@ -159,6 +159,7 @@ def build_world() -> dict:
         "document": document,
         "collection": collection,
         "site": Site.objects.get(is_default_site=True),
+        "locale": Locale.objects.get(language_code="ko"),
         "site_settings": SiteSettings.load(),
         "group": Group.objects.get(name="Editors"),
         "workflow": Workflow.objects.first(),
@@ -195,6 +196,7 @@ def url_for(key: str, world: dict) -> str:
         (r"^admin/workflows/tasks/", w["task"].pk),
         (r"^admin/workflows/", w["workflow"].pk),
         (r"^admin/sites/", w["site"].pk),
+        (r"^admin/locales/", w["locale"].pk),
         (r"^admin/settings/", w["site_settings"].pk),
         (r"^admin/users/", w["customer"].pk),
         (r"^admin/groups/", w["group"].pk),
@@ -535,6 +537,35 @@ ADMIN = {
     "wagtailadmin_account": {"get": "auth auth auth ok ok ok"},
     "wagtailadmin_password_reset_confirm": {"get": "ok ok ok ok ok ok"},
     "wagtailadmin_home": {"get": "auth auth auth ok ok ok"},
+    # The editors' translation workflow (wagtail-localize) and the locales; the project refuses community pages.
+    "submit_page_translation": {"get": "auth auth auth ok auth ok", "post": "auth auth auth ok auth ok"},
+    "wagtail_localize:javascript_catalog": {"get": "auth auth auth ok ok ok"},
+    "wagtail_localize:submit_snippet_translation": {"get": "auth auth auth hidden auth hidden"},
+    "wagtail_localize:update_translations": {"get": "auth auth auth hidden auth hidden"},
+    "wagtail_localize:edit_string_translation": {"get": "auth auth auth 405 405 405"},
+    "wagtail_localize:edit_override": {"get": "auth auth auth 405 405 405"},
+    "wagtail_localize:download_pofile": {"get": "auth auth auth hidden hidden hidden"},
+    "wagtail_localize:upload_pofile": {"get": "auth auth auth 405 405 405"},
+    "wagtail_localize:machine_translate": {"get": "auth auth auth 405 405 405"},
+    "wagtail_localize:preview_translation": {"get": "auth auth auth hidden hidden hidden"},
+    "wagtail_localize:preview_translation@admin/localize/translate/<int:translation_id>/preview/<str:mode>/": {
+        "get": "auth auth auth hidden hidden hidden"
+    },
+    "wagtail_localize:stop_translation": {"get": "auth auth auth 405 405 405"},
+    "wagtail_localize:convert_to_alias": {"get": "auth auth auth hidden auth hidden"},
+    "wagtail_localize:translations_report": {"get": "auth auth auth ok ok ok"},
+    "wagtail_localize:snippets_api_listing": {"get": "auth auth auth hidden hidden hidden"},
+    "wagtail_localize:snippets_api_detail": {"get": "auth auth auth hidden hidden hidden"},
+    "wagtail_localize:translations_report_results": {"get": "auth auth auth ok ok ok"},
+    "wagtaillocales:index": {"get": "auth auth auth auth auth ok"},
+    "wagtaillocales:index_results": {"get": "auth auth auth auth auth ok"},
+    "wagtaillocales:add": {"get": "auth auth auth auth auth ok"},
+    "wagtaillocales:edit": {"get": "auth auth auth auth auth ok"},
+    "wagtaillocales:delete": {"get": "auth auth auth auth auth ok"},
+    "wagtaillocales:history": {"get": "auth auth auth auth auth ok"},
+    "wagtaillocales:history_results": {"get": "auth auth auth auth auth ok"},
+    "wagtaillocales:usage": {"get": "auth auth auth auth auth ok"},
+    "wagtaillocales:copy": {"get": "auth auth auth auth auth ok"},
     "admin/test404/": {"get": "auth auth auth ok ok ok"},
     "wagtailadmin_api:pages:listing": {"get": "auth auth auth ok ok ok"},
     "wagtailadmin_api:pages:detail": {"get": "auth auth auth ok hidden ok"},
