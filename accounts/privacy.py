@@ -13,10 +13,11 @@ from accounts import error_codes
 from bidangil.absolute import absolute_url
 from bidangil.errors import DomainError, Forbidden, InvalidInput
 from commerce.api.serializers import OrderDetailSerializer
+from commerce.conversations.services import erase_conversations
 from commerce.orders.services import anonymise_customer_orders
 from commerce.products.models import ProductLookup
 from commerce.shipping.services import erase_parcel_photos
-from community.api.serializers import post_payload
+from community.api.serializers import PostDetail
 from community.services import remove_member
 from notifications.models import Notification
 
@@ -75,7 +76,7 @@ def build_export(*, request, user: User) -> dict:
             }
             for lookup in data.product_lookups
         ],
-        "posts": [post_payload(request, post, detail=True) for post in data.posts],
+        "posts": PostDetail(data.posts, many=True, context={"request": request}).data,
         "comments": [
             {
                 "id": comment.pk,
@@ -145,6 +146,7 @@ def close_account(*, request, user: User, password: str) -> None:
             raise DomainError(_("This account is already closed."), code=error_codes.ACCOUNT_CLOSED)
         anonymise_customer_orders(user=locked)
         erase_parcel_photos(user=locked)
+        erase_conversations(user=locked)
         remove_member(user=locked, remove_content=settings.COMMUNITY_CLOSED_MEMBER_CONTENT == "remove")
         Address.objects.filter(user=locked).delete()
         ProductLookup.objects.filter(user=locked).delete()

@@ -52,18 +52,20 @@ class Report:
     checked: dict[str, int] = field(default_factory=dict)  # endpoint → queries explained
     problems: list[Problem] = field(default_factory=list)
 
+    def __str__(self) -> str:
+        return f"ok: {sum(self.checked.values())} queries of {len(self.checked)} endpoints, all through indexes"
+
 
 class PlanError(AssertionError):
     pass
 
 
-def hot_endpoints() -> list[tuple[str, str, object]]:
-    """(name, path, user or None) of each hot endpoint, on rows picked from the data present."""
+def _people():
+    """The member with the most orders, one of their orders, and a superuser (created when there is none)."""
     from django.db.models import Count
 
     from accounts.models import User
     from commerce.orders.models import Order
-    from community.models import PostPage
 
     member_id = (
         Order.objects.values("user_id").annotate(n=Count("pk")).order_by("-n").values_list("user_id", flat=True)
@@ -72,10 +74,20 @@ def hot_endpoints() -> list[tuple[str, str, object]]:
         raise PlanError("No orders to explain: run manage.py seed_bulk (or load_demo) first.")
     member = User.objects.get(pk=member_id)
     order = Order.objects.filter(user=member).order_by("-created_at").first()
-    post = PostPage.objects.filter(live=True).annotate(n=Count("post_comments")).order_by("-n").first()
     staff = User.objects.filter(is_superuser=True, is_active=True).order_by("pk").first()
     if staff is None:
         staff = User.objects.create_superuser(email="bench-staff@example.com", password=None)
+    return member, order, staff
+
+
+def hot_endpoints() -> list[tuple[str, str, object]]:
+    """(name, path, user or None) of each hot endpoint, on rows picked from the data present."""
+    from django.db.models import Count
+
+    from community.models import PostPage
+
+    member, order, staff = _people()
+    post = PostPage.objects.filter(live=True).annotate(n=Count("post_comments")).order_by("-n").first()
     size = PAGE_SIZE
     return [
         ("v1 feed", f"/api/v1/posts/?page_size={size}", member),
@@ -139,10 +151,26 @@ def _bad_sqlite_step(detail: str) -> bool:
     return False
 
 
+def _as_endpoint(item, people) -> tuple[str, str, object]:
+    """A bare path is requested as the member (their orders), a superuser (staff paths) or anonymously."""
+    if isinstance(item, tuple):
+        return item
+    from accounts.models import User
+
+    member, _order, staff = people
+    number = item.split("/api/v1/orders/", 1)[1].split("/", 1)[0].split("?", 1)[0] if "/api/v1/orders/" in item else ""
+    if number:  # one order's page: as its owner
+        member = User.objects.filter(orders__number=number).first() or member
+    user = staff if "/staff/" in item else member if "/orders/" in item else None
+    return item, item, user
+
+
 def check_plans(endpoints=None) -> Report:
-    """Explain every query of every hot endpoint; raises PlanError naming each offending query and plan."""
+    """Explain every query of the hot endpoints ((name, path, user) or bare paths; all of hot_endpoints() by
+    default); raises PlanError naming each offending query and plan."""
     report = Report()
-    for name, path, user in endpoints or hot_endpoints():
+    people = _people() if endpoints and not all(isinstance(item, tuple) for item in endpoints) else None
+    for name, path, user in (_as_endpoint(item, people) for item in endpoints or hot_endpoints()):
         queries = capture(path, user)
         report.checked[name] = len(queries)
         for sql in queries:

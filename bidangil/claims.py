@@ -11,6 +11,7 @@ Each model keeps three fields, `<prefix>claim_token`, `<prefix>claimed_until` an
 import uuid
 from datetime import timedelta
 
+from django.conf import settings
 from django.db.models import F, Q, QuerySet
 from django.utils import timezone
 
@@ -44,8 +45,9 @@ def release(queryset: QuerySet, token: str, *, prefix: str = "") -> None:
     held(queryset, token, prefix=prefix).update(**{f"{prefix}claim_token": "", f"{prefix}claimed_until": None})
 
 
-def stalled(pending: QuerySet, *, created_before, created_field: str = "created_at", prefix: str = "") -> QuerySet:
-    """Pending rows older than `created_before` that no live claim covers: their job died or was lost."""
-    now = timezone.now()
-    free = Q(**{f"{prefix}claimed_until__isnull": True}) | Q(**{f"{prefix}claimed_until__lte": now})
+def stalled(pending: QuerySet, now=None, *, created_field: str = "created_at", prefix: str = "") -> QuerySet:
+    """Pending rows that no live claim covers and older, at `now`, than JOB_CLAIM_SECONDS (a fresher row's job may
+    still be in the queue): their job died or was lost."""
+    created_before = (now or timezone.now()) - timedelta(seconds=settings.JOB_CLAIM_SECONDS)
+    free = Q(**{f"{prefix}claimed_until__isnull": True}) | Q(**{f"{prefix}claimed_until__lte": timezone.now()})
     return pending.filter(free, **{f"{created_field}__lt": created_before})

@@ -9,18 +9,28 @@ pixel is decoded, so an image bomb (a small file declaring a huge canvas or thou
 """
 
 import io
+import os
 from collections.abc import Iterable
 from dataclasses import dataclass
 
+from django.conf import settings
 from django.utils.translation import gettext as _
 from PIL import Image, ImageOps, UnidentifiedImageError
 
-MAX_PIXELS = 24_000_000  # one frame: a 6000 x 4000 photo
+from bidangil import error_codes
+from bidangil.errors import InvalidInput, TooLarge
+
+# Per format, the most pixels one frame may declare: what decoding, shrinking and re-encoding the worst case (noise)
+# costs in under a second of CPU (measured in docs/reliability.md). JPEG is decoded at 1/2 to 1/8 scale (draft
+# mode), so it may be largest; WebP has no reduced decoding and is the slowest to decode.
+MAX_PIXELS_BY_FORMAT = {"JPEG": 24_000_000, "GIF": 24_000_000, "PNG": 10_000_000, "WEBP": 10_000_000}
+MAX_PIXELS = max(MAX_PIXELS_BY_FORMAT.values())  # one frame of any format: a 6000 x 4000 photo
 MAX_FRAMES = 100
 MAX_ANIMATION_PIXELS = 20_000_000  # frames x area: what decoding and re-encoding every frame costs
-# Still images are stored at most this many pixels on their long edge: what screens show, and it keeps the
-# re-encoding of the largest upload (24 MP of noise) under a second of CPU.
+# Still images are stored at most this many pixels on their long edge and in all (a 4:3 photo at 2048 x 1536):
+# what screens show, and it bounds what re-encoding costs whatever the aspect ratio.
 MAX_STORED_EDGE = 2048
+MAX_STORED_PIXELS = 2048 * 1536
 
 # Pillow's own guard (a warning past it, an error past twice it), also for the images Wagtail renders itself.
 Image.MAX_IMAGE_PIXELS = MAX_PIXELS
@@ -91,9 +101,10 @@ def open_bounded(file, formats: Iterable[str]) -> Image.Image:
     try:
         width, height = image.size
         area = width * height
-        if area > MAX_PIXELS:
+        limit = MAX_PIXELS_BY_FORMAT.get(image.format, MAX_PIXELS)
+        if area > limit:
             raise ImageTooLarge(
-                _("The image is larger than %(megapixels)s megapixels.") % {"megapixels": MAX_PIXELS // 1_000_000}
+                _("The image is larger than %(megapixels)s megapixels.") % {"megapixels": limit // 1_000_000}
             )
         frames = _frame_count(image)
         if frames > MAX_FRAMES:
@@ -111,18 +122,26 @@ def _reencode(image: Image.Image, fmt: str) -> tuple[bytes, tuple[int, int]]:
     if fmt == "GIF":
         image.save(out, format="GIF", save_all=getattr(image, "is_animated", False))
         return out.getvalue(), image.size
-    # Apply the EXIF orientation to the pixels, since the EXIF block itself is not written back.
+    if stored_size(image.size) != image.size:
+        image = image.resize(stored_size(image.size), Image.Resampling.BICUBIC, reducing_gap=2.0)
+    # Apply the EXIF orientation to the (shrunk) pixels, since the EXIF block itself is not written back.
     image = ImageOps.exif_transpose(image)
-    image.thumbnail((MAX_STORED_EDGE, MAX_STORED_EDGE), reducing_gap=2.0)
     if fmt == "JPEG":
         if image.mode not in ("RGB", "L"):
             image = image.convert("RGB")
         image.save(out, format="JPEG", quality=90)
     elif fmt == "WEBP":
-        image.save(out, format="WEBP", quality=85, method=2)
+        image.save(out, format="WEBP", quality=85, method=0)  # the fastest method: its cost is per stored pixel
     else:
         image.save(out, format="PNG")
     return out.getvalue(), image.size
+
+
+def stored_size(size: tuple[int, int]) -> tuple[int, int]:
+    """The size a still image of `size` is stored at: its aspect ratio within MAX_STORED_EDGE and MAX_STORED_PIXELS."""
+    width, height = size
+    scale = min(1, MAX_STORED_EDGE / max(width, height), (MAX_STORED_PIXELS / (width * height)) ** 0.5)
+    return max(1, round(width * scale)), max(1, round(height * scale))
 
 
 def clean_image(file, formats: Iterable[str]) -> CleanImage:
@@ -140,8 +159,8 @@ def clean_image(file, formats: Iterable[str]) -> CleanImage:
         file.seek(0)
         with open_bounded(file, formats) as image:  # verify() leaves the image unusable: open it again
             fmt = image.format
-            if fmt == "JPEG":  # decode at the stored size: libjpeg scales while decoding
-                image.draft("RGB", (MAX_STORED_EDGE, MAX_STORED_EDGE))
+            if fmt == "JPEG":  # libjpeg scales by 1/2, 1/4 or 1/8 while decoding, down to the stored size
+                image.draft("RGB", stored_size(image.size))
             image.load()
             content, (width, height) = _reencode(image, fmt)
     except ImageRefused:
@@ -154,3 +173,44 @@ def clean_image(file, formats: Iterable[str]) -> CleanImage:
         if not file.closed:  # Pillow closes the file when it gives up on a multi-frame image
             file.seek(0)
     return CleanImage(content=content, format=fmt, width=width, height=height)
+
+
+# What members may upload (post and order-message images); anything else (SVG, TIFF, BMP, HEIC…) is refused unread.
+UPLOAD_FORMATS = ("PNG", "JPEG", "WEBP", "GIF")
+
+
+@dataclass(frozen=True)
+class StoredImage:
+    """An upload that passed the checks, re-encoded, with the file name it is stored under."""
+
+    name: str
+    image: CleanImage
+
+
+def _refuse(index: int, message: str, error=InvalidInput):
+    code = error_codes.FILE_TOO_LARGE if error is TooLarge else error_codes.INVALID_IMAGE
+    raise error(f"Image {index + 1}: {message}", code=code, fields={"images": [f"Image {index + 1}: {message}"]})
+
+
+def prepare_uploads(files, *, max_count: int, too_many: str) -> list[StoredImage]:
+    """Check every member upload before anything is stored: at most `max_count` (else InvalidInput `too_many`),
+    each at most MAX_IMAGE_UPLOAD_BYTES (413) and an image clean_image accepts (400)."""
+    files = list(files or [])
+    if len(files) > max_count:
+        raise InvalidInput(too_many, code=error_codes.TOO_MANY_IMAGES, fields={"images": [too_many]})
+    limit = settings.MAX_IMAGE_UPLOAD_BYTES
+    prepared = []
+    for index, upload in enumerate(files):
+        if upload.size > limit:
+            _refuse(index, f"the file is larger than {limit // (1024 * 1024)} MB.", TooLarge)
+        try:
+            clean = clean_image(upload, UPLOAD_FORMATS)
+        except ImageTooLarge as exc:
+            _refuse(index, str(exc), TooLarge)
+        except UnreadableImage:
+            _refuse(index, "this is not an image we can read (use PNG, JPEG, WebP or GIF).")
+        except DamagedImage:
+            _refuse(index, "the image file is damaged.")
+        stem = os.path.splitext(os.path.basename(upload.name or ""))[0][:40] or "image"
+        prepared.append(StoredImage(name=f"{stem}.{clean.extension}", image=clean))
+    return prepared

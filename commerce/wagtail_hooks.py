@@ -2,55 +2,47 @@
 a bulk "mark purchased", and the restricted-item rules. Status is never an editable field anywhere:
 the add/edit/delete views are closed and every change goes through an action (a service)."""
 
-import django_filters
+from django.conf import settings
 from django.contrib import messages
 from django.contrib.admin import SimpleListFilter
 from django.contrib.admin import display as admin_display
 from django.core.exceptions import PermissionDenied
-from django.db.models import BooleanField, ExpressionWrapper
 from django.urls import URLPattern, path, reverse
-from django.utils.html import format_html, format_html_join
-from django.utils.text import format_lazy
-from django.utils.translation import gettext as _
+from django.utils.html import format_html_join
 from django.utils.translation import gettext_lazy as _lazy
 from wagtail import hooks
-from wagtail.admin.filters import DateRangePickerWidget, WagtailFilterSet
-from wagtail.admin.ui.tables import StatusFlagColumn
+from wagtail.admin.ui.menus import MenuItem
 from wagtail.permission_policies import ModelPermissionPolicy
 from wagtail.permissions import register_permission_policy
 from wagtail.snippets.bulk_actions.delete import DeleteBulkAction
 from wagtail.snippets.bulk_actions.snippet_bulk_action import SnippetBulkAction
 from wagtail.snippets.models import register_snippet
 from wagtail.snippets.views.chooser import SnippetChooserViewSet
-from wagtail.snippets.views.snippets import InspectView, SnippetViewSet
-from wagtail_modeladmin.helpers import PermissionHelper
+from wagtail.snippets.views.snippets import IndexView, InspectView, SnippetViewSet
+from wagtail_modeladmin.helpers import ButtonHelper, PermissionHelper
 from wagtail_modeladmin.options import ModelAdmin, modeladmin_register
 from wagtail_modeladmin.views import HistoryView as ModelAdminHistoryView
 from wagtail_modeladmin.views import InspectView as ModelAdminInspectView
 
+from bidangil.admin_lists import MoneyInspectView, field_column, filterset_for, snippet_columns
 from bidangil.errors import DomainError
+from commerce.admin import conversations as admin_conversations  # noqa: F401  (the conversation screen, templates)
 from commerce.admin import orders as admin_views
 from commerce.admin import shipping as admin_shipping  # noqa: F401  (registers the intake / tracking screens)
+from commerce.admin.orders import (
+    ORDER_COLUMNS,
+    ORDER_FILTERS,
+    ORDER_LIST_PER_PAGE,
+    ORDER_SEARCH_FIELDS,
+    order_actions,
+    order_list_queryset,
+)
 from commerce.orders import selectors, services
 from commerce.orders.models import ExchangeRate, Order, RestrictedItemRule
-from commerce.orders.steps import STEPS
 from commerce.payments.models import Payment
-from commerce.selectors import detail_queryset, waiting_on_staff_q
 from commerce.shipping import selectors as parcel_selectors
 from commerce.shipping import services as shipping_services
 from commerce.shipping.models import Parcel
-
-# Step filter choices: 0 (not reviewed yet) and the five customer steps.
-STEP_CHOICES = [("0", _lazy("0. Awaiting review"))] + [
-    (str(number), format_lazy("{}. {}", number, label)) for number, _key, label, _kind in STEPS
-]
-
-
-def with_carrier_alert(queryset):
-    """Annotate `carrier_exception`: a carrier exception no staff action has followed (the list badge)."""
-    return queryset.annotate(
-        carrier_exception=ExpressionWrapper(selectors.open_carrier_exception_q(), output_field=BooleanField())
-    )
 
 
 @hooks.register("register_admin_urls")
@@ -66,15 +58,13 @@ def order_admin_urls():
     ]
 
 
-# One order list for both admin views (the Orders snippet and the Order desk): columns, search, page size.
-ORDER_COLUMNS = ("number", "user", "status", "alerts", "total_cents", "created_at")
-ORDER_SEARCH_FIELDS = ["number", "user__email", "parcel__shipment__tracking_number"]
-ORDER_LIST_PER_PAGE = 50
-CARRIER_ALERT = _lazy("Carrier exception")
+RATE_LABEL = _lazy("KRW per USD")
 
 
-def order_list_queryset(queryset):
-    return with_carrier_alert(queryset.select_related("user"))
+@hooks.register("construct_homepage_panels")
+def order_desk_panel(request, panels):
+    if selectors.is_order_staff(request.user):
+        panels.append(admin_views.order_desk_panel())
 
 
 class ReadOnlyPermissionPolicy(ModelPermissionPolicy):
@@ -88,33 +78,22 @@ class ReadOnlyPermissionPolicy(ModelPermissionPolicy):
         return super().user_has_permission(user, action)
 
 
-class OrderFilterSet(WagtailFilterSet):
-    status = django_filters.ChoiceFilter(choices=Order.Status.choices)
-    waiting = django_filters.BooleanFilter(label=_lazy("Waiting on staff"), method="filter_waiting")
-    step = django_filters.ChoiceFilter(label=_lazy("Customer step"), choices=STEP_CHOICES, method="filter_step")
-    created_at = django_filters.DateFromToRangeFilter(label=_lazy("Requested"), widget=DateRangePickerWidget)
+def order_row_actions(order) -> list[MenuItem]:
+    return [MenuItem(action["label"], action["url"], priority=40 + n) for n, action in enumerate(order_actions(order))]
 
-    class Meta:
-        model = Order
-        fields = ["status"]
 
-    def filter_waiting(self, queryset, name, value):
-        if value is None:
-            return queryset
-        return queryset.filter(waiting_on_staff_q()) if value else queryset.exclude(waiting_on_staff_q())
+class OrderIndexView(IndexView):
+    """The Orders list: each row's "More" menu has the order's actions, as on the order screen."""
 
-    def filter_step(self, queryset, name, value):
-        return queryset.filter(selectors.step_q(int(value))) if value not in (None, "") else queryset
+    def get_list_more_buttons(self, instance):
+        return super().get_list_more_buttons(instance) + order_row_actions(instance)
 
 
 class OrderInspectView(InspectView):
-    template_name = "commerce/admin/order_inspect.html"
+    """The inspect view is the order screen."""
 
-    def get_object(self, queryset=None):
-        return detail_queryset().get(pk=self.pk)
-
-    def get_context_data(self, **kwargs):
-        return {**super().get_context_data(**kwargs), **admin_views.order_context(self.object)}
+    def get(self, request, *args, **kwargs):
+        return admin_views.order_screen(request, self.object.pk)
 
 
 class OrderDataChooserViewSet(SnippetChooserViewSet):
@@ -135,50 +114,18 @@ class OrderViewSet(SnippetViewSet):
     menu_label = _lazy("Orders")
     menu_order = 100
     add_to_admin_menu = True
-    list_display = [
-        StatusFlagColumn("carrier_exception", label=_lazy("Alerts"), true_label=CARRIER_ALERT)
-        if name == "alerts"
-        else name
-        for name in ORDER_COLUMNS
-    ]
+    list_display = ["number", *(column.for_snippets() for column in ORDER_COLUMNS)]
     list_per_page = ORDER_LIST_PER_PAGE
-    filterset_class = OrderFilterSet
+    filterset_class = filterset_for(Order, ORDER_FILTERS)
     search_fields = ORDER_SEARCH_FIELDS
     search_backend_name = None  # plain ORM lookups: related fields (email, tracking number) work
+    index_view_class = OrderIndexView
     inspect_view_enabled = True
     inspect_view_class = OrderInspectView
     copy_view_enabled = False
 
     def get_queryset(self, request):
         return order_list_queryset(Order.objects.all())
-
-
-class WaitingOnStaffFilter(SimpleListFilter):
-    title = "waiting on staff"
-    parameter_name = "waiting"
-
-    def lookups(self, request, model_admin):
-        return [("1", _("Waiting on staff")), ("0", _("Not waiting"))]
-
-    def queryset(self, request, queryset):
-        if self.value() == "1":
-            return queryset.filter(waiting_on_staff_q())
-        if self.value() == "0":
-            return queryset.exclude(waiting_on_staff_q())
-        return queryset
-
-
-class StepFilter(SimpleListFilter):
-    title = "customer step"
-    parameter_name = "step"
-
-    def lookups(self, request, model_admin):
-        return STEP_CHOICES
-
-    def queryset(self, request, queryset):
-        if self.value() in dict(STEP_CHOICES):
-            return queryset.filter(selectors.step_q(int(self.value())))
-        return queryset
 
 
 class OrderPermissionHelper(PermissionHelper):
@@ -196,6 +143,14 @@ class OrderPermissionHelper(PermissionHelper):
 
     def user_can_delete_obj(self, user, obj):
         return False
+
+
+class OrderButtonHelper(ButtonHelper):
+    def get_buttons_for_obj(self, obj, **kwargs):
+        return super().get_buttons_for_obj(obj, **kwargs) + [
+            {"url": a["url"], "label": a["label"], "title": a["label"], "classname": f"button-small {a['classes']}"}
+            for a in order_actions(obj)
+        ]
 
 
 class OrderDeskInspectView(ModelAdminInspectView):
@@ -221,21 +176,17 @@ class OrderDeskAdmin(ModelAdmin):
     menu_order = 101
     add_to_settings_menu = False
     permission_helper_class = OrderPermissionHelper
+    button_helper_class = OrderButtonHelper
     inspect_view_enabled = True
     inspect_view_class = OrderDeskInspectView
     history_view_class = OrderDeskHistoryView
-    list_display = list(ORDER_COLUMNS)
-    list_filter = ["status", WaitingOnStaffFilter, StepFilter, "created_at"]
+    list_display = ["number", *(column.for_modeladmin() for column in ORDER_COLUMNS)]
+    list_filter = [spec.for_modeladmin() for spec in ORDER_FILTERS]
     search_fields = ORDER_SEARCH_FIELDS
     list_per_page = ORDER_LIST_PER_PAGE
 
     def get_queryset(self, request):
         return order_list_queryset(super().get_queryset(request))
-
-    def alerts(self, obj):
-        if getattr(obj, "carrier_exception", False):
-            return format_html('<span class="w-status w-status--primary">{}</span>', CARRIER_ALERT)
-        return ""
 
 
 class ParcelStageFilter(SimpleListFilter):
@@ -247,6 +198,7 @@ class ParcelStageFilter(SimpleListFilter):
             ("requested", "Consolidation requested (awaiting intake)"),
             ("unpaid", "Waiting for the delivery payment"),
             ("over", "Waiting longer than the free storage"),
+            ("reminded", f"Waiting longer than {settings.STORAGE_REMINDER_DAYS} days (the customer is reminded)"),
         ]
 
     def queryset(self, request, queryset):
@@ -256,7 +208,18 @@ class ParcelStageFilter(SimpleListFilter):
             return queryset.filter(parcel_selectors.waiting_for_payment_q())
         if self.value() == "over":
             return queryset.filter(parcel_selectors.waiting_for_payment_q(longer_than_free_storage=True))
+        if self.value() == "reminded":
+            return queryset.filter(
+                parcel_selectors.waiting_for_payment_q(longer_than_days=settings.STORAGE_REMINDER_DAYS)
+            )
         return queryset
+
+
+class ParcelPermissionHelper(OrderPermissionHelper):
+    """Parcels have no inspect view of their own: each row links to its orders' screens."""
+
+    def user_can_inspect_obj(self, user, obj):
+        return False
 
 
 class ParcelDeskAdmin(ModelAdmin):
@@ -267,7 +230,7 @@ class ParcelDeskAdmin(ModelAdmin):
     menu_icon = "folder-inverse"
     menu_order = 102
     add_to_settings_menu = False
-    permission_helper_class = OrderPermissionHelper
+    permission_helper_class = ParcelPermissionHelper
     inspect_view_enabled = False
     list_display = ["__str__", "order_links", "consolidated_flag", "received_at", "waited", "free_storage_until"]
     list_filter = [ParcelStageFilter, "received_at"]
@@ -360,11 +323,16 @@ class RestrictedItemRuleViewSet(SnippetViewSet):
     search_backend_name = None
 
 
+class ExchangeRateInspectView(MoneyInspectView):
+    field_labels = {"krw_per_usd": RATE_LABEL}
+
+
 class ExchangeRateViewSet(SnippetViewSet):
     model = ExchangeRate
     icon = "doc-full"
-    list_display = ["krw_per_usd", "source", "captured_at"]
+    list_display = ["__str__", field_column("krw_per_usd", RATE_LABEL).for_snippets(), "source", "captured_at"]
     inspect_view_enabled = True
+    inspect_view_class = ExchangeRateInspectView
     copy_view_enabled = False
 
 
@@ -373,11 +341,12 @@ class PaymentViewSet(SnippetViewSet):
     chooser_viewset_class = OrderDataChooserViewSet
     icon = "doc-full"
     menu_label = _lazy("Payments")
-    list_display = ["order", "kind", "stage", "status", "amount_cents", "created_at"]
+    list_display = snippet_columns(Payment, ["order", "kind", "stage", "status", "amount_cents", "created_at"])
     list_filter = ["kind", "stage", "status", "provider"]
     search_fields = ["order__number", "session_id", "payment_intent_id", "refund_id"]
     search_backend_name = None
     inspect_view_enabled = True
+    inspect_view_class = MoneyInspectView
     copy_view_enabled = False
 
     def get_queryset(self, request):

@@ -6,6 +6,7 @@ from django.db.models import Avg, Count, Exists, IntegerField, OuterRef, Prefetc
 from django.db.models.functions import Coalesce
 from django.utils.translation import gettext as _
 from wagtail.images import get_image_model
+from wagtail.models import Page, WorkflowState
 
 from bidangil.errors import NotFound
 from bidangil.search import plain_search_text
@@ -21,6 +22,7 @@ from .models import (
     PostLike,
     PostPage,
     ProfileLike,
+    Report,
     ReviewPostPage,
 )
 from .nicknames import nickname_key
@@ -241,3 +243,15 @@ def review_stats() -> dict:
         distribution[str(row["rating"])] = row["n"]
     average = round(float(totals["average"]), 2) if totals["average"] is not None else None
     return {"count": totals["count"], "average": average, "distribution": distribution}
+
+
+def moderation_desk() -> dict[str, int]:
+    """The moderators' counts for the admin home: open reports, and pages (member posts included) waiting in a
+    moderation workflow. Two queries."""
+    page_type = ContentType.objects.get_for_model(Page)
+    return {
+        "open_reports": Report.objects.filter(status=Report.Status.OPEN).count(),
+        "awaiting_moderation": WorkflowState.objects.filter(
+            status=WorkflowState.STATUS_IN_PROGRESS, base_content_type=page_type
+        ).count(),
+    }

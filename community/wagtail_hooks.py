@@ -1,20 +1,24 @@
-"""Wagtail admin: the "Reports" moderation queue for editors and moderators."""
+"""Wagtail admin: the _lazy("Community reports") moderation queue for editors and moderators, and their panel on the
+admin home."""
 
 from django.contrib import messages
 from django.http import HttpResponseForbidden, HttpResponseNotFound
 from django.shortcuts import get_object_or_404, redirect
 from django.template.response import TemplateResponse
 from django.urls import path, reverse
+from django.utils.http import urlencode
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy as _lazy
 from django.views.decorators.http import require_POST
 from wagtail import hooks
 from wagtail.admin.menu import MenuItem
 
+from bidangil.admin_desk import DeskPanel, DeskRow
 from bidangil.errors import DomainError
 from community import services
 
 from .models import Report
-from .selectors import is_moderator
+from .selectors import is_moderator, moderation_desk
 
 
 def _moderators_only(view):
@@ -92,4 +96,24 @@ class ModeratorMenuItem(MenuItem):
 
 @hooks.register("register_admin_menu_item")
 def register_reports_menu_item():
-    return ModeratorMenuItem("Reports", reverse("community_reports"), icon_name="warning", order=350)
+    return ModeratorMenuItem(_lazy("Community reports"), reverse("community_reports"), icon_name="warning", order=350)
+
+
+@hooks.register("construct_homepage_panels")
+def moderation_panel(request, panels):
+    if not is_moderator(request.user):
+        return
+    desk = moderation_desk()
+    rows = [
+        DeskRow(
+            _("Open reports"),
+            desk["open_reports"],
+            f"{reverse('community_reports')}?{urlencode({'status': Report.Status.OPEN})}",
+        ),
+        DeskRow(
+            _("Posts and pages awaiting moderation"),
+            desk["awaiting_moderation"],
+            f"{reverse('wagtailadmin_reports:workflow')}?{urlencode({'status': 'in_progress'})}",
+        ),
+    ]
+    panels.append(DeskPanel("moderation-desk", _("Moderation: waiting on you"), rows, order=60))

@@ -1,6 +1,8 @@
 """Legacy order endpoints over commerce.services / selectors, and the pay links profile_info hands out."""
 
+from django.conf import settings
 from django.http import HttpResponseRedirect
+from django.utils import translation
 from django.utils.translation import gettext as _
 from rest_framework.response import Response
 
@@ -91,5 +93,7 @@ class PayLinkView(LegacyView):
         if stage not in Payment.Stage.values:
             raise bad_request(_("Unknown payment stage."), "stage")
         order = order_for_customer(request.user, number)
-        payment = payments.start_checkout(order_id=order.pk, stage=stage)
+        prefix = "/en" if translation.get_language() == "en" else ""
+        return_url = settings.LEGACY_CHECKOUT_RETURN_URL.format(language_prefix=prefix)
+        payment = payments.start_checkout(order_id=order.pk, stage=stage, return_url=return_url)
         return HttpResponseRedirect(payment.checkout_url)

@@ -8,7 +8,6 @@ and channels already marked sent are not sent twice.
 
 import contextlib
 import logging
-from datetime import timedelta
 
 from django.conf import settings
 from django.core.mail import EmailMultiAlternatives
@@ -96,7 +95,7 @@ def stalled_ids(now=None) -> list[int]:
     now = now or timezone.now()
     stalled = claims.stalled(
         Notification.objects.filter(delivery=Notification.Delivery.PENDING),
-        created_before=now - timedelta(seconds=settings.JOB_CLAIM_SECONDS),
+        now,
     )
     given_up = stalled.filter(attempts__gte=MAX_ATTEMPTS).update(delivery=Notification.Delivery.FAILED)
     if given_up:

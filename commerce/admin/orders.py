@@ -1,20 +1,32 @@
-"""Staff screens in the Wagtail admin: one page per order and one form per action, each calling a service."""
+"""Staff screens in the Wagtail admin: one page per order and one form per action, each calling a service;
+and the one definition of the order list (columns, filters, search, row actions) that the Orders snippet and
+the Order desk modeladmin both use."""
 
+from datetime import timedelta
 from functools import wraps
 
+from django.conf import settings
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied
 from django.shortcuts import get_object_or_404, redirect
 from django.template.response import TemplateResponse
 from django.urls import reverse
+from django.utils import timezone
+from django.utils.http import urlencode
+from django.utils.text import format_lazy
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy as _lazy
 
+from bidangil.admin_desk import DeskPanel, DeskRow
+from bidangil.admin_lists import ListColumn, ListFilter, field_column, flag_column, money_column
 from bidangil.errors import DomainError
+from commerce import selectors as order_pages
+from commerce.conversations.selectors import with_unread_messages
 from commerce.orders import forms as admin_forms
 from commerce.orders import selectors, services
 from commerce.orders.models import Order
 from commerce.orders.selectors import related_or_none
+from commerce.orders.steps import STEPS
 from commerce.payments import services as payments
 from commerce.payments.models import Payment
 from commerce.payments.selectors import payment_totals
@@ -57,6 +69,14 @@ def order_actions(order: Order) -> list[dict]:
         ),
         (_lazy("Refund"), "commerce_order_refund", status in selectors.REFUNDABLE_STATUSES, "button-secondary no"),
         (_lazy("Add staff note"), "commerce_order_note", True, "button-secondary"),
+        (
+            _("Conversation (%(unread)s unread)") % {"unread": order.unread_messages}
+            if order.unread_messages
+            else _lazy("Conversation"),
+            "commerce_order_conversation",
+            True,
+            "button-secondary",
+        ),
     ]
     return [
         {"label": label, "url": reverse(name, args=[order.pk]), "classes": classes}
@@ -87,7 +107,7 @@ def order_context(order: Order) -> dict:
 
 
 def _load(pk: int) -> Order:
-    return get_object_or_404(detail_queryset(), pk=pk)
+    return get_object_or_404(detail_queryset(for_staff=True), pk=pk)
 
 
 @order_staff_required
@@ -206,3 +226,107 @@ note_view = action_view(
     with_cleaned_data(services.add_staff_note),
     success=_lazy("Note added to {number}."),
 )
+
+
+# --- The order list, for both admin views -------------------------------------------------------------
+
+CARRIER_ALERT = _lazy("Carrier exception")
+
+
+def unread_label(order) -> str:
+    """The list's Messages column: the customer's messages no staff member has read yet."""
+    return _("%(unread)s unread") % {"unread": order.unread_messages} if order.unread_messages else ""
+
+
+ORDER_COLUMNS = [
+    field_column("user", _lazy("Customer")),
+    field_column("status", _lazy("Status")),
+    flag_column("alerts", _lazy("Alerts"), CARRIER_ALERT, lambda order: getattr(order, "carrier_exception", False)),
+    ListColumn("unread", _lazy("Messages"), unread_label, sort_key="unread_messages"),
+    money_column("total_cents", _lazy("Total")),
+    field_column("created_at", _lazy("Requested")),
+]
+ORDER_SEARCH_FIELDS = ["number", "user__email", "parcel__shipment__tracking_number"]
+ORDER_LIST_PER_PAGE = 50
+
+# Step filter choices: 0 (not reviewed yet) and the five customer steps.
+STEP_CHOICES = [("0", _lazy("0. Awaiting review"))] + [
+    (str(number), format_lazy("{}. {}", number, label)) for number, _key, label, _kind in STEPS
+]
+REQUESTED_WITHIN = [
+    ("1", _lazy("Today")),
+    ("7", _lazy("Past 7 days")),
+    ("30", _lazy("Past 30 days")),
+    ("365", _lazy("Past year")),
+]
+ALERT_CHOICES = [
+    ("carrier_exception", CARRIER_ALERT),
+    ("flagged_payment", _lazy("Flagged payment")),
+]
+
+
+def _requested_within(queryset, value):
+    return queryset.filter(created_at__gte=timezone.now() - timedelta(days=int(value)))
+
+
+def _waiting(queryset, value):
+    q = order_pages.waiting_on_staff_q()
+    return queryset.filter(q) if value == "1" else queryset.exclude(q)
+
+
+ORDER_FILTERS = [
+    ListFilter("status", _lazy("Status"), Order.Status.choices, lambda queryset, value: queryset.filter(status=value)),
+    ListFilter(
+        "waiting", _lazy("Waiting on staff"), [("1", _lazy("Waiting on staff")), ("0", _lazy("Not waiting"))], _waiting
+    ),
+    ListFilter(
+        "step",
+        _lazy("Customer step"),
+        STEP_CHOICES,
+        lambda queryset, value: queryset.filter(selectors.step_q(int(value))),
+    ),
+    ListFilter(
+        "alert",
+        _lazy("Alert"),
+        ALERT_CHOICES,
+        lambda queryset, value: queryset.filter(order_pages.ORDER_ALERTS[value]()),
+    ),
+    ListFilter("requested", _lazy("Requested"), REQUESTED_WITHIN, _requested_within),
+]
+
+
+def order_list_queryset(queryset):
+    """The list's rows: the customer, the carrier-exception badge and the unread messages come with them."""
+    return with_unread_messages(selectors.with_carrier_alert(queryset.select_related("user")), for_staff=True)
+
+
+# --- The Order staff's panel on the admin home ---------------------------------------------------------
+
+
+def order_list_url(**query) -> str:
+    return f"{reverse('wagtailsnippets_commerce_order:list')}?{urlencode(query)}"
+
+
+def order_desk_panel() -> DeskPanel:
+    """What waits on Order staff: orders by step, flagged payments, carrier exceptions, parcels left unpaid."""
+    desk = order_pages.staff_desk()
+    steps = dict(STEP_CHOICES)
+    rows = [
+        DeskRow(
+            _("Waiting on staff at step %(step)s") % {"step": steps[str(step)]},
+            count,
+            order_list_url(waiting=1, step=step),
+        )
+        for step, count in desk.waiting_by_step.items()
+    ]
+    flagged_url = f"{reverse('wagtailsnippets_commerce_payment:list')}?{urlencode({'status': Payment.Status.FLAGGED})}"
+    rows += [
+        DeskRow(_("Flagged payments"), desk.flagged_payments, flagged_url),
+        DeskRow(_("Carrier exceptions"), desk.carrier_exceptions, order_list_url(alert="carrier_exception")),
+        DeskRow(
+            _("Parcels waiting for the delivery fee over %(days)s days") % {"days": settings.STORAGE_REMINDER_DAYS},
+            desk.parcels_unpaid,
+            f"{reverse('commerce_parcel_modeladmin_index')}?stage=reminded",
+        ),
+    ]
+    return DeskPanel("order-desk", _("Order desk: waiting on you"), rows, order=50)

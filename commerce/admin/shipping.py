@@ -4,6 +4,8 @@ Imported by commerce.wagtail_hooks; registers its own admin URLs (`commerce_orde
 `commerce_order_ship`) and the DeliveryRate snippet. The forms call the same services as the API.
 """
 
+from decimal import Decimal
+
 from django import forms
 from django.urls import path
 from django.utils.text import format_lazy
@@ -15,6 +17,8 @@ from wagtail.admin.panels import FieldPanel, ObjectList
 from wagtail.snippets.models import register_snippet
 from wagtail.snippets.views.snippets import SnippetViewSet
 
+from bidangil.admin_lists import snippet_columns
+from bidangil.money import UsdField
 from commerce.admin.orders import action_view, with_cleaned_data
 from commerce.orders.models import Order
 from commerce.shipping import services as shipping
@@ -114,6 +118,8 @@ def shipping_admin_urls():
 
 
 class DeliveryRateForm(WagtailAdminModelForm):
+    price_cents = UsdField(label="Price (USD)", max_value=Decimal("100000"), help_text="In dollars, e.g. 22.00.")
+
     def clean_country(self):
         country = (self.cleaned_data.get("country") or "").strip().upper()
         if len(country) != 2 or not country.isascii() or not country.isalpha():
@@ -137,7 +143,7 @@ class DeliveryRateViewSet(SnippetViewSet):
     menu_label = _lazy("Delivery rates")
     menu_order = 105
     add_to_admin_menu = True
-    list_display = ["country", "max_weight_g", "price_cents", "__str__"]
+    list_display = ["__str__", *snippet_columns(DeliveryRate, ["country", "max_weight_g", "price_cents"])]
     list_filter = ["country"]
     search_fields = ["country"]
     search_backend_name = None
@@ -146,7 +152,7 @@ class DeliveryRateViewSet(SnippetViewSet):
         [
             FieldPanel("country"),
             FieldPanel("max_weight_g", heading=_lazy("Up to (billable grams, inclusive)")),
-            FieldPanel("price_cents", heading=_lazy("Price (USD cents)")),
+            FieldPanel("price_cents", heading=_lazy("Price (USD)")),
         ],
         base_form_class=DeliveryRateForm,
     )

@@ -1,8 +1,11 @@
 """Forms of the staff actions in the Wagtail admin; each one feeds exactly one service."""
 
+from decimal import Decimal
+
 from django import forms
 from django.utils.translation import gettext_lazy as _lazy
 
+from bidangil.money import UsdField
 from commerce import limits
 from commerce.orders.services import restricted_matches
 
@@ -100,10 +103,10 @@ class NoteForm(forms.Form):
 
 
 class RefundForm(forms.Form):
-    amount_cents = forms.IntegerField(
-        label=_lazy("Amount (US cents)"),
-        min_value=1,
+    amount_cents = UsdField(
+        label=_lazy("Amount (USD)"),
+        min_value=Decimal("0.01"),
         required=False,
-        help_text=_lazy("Leave empty to refund everything refundable."),
+        help_text=_lazy("In dollars, e.g. 12.50. Leave empty to refund everything refundable."),
     )
     reason = forms.CharField(max_length=300, help_text=_lazy("Shown to the customer."))

@@ -1,7 +1,19 @@
 """Order reads: who is order staff, the list querysets and the filters over them (orders and their events only)."""
 
 from django.core.exceptions import ObjectDoesNotExist
-from django.db.models import Count, Exists, IntegerField, OuterRef, Prefetch, Q, QuerySet, Subquery, Value
+from django.db.models import (
+    BooleanField,
+    Count,
+    Exists,
+    ExpressionWrapper,
+    IntegerField,
+    OuterRef,
+    Prefetch,
+    Q,
+    QuerySet,
+    Subquery,
+    Value,
+)
 from django.db.models.functions import Coalesce
 
 from commerce.orders.models import Order, OrderEvent, OrderItem
@@ -86,6 +98,13 @@ def has_open_carrier_exception(order: Order, events) -> bool:
         elif event.actor_id is not None and event.actor_id != order.user_id:
             last_staff = event.created_at
     return last_exception is not None and (last_staff is None or last_staff < last_exception)
+
+
+def with_carrier_alert(queryset: QuerySet[Order]) -> QuerySet[Order]:
+    """Annotate `carrier_exception`: a carrier exception no staff action has followed (the list badge)."""
+    return queryset.annotate(
+        carrier_exception=ExpressionWrapper(open_carrier_exception_q(), output_field=BooleanField())
+    )
 
 
 def step_q(step: int) -> Q:

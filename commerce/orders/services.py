@@ -65,9 +65,18 @@ STATUS_MESSAGES = {
 # --- Building blocks (public: the shipping services use them too) -------------------------------
 
 
-def record_event(order: Order, kind: str, *, actor=None, data: dict | None = None) -> OrderEvent:
-    """Append one entry to the order's event log."""
-    return OrderEvent.objects.create(order=order, kind=kind, actor=actor, data=data or {})
+def record_event(order: Order | list[Order], kind: str, *, actor=None, data: dict | list[dict] | None = None):
+    """Append one entry to the order's event log. Given a list of orders (and of `data`, one per order), one
+    entry to each order's log with one INSERT; a list of one is saved like a single order."""
+    if not isinstance(order, list):
+        return OrderEvent.objects.create(order=order, kind=kind, actor=actor, data=data or {})
+    datas = data if isinstance(data, list) else [data] * len(order)
+    if len(order) == 1:
+        return [record_event(order[0], kind, actor=actor, data=datas[0])]
+    rows = [
+        OrderEvent(order=one, kind=kind, actor=actor, data=extra or {}) for one, extra in zip(order, datas, strict=True)
+    ]
+    return OrderEvent.objects.bulk_create(rows)
 
 
 def _order_status_payload(order: Order, *, reason: str = "", refund_cents: int | None = None) -> dict:
@@ -139,30 +148,32 @@ def transition(
     """
     orders = order if isinstance(order, list) else [order]
     datas = data if isinstance(data, list) else [data] * len(orders)
-    if not orders:
+    fields = ["status", "status_reason", "updated_at", *also_save]
+    if len(orders) == 1:
+        order = orders[0]
+        order.status = status
+        if reason:
+            order.status_reason = reason
+        order.save(update_fields=fields)
+        record_event(order, kind, actor=actor, data={"status": status, **(datas[0] or {})})
+        _notify_order_status(order, reason=reason, refund_cents=(datas[0] or {}).get("amount_cents"))
         return
     now = timezone.now()
-    fields = ["status", "status_reason", "updated_at", *also_save]
-    for each_order in orders:
-        each_order.status = status
-        each_order.updated_at = now
+    for each in orders:
+        each.status = status
+        each.updated_at = now  # bulk_update does not apply auto_now
         if reason:
-            each_order.status_reason = reason
-    # One UPDATE whatever the number of orders (no save(): nothing but these fields changes).
+            each.status_reason = reason
     Order.objects.bulk_update(orders, fields)
-    events = [
-        OrderEvent(order=one, kind=kind, actor=actor, data={"status": status, **(extra or {})})
-        for one, extra in zip(orders, datas, strict=True)
-    ]
-    OrderEvent.objects.bulk_create(events)
+    record_event(orders, kind, actor=actor, data=[{"status": status, **(extra or {})} for extra in datas])
     notify_many(
         [
             (
-                one.user_id,
+                each.user_id,
                 Notification.Type.ORDER_STATUS,
-                _order_status_payload(one, reason=reason, refund_cents=(extra or {}).get("amount_cents")),
+                _order_status_payload(each, reason=reason, refund_cents=(extra or {}).get("amount_cents")),
             )
-            for one, extra in zip(orders, datas, strict=True)
+            for each, extra in zip(orders, datas, strict=True)
         ],
         email=True,
     )
@@ -292,6 +303,21 @@ def _apply_corrections(item: OrderItem, line: QuoteItem) -> dict:
     return changed
 
 
+# What quoting writes on the order, saved with its move to `quoted`.
+QUOTE_FIELDS = (
+    "items_subtotal_krw",
+    "domestic_shipping_krw",
+    "agency_fee_krw",
+    "card_fee_krw",
+    "total_krw",
+    "total_cents",
+    "quote_lines",
+    "quote_note",
+    "quote_version",
+    "quoted_at",
+)
+
+
 def quote_order(*, order_id: int, actor, items: list, domestic_shipping_krw: int, note: str = "") -> Order:
     """Price a requested order and send the quote. Restricted items stay on the order but are not charged.
 
@@ -358,12 +384,12 @@ def quote_order(*, order_id: int, actor, items: list, domestic_shipping_krw: int
         order.quote_note = note or ""
         order.quote_version += 1
         order.quoted_at = timezone.now()
-        order.save()
         transition(
             order,
             Order.Status.QUOTED,
             OrderEvent.Kind.QUOTED,
             actor=actor,
+            also_save=QUOTE_FIELDS,
             data={
                 "quote_version": order.quote_version,
                 "total_krw": quote.total_krw,

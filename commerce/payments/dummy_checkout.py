@@ -48,10 +48,9 @@ def dummy_checkout(request, session_id: str):
     payment = Payment.objects.select_related("order").filter(session_id=session_id, provider="dummy").first()
     if payment is None:
         raise Http404
-    order_url = f"{settings.FRONTEND_URL}/orders/{payment.order.number}"
     if request.method == "POST":
         if request.POST.get("action") != "pay":
-            return redirect(f"{order_url}?checkout=cancelled")
+            return redirect(payment.checkout_return("cancelled"))
         if payment.status != Payment.Status.OPEN:
             messages.error(request, _("This checkout session is no longer open."))
             return redirect(request.path)
@@ -62,7 +61,7 @@ def dummy_checkout(request, session_id: str):
         except InvalidInput as exc:  # pragma: no cover - only with a misconfigured secret
             messages.error(request, exc.message)
             return redirect(request.path)
-        return redirect(f"{order_url}?checkout=success")
+        return redirect(payment.checkout_return("success"))
     return render(
         request,
         "commerce/payments/dummy_checkout.html",

@@ -38,6 +38,9 @@ class Payment(models.Model):
     payment_intent_id = models.CharField(max_length=255, blank=True, db_index=True)
     refund_id = models.CharField(max_length=255, null=True, blank=True, unique=True)
     checkout_url = models.URLField(max_length=2000, blank=True)
+    return_url = models.URLField(
+        max_length=2000, blank=True, help_text=_lazy("The client page the payer returns to from Checkout.")
+    )
     idempotency_key = models.CharField(max_length=120, null=True, blank=True, unique=True)
     quote_version = models.PositiveIntegerField(default=0)
     expires_at = models.DateTimeField(null=True, blank=True)
@@ -62,6 +65,11 @@ class Payment(models.Model):
 
     def __str__(self):
         return f"{self.get_kind_display()} {self.stage} {format_usd_cents(self.amount_cents)} {self.currency.upper()}"
+
+    def checkout_return(self, outcome: str) -> str:
+        """The return page with `?checkout=success` or `?checkout=cancelled`."""
+        page = self.return_url or settings.CHECKOUT_RETURN_URL.format(number=self.order.number)
+        return f"{page}{'&' if '?' in page else '?'}checkout={outcome}"
 
 
 class StripeEvent(models.Model):

@@ -120,8 +120,12 @@ def cancel_order(*, order_id: int, actor, reason: str = "") -> Order:
     return order
 
 
-def start_checkout(*, order_id: int, stage: str) -> Payment:
-    """The open Checkout session for a stage, creating one if none is open (idempotent per quote version)."""
+def start_checkout(*, order_id: int, stage: str, return_url: str | None = None) -> Payment:
+    """The open Checkout session for a stage, creating one if none is open (idempotent per quote version).
+
+    The payer returns to `return_url` (default: settings.CHECKOUT_RETURN_URL for the order); an open session
+    keeps the return page it was created with.
+    """
     if stage not in PAYABLE_STATUS:
         raise InvalidInput(
             _("stage must be 'items' or 'delivery'."), fields={"stage": [_("Choose items or delivery.")]}
@@ -171,8 +175,8 @@ def start_checkout(*, order_id: int, stage: str) -> Payment:
             idempotency_key=key,
             quote_version=order.quote_version,
             expires_at=expires_at,
+            return_url=return_url or settings.CHECKOUT_RETURN_URL.format(number=order.number),
         )
-        frontend_order = f"{settings.FRONTEND_URL}/orders/{order.number}"
         session = backend.create_checkout_session(
             CheckoutRequest(
                 payment_id=payment.pk,
@@ -181,8 +185,8 @@ def start_checkout(*, order_id: int, stage: str) -> Payment:
                 currency="usd",
                 lines=lines,
                 expires_at=expires_at,
-                success_url=f"{frontend_order}?checkout=success",
-                cancel_url=f"{frontend_order}?checkout=cancelled",
+                success_url=payment.checkout_return("success"),
+                cancel_url=payment.checkout_return("cancelled"),
                 idempotency_key=key,
                 customer_email=order.user.email,
             )

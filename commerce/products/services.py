@@ -10,7 +10,6 @@ import json
 import logging
 import re
 from dataclasses import asdict, dataclass
-from datetime import timedelta
 from urllib.parse import parse_qsl, urlencode, urljoin, urlsplit, urlunsplit
 
 from bs4 import BeautifulSoup
@@ -341,7 +340,7 @@ def stalled_lookup_ids(now=None) -> list[int]:
     now = now or timezone.now()
     stalled = claims.stalled(
         ProductLookup.objects.filter(status=ProductLookup.Status.PENDING),
-        created_before=now - timedelta(seconds=settings.JOB_CLAIM_SECONDS),
+        now,
     )
     stalled.filter(attempts__gte=MAX_ATTEMPTS).update(
         status=ProductLookup.Status.FAILED, error="The page could not be read; try again.", finished_at=now
@@ -355,7 +354,7 @@ def stalled_item_order_ids(now=None) -> list[int]:
     now = now or timezone.now()
     stalled = claims.stalled(
         OrderItem.objects.filter(name_status=OrderItem.NameStatus.PENDING),
-        created_before=now - timedelta(seconds=settings.JOB_CLAIM_SECONDS),
+        now,
         created_field="order__created_at",
         prefix="name_",
     )

@@ -26,12 +26,15 @@ def parcel_for_customer(user, parcel_id: int) -> Parcel:
     return parcel
 
 
-def waiting_for_payment_q(*, longer_than_free_storage: bool = False) -> Q:
-    """Measured parcels whose orders still wait for the delivery payment (optionally past the free storage)."""
+def waiting_for_payment_q(*, longer_than_free_storage: bool = False, longer_than_days: int | None = None) -> Q:
+    """Measured parcels whose orders still wait for the delivery payment (optionally past the free storage, or
+    longer than a number of days)."""
     unpaid = Order.objects.filter(parcel=OuterRef("pk"), status=Order.Status.DELIVERY_QUOTED)
     q = Q(Exists(unpaid), received_at__isnull=False)
     if longer_than_free_storage:
-        q &= Q(received_at__lt=timezone.now() - timedelta(days=settings.STORAGE_FREE_DAYS))
+        longer_than_days = settings.STORAGE_FREE_DAYS
+    if longer_than_days is not None:
+        q &= Q(received_at__lt=timezone.now() - timedelta(days=longer_than_days))
     return q
 
 

@@ -21,6 +21,7 @@ from django.utils.translation import gettext_lazy as _lazy
 
 from bidangil.errors import Conflict, InvalidInput, NotFound
 from bidangil.images import CleanImage, ImageRefused, ImageTooLarge, clean_image
+from bidangil.leases import leased
 from bidangil.money import format_usd_cents
 from commerce import error_codes, limits
 from commerce.orders.models import Order, OrderEvent
@@ -380,11 +381,13 @@ def _storage_message(parcel: Parcel, orders: list[Order], now):
     )
 
 
-def send_storage_reminders(*, now=None) -> int:
+@leased("shipping.storage-reminders")
+def send_storage_reminders(*, now=None) -> int | None:
     """Remind customers whose measured parcel has waited for its delivery payment STORAGE_REMINDER_DAYS or more
     since the intake or the last reminder: one notification (inbox, push, email) per parcel and period, and a
     STORAGE_REMINDER event on each of its orders. Each parcel is claimed by a compare-and-set of its
-    `storage_reminded_at`, so overlapping or repeated runs remind once. Returns the number of reminders sent."""
+    `storage_reminded_at`, so overlapping or repeated runs remind once. Returns the number of reminders sent;
+    runs under the `shipping.storage-reminders` lease (None while another run holds it)."""
     now = now or timezone.now()
     period_start = now - timedelta(days=max(1, settings.STORAGE_REMINDER_DAYS))
     due = (
@@ -526,7 +529,7 @@ def apply_tracking_batch(results: Sequence[tuple[int, TrackResult]]) -> dict[int
             known[shipment_id].add((occurred_at, code))
 
         scans: list[ShipmentEvent] = []
-        exception_events: list[OrderEvent] = []
+        exceptions: list[tuple[Order, dict]] = []
         delivered: list[tuple[Order, dict]] = []
         tracking_notes: list[tuple[int, str, dict]] = []
         for shipment in shipments:
@@ -538,10 +541,7 @@ def apply_tracking_batch(results: Sequence[tuple[int, TrackResult]]) -> dict[int
             step = _apply_result(shipment, answered[shipment.pk], new_rows, now, shipped=bool(shipped))
             outcome.exceptions = len(step.exception_data)
             for order in shipped:
-                exception_events.extend(
-                    OrderEvent(order=order, kind=OrderEvent.Kind.CARRIER_EXCEPTION, data=data)
-                    for data in step.exception_data
-                )
+                exceptions.extend((order, data) for data in step.exception_data)
                 if step.delivered_data is not None:
                     delivered.append((order, step.delivered_data))
                 elif step.tracking_note is not None:
@@ -552,7 +552,12 @@ def apply_tracking_batch(results: Sequence[tuple[int, TrackResult]]) -> dict[int
             outcome.delivered = bool(shipped) and step.delivered_data is not None
 
         ShipmentEvent.objects.bulk_create(scans, ignore_conflicts=True)
-        OrderEvent.objects.bulk_create(exception_events)
+        if exceptions:
+            record_event(
+                [order for order, _ in exceptions],
+                OrderEvent.Kind.CARRIER_EXCEPTION,
+                data=[data for _, data in exceptions],
+            )
         if delivered:
             transition(
                 [order for order, _ in delivered],

@@ -20,102 +20,11 @@ def _thumbnail(request, post_image):
         return None
 
 
-def author_payload(request, user) -> dict | None:
-    profile = getattr(user, "profile", None) if user else None
-    if profile is None:
-        return None
-    return {
-        "nickname": profile.nickname,
-        "avatar": absolute_url(profile.avatar.url, request) if profile.avatar else None,
-        "region": profile.region,
-    }
-
-
-def post_payload(request, post, *, detail=False) -> dict:
-    """One post: shared fields, its category fields, counts and images (first thumbnail in lists)."""
-    specific = specific_of(post)
-    images = list(post.images.all())
-    data = {
-        "id": post.pk,
-        "slug": post.slug,
-        "title": post.title,
-        "category": specific.category if specific else None,
-        "author": author_payload(request, post.author or post.owner),
-        "created_at": post.first_published_at or post.latest_revision_created_at,
-        "like_count": post.like_count,
-        "comment_count": post.comment_count,
-        "liked_by_me": bool(post.liked_by_me),
-        "thumbnail": _thumbnail(request, images[0]) if images else None,
-        "image_count": len(images),
-        "is_hidden": post.is_hidden,
-        "live": post.live,
-    }
-    kind = data["category"]
-    if kind == Category.REVIEW:
-        data.update(rating=specific.rating, verified_purchase=specific.order_id is not None)
-    elif kind == Category.SHARE:
-        data.update(state=post.state, county=post.county, region=post.region)
-    elif kind == Category.FUN:
-        data.update(
-            subcategory=specific.subcategory,
-            restaurant_address=specific.restaurant_address,
-            state=post.state,
-            county=post.county,
-            region=post.region,
-            meetup_type=specific.meetup_type,
-            meetup_at=specific.meetup_at,
-        )
-    if detail:
-        data["body"] = post.body
-        data["images"] = [
-            {
-                "id": item.image_id,
-                "url": absolute_url(item.image.file.url, request),
-                "thumbnail": _thumbnail(request, item),
-            }
-            for item in images
-        ]
-    else:
-        data["excerpt"] = _excerpt(post.body)
-    return data
-
-
 def _excerpt(body: str, length: int = 160) -> str:
     from ..sanitize import clean_text
 
     text = " ".join(clean_text(body).split())
     return text if len(text) <= length else text[: length - 1] + "…"
-
-
-def comment_payload(request, comment) -> dict:
-    tombstone = comment.tombstone
-    return {
-        "id": comment.pk,
-        "parent": comment.parent_id,
-        "depth": comment.depth,
-        "author": None if tombstone else author_payload(request, comment.author),
-        "body": "" if tombstone else comment.body,
-        "deleted": tombstone,
-        "is_hidden": comment.is_hidden and not tombstone,
-        "created_at": comment.created_at,
-        "edited_at": comment.edited_at,
-        "like_count": comment.like_count,
-        "liked_by_me": bool(comment.liked_by_me),
-        "children": [comment_payload(request, child) for child in comment.children],
-    }
-
-
-def profile_payload(request, profile) -> dict:
-    return {
-        "nickname": profile.nickname,
-        "avatar": absolute_url(profile.avatar.url, request) if profile.avatar else None,
-        "region": profile.region,
-        "bio": profile.bio,
-        "post_count": profile.post_count,
-        "like_count": profile.like_count,
-        "likes_received": profile.likes_received,
-        "liked_by_me": bool(profile.liked_by_me),
-    }
 
 
 class FeedQuery(StrictQuerySerializer):
@@ -183,9 +92,25 @@ class ProfileUpdateInput(StrictSerializer):
     bio = serializers.CharField(required=False, allow_blank=True, max_length=limits.BIO_MAX_LENGTH)
 
 
-# --- Documented shapes ----------------------------------------------------------------------------
-# The payload functions above render the responses (they read annotated querysets without extra
-# queries); these serializers describe the same shapes for the OpenAPI schema and must follow them.
+# --- Output ---------------------------------------------------------------------------------------
+# They read the annotated querysets of community.selectors (counts, liked_by_me) without extra queries.
+
+
+class FileURLField(serializers.URLField):
+    """A stored file as its absolute URL (the client needs the host), or null when there is none."""
+
+    def __init__(self, **kwargs):
+        super().__init__(allow_null=True, **kwargs)
+
+    def to_representation(self, file):
+        return absolute_url(file.url, self.context.get("request")) if file else None
+
+
+class FlagField(serializers.BooleanField):
+    """A flag annotation that is null for an anonymous caller, as false."""
+
+    def get_attribute(self, instance):
+        return bool(super().get_attribute(instance))
 
 
 class PostForm(PostInput):
@@ -211,21 +136,80 @@ class PostUpdateForm(PostUpdateInput):
 
 
 class AuthorOutput(serializers.Serializer):
+    """A user as the community shows them (their profile), or null when they have no community profile."""
+
     nickname = serializers.CharField()
-    avatar = serializers.URLField(allow_null=True)
+    avatar = FileURLField()
     region = serializers.CharField(help_text='"County, ST", or empty.')
+
+    def to_representation(self, user):
+        profile = getattr(user, "profile", None)
+        return None if profile is None else super().to_representation(profile)
 
 
 class PostImageOutput(serializers.Serializer):
-    id = serializers.IntegerField(help_text="The Wagtail image id.")
-    url = serializers.URLField(help_text="The original file.")
-    thumbnail = serializers.URLField(allow_null=True)
+    id = serializers.IntegerField(source="image_id", help_text="The Wagtail image id.")
+    url = FileURLField(source="image.file", help_text="The original file.")
+    thumbnail = serializers.SerializerMethodField()
+
+    def get_thumbnail(self, item) -> str | None:
+        return _thumbnail(self.context.get("request"), item)
+
+
+class _Post:
+    """A post as its output reads it: the post's fields, its concrete page's (review/share/fun), and the
+    values derived from them."""
+
+    def __init__(self, post, request):
+        self.post, self.specific, self.request = post, specific_of(post), request
+        self.images = list(post.images.all())
+
+    def __getattr__(self, name):
+        if self.specific is not None and name in CATEGORY_FIELDS.get(self.specific.category, ()):
+            return getattr(self.specific, name)
+        return getattr(self.post, name)
+
+    @property
+    def category(self):
+        return self.specific.category if self.specific else None
+
+    @property
+    def author(self):
+        return self.post.author or self.post.owner
+
+    @property
+    def created_at(self):
+        return self.post.first_published_at or self.post.latest_revision_created_at
+
+    @property
+    def thumbnail(self):
+        return _thumbnail(self.request, self.images[0]) if self.images else None
+
+    @property
+    def image_count(self):
+        return len(self.images)
+
+    @property
+    def verified_purchase(self):
+        return self.specific.order_id is not None
+
+    @property
+    def excerpt(self):
+        return _excerpt(self.post.body)
+
+
+# The fields a post has only in its category; state, county and region are the post's own.
+CATEGORY_FIELDS = {
+    Category.REVIEW: ("rating", "verified_purchase"),
+    Category.SHARE: ("state", "county", "region"),
+    Category.FUN: ("subcategory", "restaurant_address", "state", "county", "region", "meetup_type", "meetup_at"),
+}
 
 
 class PostOutput(serializers.Serializer):
     """Fields of every post, then the category fields (present only on posts of that category)."""
 
-    id = serializers.IntegerField()
+    id = serializers.IntegerField(source="pk")
     slug = serializers.CharField()
     title = serializers.CharField()
     category = serializers.ChoiceField(choices=Category.choices)
@@ -233,7 +217,7 @@ class PostOutput(serializers.Serializer):
     created_at = serializers.DateTimeField()
     like_count = serializers.IntegerField()
     comment_count = serializers.IntegerField()
-    liked_by_me = serializers.BooleanField()
+    liked_by_me = FlagField()
     thumbnail = serializers.URLField(allow_null=True, help_text="Thumbnail of the first image.")
     image_count = serializers.IntegerField()
     is_hidden = serializers.BooleanField()
@@ -249,6 +233,14 @@ class PostOutput(serializers.Serializer):
         choices=MeetupType.choices, allow_blank=True, required=False, help_text="Fun posts only; may be empty."
     )
     meetup_at = serializers.DateTimeField(allow_null=True, required=False, help_text="Fun posts only.")
+
+    def to_representation(self, post):
+        source = _Post(post, self.context.get("request"))
+        data = super().to_representation(source)
+        own = CATEGORY_FIELDS.get(source.category, ())
+        for name in {name for names in CATEGORY_FIELDS.values() for name in names} - set(own):
+            data.pop(name, None)
+        return data
 
 
 class PostListItem(PostOutput):
@@ -268,16 +260,22 @@ class PostCreated(serializers.Serializer):
 
 class CommentOutput(serializers.Serializer):
     id = serializers.IntegerField()
-    parent = serializers.IntegerField(allow_null=True)
+    parent = serializers.IntegerField(source="parent_id", allow_null=True)
     depth = serializers.IntegerField(min_value=1, max_value=3, help_text="1 for a root comment.")
     author = AuthorOutput(allow_null=True, help_text="null on a deleted comment or when the author has no profile.")
     body = serializers.CharField(help_text="Plain text; empty on a deleted comment.")
-    deleted = serializers.BooleanField(help_text="A deleted comment kept because it has replies.")
+    deleted = serializers.BooleanField(source="tombstone", help_text="A deleted comment kept because it has replies.")
     is_hidden = serializers.BooleanField()
     created_at = serializers.DateTimeField()
     edited_at = serializers.DateTimeField(allow_null=True)
     like_count = serializers.IntegerField()
-    liked_by_me = serializers.BooleanField()
+    liked_by_me = FlagField()
+
+    def to_representation(self, comment):
+        data = super().to_representation(comment)
+        if comment.tombstone:  # kept for its replies, showing nothing of what it was
+            data.update(author=None, body="", is_hidden=False)
+        return data
 
 
 # Declared after the class because the replies have the comment's own shape.
@@ -301,18 +299,18 @@ class ReportCreated(serializers.Serializer):
 
 class ProfileOutput(serializers.Serializer):
     nickname = serializers.CharField()
-    avatar = serializers.URLField(allow_null=True)
+    avatar = FileURLField()
     region = serializers.CharField(help_text='"County, ST", or empty.')
     bio = serializers.CharField()
     post_count = serializers.IntegerField(help_text="Visible posts.")
     like_count = serializers.IntegerField(help_text="Likes on the profile.")
     likes_received = serializers.IntegerField(help_text="Likes on the member's visible posts.")
-    liked_by_me = serializers.BooleanField()
+    liked_by_me = FlagField()
 
 
 class MyProfileOutput(ProfileOutput):
-    state = serializers.CharField(help_text="May be empty.")
-    county = serializers.CharField(help_text="May be empty.")
+    state = serializers.CharField(source="region_state", help_text="May be empty.")
+    county = serializers.CharField(source="region_county", help_text="May be empty.")
     is_banned = serializers.BooleanField()
 
 

@@ -72,7 +72,7 @@ class PostListView(WriteThrottled, APIView):
         posts = selectors.feed(request.user, **filters)
         paginator = self.pagination_class()
         page = paginator.paginate_queryset(posts, request, view=self)
-        return paginator.get_paginated_response([s.post_payload(request, post) for post in page])
+        return paginator.get_paginated_response(s.PostListItem(page, many=True, context={"request": request}).data)
 
     @extend_schema(
         tags=TAGS,
@@ -105,7 +105,7 @@ class PostDetailView(APIView):
     @extend_schema(tags=TAGS, responses={200: s.PostDetail, **_errors(404)})
     def get(self, request, slug):
         post = selectors.get_post(request.user, slug)
-        return Response(s.post_payload(request, post, detail=True))
+        return Response(s.PostDetail(post, context={"request": request}).data)
 
     @extend_schema(
         tags=TAGS,
@@ -126,7 +126,7 @@ class PostDetailView(APIView):
             images=images,
             **_post_fields(data),
         )
-        return Response(s.post_payload(request, selectors.get_post(request.user, slug), detail=True))
+        return Response(s.PostDetail(selectors.get_post(request.user, slug), context={"request": request}).data)
 
     @extend_schema(
         tags=TAGS, summary="Delete a post (author or moderator)", responses={204: DELETED, **_errors(401, 403, 404)}
@@ -182,7 +182,7 @@ class PostCommentsView(WriteThrottled, APIView):
     def get(self, request, slug):
         post = selectors.get_post(request.user, slug)
         tree = selectors.comments_for(request.user, post)
-        return Response({"results": [s.comment_payload(request, comment) for comment in tree]})
+        return Response(s.CommentThread({"results": tree}, context={"request": request}).data)
 
     @extend_schema(
         tags=TAGS,
@@ -195,7 +195,7 @@ class PostCommentsView(WriteThrottled, APIView):
         data = _input(s.CommentInput, request.data)
         comment = services.add_comment(author=request.user, post=post, body=data["body"], parent_id=data.get("parent"))
         comment.like_count, comment.liked_by_me, comment.children, comment.tombstone = 0, False, [], False
-        return Response(s.comment_payload(request, comment), status=status.HTTP_201_CREATED)
+        return Response(s.CommentOutput(comment, context={"request": request}).data, status=status.HTTP_201_CREATED)
 
 
 class CommentDetailView(APIView):
@@ -286,7 +286,9 @@ class ProfileView(APIView):
 
     @extend_schema(tags=TAGS, summary="A member's public profile", responses={200: s.ProfileOutput, **_errors(404)})
     def get(self, request, nickname):
-        return Response(s.profile_payload(request, selectors.get_profile(request.user, nickname)))
+        return Response(
+            s.ProfileOutput(selectors.get_profile(request.user, nickname), context={"request": request}).data
+        )
 
 
 @_like_schema("profile", 400, 401, 403, 404, 429, e400="Members cannot like their own profile.")
@@ -304,9 +306,7 @@ class MyProfileView(APIView):
         if profile is None:
             raise NotFound(_("You have no community profile yet."))
         public = selectors.get_profile(request.user, profile.nickname)
-        data = s.profile_payload(request, public)
-        data.update(state=profile.region_state, county=profile.region_county, is_banned=profile.is_banned)
-        return Response(data)
+        return Response(s.MyProfileOutput(public, context={"request": request}).data)
 
     @extend_schema(
         tags=TAGS,

@@ -262,7 +262,7 @@ def stalled_request_ids(now=None) -> list[int]:
     fail_stuck_requests(now)
     stalled = claims.stalled(
         AvatarRequest.objects.filter(status=AvatarRequest.Status.PENDING),
-        created_before=now - timedelta(seconds=settings.JOB_CLAIM_SECONDS),
+        now,
     )
     for pk in stalled.filter(attempts__gte=MAX_ATTEMPTS).values_list("pk", flat=True):
         fail(pk, _lazy("The avatar could not be drawn; try again."))

@@ -46,6 +46,8 @@ def test_hot_lists_take_the_same_queries_for_a_page_of_1_and_a_full_page(seeded,
             client.force_login(user)
         client.get(path)  # warm the per-process caches (content types, site) like a running server
         param, largest = PAGED[name]
+        if "orders" in path:
+            path += "&status=delivered"  # every row has its parcel and shipment: the same prefetches run for 1 and 50
         one = _queries(client, path.replace(f"{param}=20", f"{param}=1"))
         fifty = _queries(client, path.replace(f"{param}=20", f"{param}={largest}"))
         assert one[1] == 1 and fifty[1] > 1, (name, one, fifty)

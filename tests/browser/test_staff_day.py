@@ -49,6 +49,16 @@ def open_order_action(page, base_url: str, order: Order, action: str) -> None:
     page.get_by_role("link", name=action, exact=True).click()
 
 
+def open_from_desk(page, base_url: str, row: str, order: Order) -> None:
+    """From the admin home's desk panel, follow a row to its filtered order list and open the order there."""
+    page.goto(f"{base_url}/admin/")
+    desk = page.locator("[data-desk-panel=order-desk]")
+    desk.get_by_role("link", name=row, exact=True).click()
+    page.wait_for_url(re.compile(r"/admin/snippets/commerce/order/\?waiting=1&step=\d$"))
+    page.get_by_role("link", name=order.number, exact=True).first.click()
+    page.wait_for_url(re.compile(rf"/admin/(snippets/commerce/order/inspect|orders)/{order.pk}/$"))
+
+
 def expect_status(order: Order, status: str) -> None:
     order.refresh_from_db()
     assert order.status == status
@@ -70,9 +80,8 @@ def test_staff_day_and_customer_payments(live_server, browser_context, settings)
 
     sign_in_to_admin(staff_page, live_server.url, staff.email, PASSWORD)
 
-    # The order waits for review in the order list.
-    staff_page.goto(f"{live_server.url}/admin/snippets/commerce/order/?step=0")
-    staff_page.get_by_role("link", name=order.number).first.click()
+    # The admin home's desk shows the order waiting for review and links to the filtered list.
+    open_from_desk(staff_page, live_server.url, "Waiting on staff at step 0. Awaiting review", order)
     staff_page.get_by_text(f"{order.number} · Requested").wait_for()
 
     staff_page.get_by_role("link", name="Approve quote", exact=True).click()
@@ -86,7 +95,8 @@ def test_staff_day_and_customer_payments(live_server, browser_context, settings)
     pay_on_checkout_page(customer_page, live_server.url, token, order, "items")
     expect_status(order, Order.Status.ITEMS_PAID)
 
-    open_order_action(staff_page, live_server.url, order, "Mark purchased")
+    open_from_desk(staff_page, live_server.url, "Waiting on staff at step 2. Items paid", order)
+    staff_page.get_by_role("link", name="Mark purchased", exact=True).click()
     staff_page.fill("textarea[name=note], input[name=note]", "Shop order 2026-1201-77")
     staff_page.get_by_role("button", name="Mark purchased").click()
     staff_page.get_by_text(f"Order {order.number} marked purchased.").wait_for()
@@ -113,3 +123,8 @@ def test_staff_day_and_customer_payments(live_server, browser_context, settings)
     staff_page.get_by_text(f"Order {order.number} shipped.").wait_for()
     expect_status(order, Order.Status.SHIPPED)
     assert order.shipment.tracking_number == "123456789012"
+
+    # Nothing waits on staff any more: the desk says so.
+    staff_page.goto(f"{live_server.url}/admin/")
+    counts = staff_page.locator("[data-desk-panel=order-desk] [data-desk-count]")
+    assert {counts.nth(n).get_attribute("data-desk-count") for n in range(counts.count())} == {"0"}

@@ -1,12 +1,14 @@
 """Order lists in the Wagtail admin: step and waiting filters, the carrier-exception badge, page titles."""
 
 import re
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 
 import pytest
 from django.test import Client
+from django.utils import timezone
 
 from commerce.orders.models import Order, OrderEvent
+from commerce.payments.models import Payment
 from commerce.selectors import waiting_on_staff_q
 from commerce.shipping import services as shipping
 from integrations.carriers import TrackEvent, TrackResult
@@ -72,12 +74,13 @@ def orders(api_client):
         ("waiting=1", {"requested", "paid", "shipped"}),
         ("waiting=0", {"quoted", "calm"}),
         ("step=4&waiting=1", {"shipped"}),
+        ("status=quoted", {"quoted"}),
+        ("alert=carrier_exception", {"shipped"}),
+        ("requested=1", {"requested", "quoted", "paid", "shipped", "calm"}),
     ],
 )
 def test_step_and_waiting_filters(desk, orders, base, query, expected):
     raise_exception(orders["shipped"].shipment)
-    if base == SNIPPETS:
-        query = query.replace("waiting=1", "waiting=true").replace("waiting=0", "waiting=false")
     numbers = {name: order.number for name, order in orders.items()}
     shown = listed(desk, f"{base}?{query}")
     assert {name for name, number in numbers.items() if number in shown} == expected
@@ -132,3 +135,29 @@ def test_order_screens_have_a_page_title(desk):
     ]:
         html = desk.get(url).content.decode()
         assert re.search(r"<title>\s*(.*?)\s*</title>", html, re.S).group(1).startswith(title), url
+
+
+@pytest.mark.parametrize("base", [SNIPPETS, DESK])
+def test_requested_within_and_alert_filters_apply_in_both_lists(desk, base):
+    old, new = requested_order(), requested_order()
+    Order.objects.filter(pk=old.pk).update(created_at=timezone.now() - timedelta(days=10))
+    flagged = quoted_order()
+    Payment.objects.create(order=flagged, stage="items", amount_cents=100, session_id="cs_f", status="flagged")
+    numbers = {"old": old.number, "new": new.number, "flagged": flagged.number}
+
+    def shown(query):
+        page = listed(desk, f"{base}?{query}")
+        return {name for name, number in numbers.items() if number in page}
+
+    assert shown("requested=7") == {"new", "flagged"}
+    assert shown("requested=30") == {"old", "new", "flagged"}
+    assert shown("alert=flagged_payment") == {"flagged"}
+    assert shown("requested=bogus") == {"old", "new", "flagged"}  # an unknown choice filters nothing
+
+
+def test_both_lists_offer_the_same_row_actions(desk, api_client):
+    order = paid_order(api_client)
+    for base in (SNIPPETS, DESK):
+        page = listed(desk, base)
+        assert f"/admin/orders/{order.pk}/purchase/" in page and f"/admin/orders/{order.pk}/refund/" in page, base
+        assert f"/admin/orders/{order.pk}/quote/" not in page, base

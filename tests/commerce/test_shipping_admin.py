@@ -149,19 +149,25 @@ def test_order_staff_edit_the_rate_table(staff):
     assert staff.get(list_url).status_code == 200
     response = staff.post(
         reverse("wagtailsnippets_commerce_deliveryrate:add"),
-        {"country": "jp", "max_weight_g": "1000", "price_cents": "2800"},
+        {"country": "jp", "max_weight_g": "1000", "price_cents": "$28.00"},
     )
     assert response.status_code == 302
     rate = DeliveryRate.objects.get()
     assert (rate.country, rate.max_weight_g, rate.price_cents) == ("JP", 1000, 2800)
+    # Staff read and type dollars, never cents.
+    edit = staff.get(reverse("wagtailsnippets_commerce_deliveryrate:edit", args=[rate.pk])).content.decode()
+    assert 'value="28.00"' in edit and "Price (USD)" in edit and "USD cents" not in edit
+    assert "$28.00" in staff.get(list_url).content.decode()
 
 
 @pytest.mark.parametrize(
     "data",
     [
-        {"country": "Japan", "max_weight_g": "1000", "price_cents": "2800"},
-        {"country": "JP", "max_weight_g": "0", "price_cents": "2800"},
+        {"country": "Japan", "max_weight_g": "1000", "price_cents": "28"},
+        {"country": "JP", "max_weight_g": "0", "price_cents": "28"},
         {"country": "JP", "max_weight_g": "1000", "price_cents": "-1"},
+        {"country": "JP", "max_weight_g": "1000", "price_cents": "28.005"},
+        {"country": "JP", "max_weight_g": "1000", "price_cents": "twenty"},
     ],
 )
 def test_bad_rates_are_refused(staff, data):
@@ -173,7 +179,7 @@ def test_bad_rates_are_refused(staff, data):
 def test_editors_cannot_edit_the_rate_table(editor):
     response = editor.post(
         reverse("wagtailsnippets_commerce_deliveryrate:add"),
-        {"country": "JP", "max_weight_g": "1000", "price_cents": "1"},
+        {"country": "JP", "max_weight_g": "1000", "price_cents": "1.00"},
     )
     assert response.status_code in (302, 403)
     assert not DeliveryRate.objects.exists()

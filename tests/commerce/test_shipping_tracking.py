@@ -236,14 +236,14 @@ def _poll_queries(fake_fedex, n: int, delivered: int) -> int:
 
 
 def test_a_batch_takes_the_same_number_of_queries_whatever_its_size(fake_fedex):
-    small = _poll_queries(fake_fedex, 2, delivered=1)
+    small = _poll_queries(fake_fedex, 3, delivered=2)
     large = _poll_queries(fake_fedex, 30, delivered=10)
     assert small == large
     assert large <= 16
-    assert Order.objects.filter(status=Order.Status.DELIVERED).count() == 11
-    assert OrderEvent.objects.filter(kind=OrderEvent.Kind.DELIVERED).count() == 11
+    assert Order.objects.filter(status=Order.Status.DELIVERED).count() == 12
+    assert OrderEvent.objects.filter(kind=OrderEvent.Kind.DELIVERED).count() == 12
     assert Notification.objects.filter(type="order.tracking").count() == 21
-    assert Notification.objects.filter(type="order.status", delivery="pending").count() == 11
+    assert Notification.objects.filter(type="order.status", delivery="pending").count() == 12
 
 
 def test_one_http_client_serves_every_batch_of_a_poll(fake_fedex, monkeypatch):

@@ -85,18 +85,20 @@ def assert_order_shape(data):
     assert all(set(step) == {"label", "isDone"} and isinstance(step["isDone"], bool) for step in data["Steps"])
 
 
-def pay_through_dummy_checkout(browser, url):
-    """Open the pay link (a new tab on the API host), then press Pay on the dummy Checkout page."""
-    response = browser.client.get(url)
+def pay_through_dummy_checkout(browser, url, *, action="pay", **headers):
+    """Open the pay link (a new tab on the API host), then press Pay (or Cancel) on the dummy Checkout page.
+
+    Returns where the page sends the payer afterwards.
+    """
+    response = browser.client.get(url, **headers)
     assert response.status_code == 302, response.content
-    checkout_url = response["Location"]
-    path = checkout_url.removeprefix("http://testserver")
+    path = response["Location"].removeprefix("http://testserver")
     page = browser.client.get(path)
     assert page.status_code == 200
     form_token = re.search(r'name="csrfmiddlewaretoken" value="([^"]+)"', page.content.decode()).group(1)
-    response = browser.client.post(path, {"action": "pay", "csrfmiddlewaretoken": form_token})
+    response = browser.client.post(path, {"action": action, "csrfmiddlewaretoken": form_token})
     assert response.status_code == 302
-    return checkout_url
+    return response["Location"]
 
 
 def test_submit_order_answers_exactly_200_with_the_order_id(member_browser):
@@ -302,3 +304,34 @@ def test_whole_journey_signup_to_delivered_with_five_steps_done(db):
     assert isinstance(data["Delivery"]["delivered_at"], str)
     assert data["Payment"]["item_is_paid"] and data["Payment"]["delivery_is_paid"]
     assert data["Payment"]["stripe_item_url"] is None
+
+
+@pytest.mark.parametrize(
+    ("accept_language", "page"), [("ko", "/profile"), ("en", "/en/profile")], ids=["korean", "english"]
+)
+def test_a_legacy_pay_link_returns_the_payer_to_the_original_clients_profile_page(
+    member_browser, settings, accept_language, page
+):
+    order = quoted_order(member_browser.user)
+    pay_link = f"/api/pay/{order.number}/items/"
+
+    cancelled = pay_through_dummy_checkout(
+        member_browser, pay_link, action="cancel", HTTP_ACCEPT_LANGUAGE=accept_language
+    )
+    assert cancelled == f"{settings.FRONTEND_URL}{page}?checkout=cancelled"
+    order.refresh_from_db()
+    assert order.status == Order.Status.QUOTED
+    paid = pay_through_dummy_checkout(member_browser, pay_link, HTTP_ACCEPT_LANGUAGE=accept_language)
+    assert paid == f"{settings.FRONTEND_URL}{page}?checkout=success"
+    order.refresh_from_db()
+    assert order.status == Order.Status.ITEMS_PAID
+
+
+def test_v1_checkout_returns_to_the_configured_client_page(user_client, client, settings):
+    settings.CHECKOUT_RETURN_URL = "https://shop.example/account/orders/{number}?tab=pay"
+    order = quoted_order(user_client.user)
+    response = user_client.post(f"/api/v1/orders/{order.number}/checkout/", {"stage": "items"}, format="json")
+    path = response.json()["checkout_url"].removeprefix("http://testserver")
+
+    paid = client.post(path, {"action": "pay"})
+    assert paid["Location"] == f"https://shop.example/account/orders/{order.number}?tab=pay&checkout=success"

@@ -25,6 +25,7 @@ from wagtail.models import Page
 from accounts.models import User
 from bidangil.progress import command_progress
 from commerce.orders.models import ExchangeRate, Order, OrderEvent, OrderItem
+from commerce.orders.services import record_event
 from commerce.payments.models import Payment
 from commerce.shipping.models import Parcel, Shipment, ShipmentEvent
 from community.demo import ensure_boards
@@ -101,7 +102,7 @@ class Command(BaseCommand):
         with command_progress(self.stdout, "Seeding", total=total, logger=logger) as progress:
             self.progress = progress
             for name, step in steps:
-                with transaction.atomic(), _given_created_at(Order, OrderEvent, Comment):
+                with transaction.atomic(), _given_created_at(Order, Comment):
                     step(sizes[name])
                 progress.update(**{name: sizes[name]})
         self.stdout.write(self.style.SUCCESS("Seeded: " + ", ".join(f"{n} {name}" for name, n in sizes.items())))
@@ -183,7 +184,7 @@ class Command(BaseCommand):
 
     def _order_rows(self, orders: list[Order]) -> None:
         """Items, events, payments and shipments (with scans) of a batch of orders, timestamps spread over a year."""
-        items, events, payments, shipments = [], [], [], []
+        items, payments, shipments = [], [], []
         for order in orders:
             for position in range(self.random.randint(1, 4)):
                 items.append(
@@ -195,23 +196,6 @@ class Command(BaseCommand):
                         name=f"Item {position + 1}",
                         name_status=OrderItem.NameStatus.READY,
                         unit_price_krw=self.random.randrange(5_000, 100_000, 100),
-                    )
-                )
-            events.append(
-                OrderEvent(
-                    order_id=order.pk,
-                    kind=OrderEvent.Kind.REQUESTED,
-                    data={"status": "requested"},
-                    created_at=order.created_at,
-                )
-            )
-            if order.status != Order.Status.REQUESTED:
-                events.append(
-                    OrderEvent(
-                        order_id=order.pk,
-                        kind=OrderEvent.Kind.QUOTED,
-                        data={"status": "quoted"},
-                        created_at=order.created_at + timedelta(hours=5),
                     )
                 )
             if order.status in PAID:
@@ -235,7 +219,9 @@ class Command(BaseCommand):
                     )
                 )
         OrderItem.objects.bulk_create(items)
-        OrderEvent.objects.bulk_create(events)
+        record_event(orders, OrderEvent.Kind.REQUESTED, data={"status": Order.Status.REQUESTED})
+        quoted = [order for order in orders if order.status != Order.Status.REQUESTED]
+        record_event(quoted, OrderEvent.Kind.QUOTED, data={"status": Order.Status.QUOTED})
         Payment.objects.bulk_create(payments)
         Shipment.objects.bulk_create(shipments)
         if shipments and shipments[0].pk is None:
