@@ -13,6 +13,7 @@ from accounts import error_codes
 from bidangil.absolute import absolute_url
 from bidangil.errors import DomainError, Forbidden, InvalidInput
 from commerce.api.serializers import OrderDetailSerializer
+from commerce.conversations.services import erase_conversations
 from commerce.orders.services import anonymise_customer_orders
 from commerce.products.models import ProductLookup
 from commerce.shipping.services import erase_parcel_photos
@@ -145,6 +146,7 @@ def close_account(*, request, user: User, password: str) -> None:
             raise DomainError(_("This account is already closed."), code=error_codes.ACCOUNT_CLOSED)
         anonymise_customer_orders(user=locked)
         erase_parcel_photos(user=locked)
+        erase_conversations(user=locked)
         remove_member(user=locked, remove_content=settings.COMMUNITY_CLOSED_MEMBER_CONTENT == "remove")
         Address.objects.filter(user=locked).delete()
         ProductLookup.objects.filter(user=locked).delete()

@@ -9,11 +9,16 @@ pixel is decoded, so an image bomb (a small file declaring a huge canvas or thou
 """
 
 import io
+import os
 from collections.abc import Iterable
 from dataclasses import dataclass
 
+from django.conf import settings
 from django.utils.translation import gettext as _
 from PIL import Image, ImageOps, UnidentifiedImageError
+
+from bidangil import error_codes
+from bidangil.errors import InvalidInput, TooLarge
 
 # Per format, the most pixels one frame may declare: what decoding, shrinking and re-encoding the worst case (noise)
 # costs in under a second of CPU (measured in docs/reliability.md). JPEG is decoded at 1/2 to 1/8 scale (draft
@@ -168,3 +173,44 @@ def clean_image(file, formats: Iterable[str]) -> CleanImage:
         if not file.closed:  # Pillow closes the file when it gives up on a multi-frame image
             file.seek(0)
     return CleanImage(content=content, format=fmt, width=width, height=height)
+
+
+# What members may upload (post and order-message images); anything else (SVG, TIFF, BMP, HEIC…) is refused unread.
+UPLOAD_FORMATS = ("PNG", "JPEG", "WEBP", "GIF")
+
+
+@dataclass(frozen=True)
+class StoredImage:
+    """An upload that passed the checks, re-encoded, with the file name it is stored under."""
+
+    name: str
+    image: CleanImage
+
+
+def _refuse(index: int, message: str, error=InvalidInput):
+    code = error_codes.FILE_TOO_LARGE if error is TooLarge else error_codes.INVALID_IMAGE
+    raise error(f"Image {index + 1}: {message}", code=code, fields={"images": [f"Image {index + 1}: {message}"]})
+
+
+def prepare_uploads(files, *, max_count: int, too_many: str) -> list[StoredImage]:
+    """Check every member upload before anything is stored: at most `max_count` (else InvalidInput `too_many`),
+    each at most MAX_IMAGE_UPLOAD_BYTES (413) and an image clean_image accepts (400)."""
+    files = list(files or [])
+    if len(files) > max_count:
+        raise InvalidInput(too_many, code=error_codes.TOO_MANY_IMAGES, fields={"images": [too_many]})
+    limit = settings.MAX_IMAGE_UPLOAD_BYTES
+    prepared = []
+    for index, upload in enumerate(files):
+        if upload.size > limit:
+            _refuse(index, f"the file is larger than {limit // (1024 * 1024)} MB.", TooLarge)
+        try:
+            clean = clean_image(upload, UPLOAD_FORMATS)
+        except ImageTooLarge as exc:
+            _refuse(index, str(exc), TooLarge)
+        except UnreadableImage:
+            _refuse(index, "this is not an image we can read (use PNG, JPEG, WebP or GIF).")
+        except DamagedImage:
+            _refuse(index, "the image file is damaged.")
+        stem = os.path.splitext(os.path.basename(upload.name or ""))[0][:40] or "image"
+        prepared.append(StoredImage(name=f"{stem}.{clean.extension}", image=clean))
+    return prepared

@@ -3,7 +3,9 @@
 import os
 
 from django.conf import settings
+from django.core import signing
 from django.core.files.storage import FileSystemStorage, storages
+from django.http import FileResponse, Http404, HttpResponseRedirect
 from storages.backends.s3 import S3Storage
 
 
@@ -39,3 +41,34 @@ class PrivateS3Storage(S3Storage):
 def private_storage():
     """The "private" storage of settings.STORAGES (local folder, or a signed-URL-only S3 prefix)."""
     return storages["private"]
+
+
+class PrivateLinks:
+    """Links to one private file, signed for its row and valid PRIVATE_MEDIA_LINK_MAX_AGE seconds."""
+
+    def __init__(self, salt: str):
+        self._signer = signing.TimestampSigner(salt=salt)
+
+    def sign(self, pk: int) -> str:
+        return self._signer.sign(str(pk))
+
+    def unsign(self, token: str) -> int:
+        """The row id of a valid token; a forged, altered or expired one is Http404."""
+        try:
+            return int(self._signer.unsign(token, max_age=settings.PRIVATE_MEDIA_LINK_MAX_AGE))
+        except (signing.BadSignature, ValueError):
+            raise Http404 from None
+
+
+def private_file_response(field_file):
+    """Stream a private file (local storage) or redirect to a URL signed for a minute (S3); never cached."""
+    storage = field_file.storage
+    if isinstance(storage, FileSystemStorage):
+        if not storage.exists(field_file.name):
+            raise Http404
+        response = FileResponse(storage.open(field_file.name, "rb"))
+    else:
+        response = HttpResponseRedirect(storage.url(field_file.name))
+    response["Cache-Control"] = "private, no-store"
+    response["Referrer-Policy"] = "no-referrer"
+    return response

@@ -44,6 +44,10 @@ urlpatterns = [
         cms_admin_views.submit_page_translation,
         name="submit_page_translation",
     ),
+    path("admin/localize/api/snippets/<slug:app_label>/<slug:model_name>/", cms_admin_views.snippet_api_listing),
+    path(
+        "admin/localize/api/snippets/<slug:app_label>/<slug:model_name>/<str:pk>/", cms_admin_views.snippet_api_detail
+    ),
     path("admin/", include(wagtailadmin_urls)),
     path("documents/", include(wagtaildocs_urls)),
 ]

@@ -1,6 +1,7 @@
 """Wagtail admin views the project corrects or narrows."""
 
 from django.contrib import messages
+from django.core.exceptions import PermissionDenied
 from django.db import transaction
 from django.shortcuts import get_object_or_404, redirect
 from django.utils.text import capfirst
@@ -8,8 +9,9 @@ from django.utils.translation import gettext as _
 from wagtail.admin.auth import require_admin_access
 from wagtail.admin.views.chooser import ChosenMultipleView
 from wagtail.models import Page
+from wagtail.snippets.views.snippets import get_snippet_model_from_url_params
 from wagtail_localize.operations import TranslationCreator
-from wagtail_localize.views import submit_translations
+from wagtail_localize.views import snippets_api, submit_translations
 
 
 class ChosenMultiplePagesView(ChosenMultipleView):
@@ -37,6 +39,8 @@ class SubmitPageTranslationView(submit_translations.SubmitPageTranslationView):
     leaving them out of a translated subtree (their pages stay where they are, in their own locale)."""
 
     def dispatch(self, request, *args, **kwargs):
+        if not request.user.has_perm("wagtail_localize.submit_translation"):
+            raise PermissionDenied
         page = get_object_or_404(Page, pk=kwargs["page_id"])
         if not is_translatable(page):
             page_type = capfirst(page.specific_class._meta.verbose_name)
@@ -66,3 +70,23 @@ def _translatable_descendants(page: Page):
 
 
 submit_page_translation = require_admin_access(SubmitPageTranslationView.as_view())
+
+
+def snippet_api_for_viewers(view):
+    """wagtail-localize's snippet API (for its chooser) lists any snippet model to every admin user; it answers
+    only those who may see the model in its own admin views (its permission policy), so order data stays with
+    Order staff."""
+
+    @require_admin_access
+    def wrapped(request, app_label, model_name, **kwargs):
+        model = get_snippet_model_from_url_params(app_label, model_name)
+        policy = model.snippet_viewset.permission_policy
+        if not policy.user_has_any_permission(request.user, {"add", "change", "delete", "view"}):
+            raise PermissionDenied
+        return view(request, app_label=app_label, model_name=model_name, **kwargs)
+
+    return wrapped
+
+
+snippet_api_listing = snippet_api_for_viewers(snippets_api.SnippetViewSet.as_view({"get": "list"}))
+snippet_api_detail = snippet_api_for_viewers(snippets_api.SnippetViewSet.as_view({"get": "retrieve"}))

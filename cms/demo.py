@@ -412,6 +412,7 @@ def _load_korean(home: HomePage, publisher, created: list[str]) -> None:
         created.append(f"{slug} (ko)")
 
     if korean_home.live_revision_id is None:
+        korean_home.refresh_from_db()  # its new children changed the tree columns (numchild) since it was read
         korean_home.title = "비단길"
         korean_home.hero_heading = "어디서든 한국 쇼핑을"
         korean_home.hero_intro = (

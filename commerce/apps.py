@@ -3,4 +3,4 @@ from bidangil.apps import PackagedModelsConfig
 
 class CommerceConfig(PackagedModelsConfig):
     name = "commerce"
-    model_packages = ("orders", "payments", "shipping", "products")  # one label, one migrations folder
+    model_packages = ("orders", "payments", "shipping", "products", "conversations")  # one label, one migrations folder

@@ -14,3 +14,7 @@ PARCEL_MAX_PHOTOS = 10
 # Orders a customer may ask to ship in one consolidated parcel.
 CONSOLIDATION_MIN_ORDERS = 2
 CONSOLIDATION_MAX_ORDERS = 20
+
+# The conversation on an order: one message's text and images (the images follow the post image rules).
+MESSAGE_MAX_LENGTH = 5000
+MESSAGE_MAX_IMAGES = 5

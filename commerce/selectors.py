@@ -8,6 +8,8 @@ from django.db.models import Count, Exists, OuterRef, Prefetch, Q, QuerySet
 from django.utils.translation import gettext as _
 
 from bidangil.errors import NotFound
+from commerce.conversations.selectors import unanswered_q, with_unread_messages
+from commerce.orders import selectors as order_selectors
 from commerce.orders.models import Order, OrderEvent
 from commerce.orders.selectors import (
     WAITING_ON_STAFF,
@@ -27,7 +29,12 @@ def flagged_payment_q() -> Q:
 
 
 def waiting_on_staff_q() -> Q:
-    return Q(status__in=WAITING_ON_STAFF) | flagged_payment_q() | open_carrier_exception_q()
+    return Q(status__in=WAITING_ON_STAFF) | flagged_payment_q() | open_carrier_exception_q() | unanswered_q()
+
+
+def customer_orders(user, *, status: str | None = None) -> QuerySet[Order]:
+    """The customer's order list, with the staff messages they have not read."""
+    return with_unread_messages(order_selectors.customer_orders(user, status=status), for_staff=False)
 
 
 # The alerts an order list can be filtered by (the staff desk links to them).
@@ -64,7 +71,7 @@ def staff_desk() -> StaffDesk:
 
 
 def staff_orders(*, status: str | None = None, q: str | None = None, waiting: bool = False) -> QuerySet[Order]:
-    orders = list_queryset().select_related("user", "parcel__shipment")
+    orders = with_unread_messages(list_queryset().select_related("user", "parcel__shipment"), for_staff=True)
     if status:
         orders = orders.filter(status=status)
     if waiting:
@@ -77,8 +84,9 @@ def staff_orders(*, status: str | None = None, q: str | None = None, waiting: bo
     return orders
 
 
-def detail_queryset() -> QuerySet[Order]:
-    return Order.objects.select_related("exchange_rate", "user").prefetch_related(
+def detail_queryset(*, for_staff: bool = False) -> QuerySet[Order]:
+    """One order page; `unread_messages` counts the other side's messages (staff's for the customer)."""
+    orders = Order.objects.select_related("exchange_rate", "user").prefetch_related(
         "items",
         Prefetch("payments", queryset=Payment.objects.order_by("created_at", "pk")),
         Prefetch("events", queryset=OrderEvent.objects.select_related("actor")),
@@ -91,6 +99,7 @@ def detail_queryset() -> QuerySet[Order]:
             ),
         ),
     )
+    return with_unread_messages(orders, for_staff=for_staff)
 
 
 def order_for_customer(user, number: str) -> Order:
@@ -102,7 +111,7 @@ def order_for_customer(user, number: str) -> Order:
 
 
 def order_for_staff(number: str) -> Order:
-    order = detail_queryset().filter(number=number).first()
+    order = detail_queryset(for_staff=True).filter(number=number).first()
     if order is None:
         raise NotFound(_("No such order."))
     return order

@@ -1,7 +1,9 @@
 from django.urls import path
 
+from commerce.api import conversations as conversations_api
 from commerce.api import shipping as shipping_api
 from commerce.api import views as orders_api
+from commerce.conversations import documents as conversation_documents
 from commerce.payments import webhooks
 from commerce.products import api as products_api
 from commerce.shipping import documents
@@ -11,6 +13,13 @@ urlpatterns = [
     path("orders/<str:number>/", orders_api.OrderDetailView.as_view(), name="order-detail"),
     path("orders/<str:number>/cancel/", orders_api.OrderCancelView.as_view(), name="order-cancel"),
     path("orders/<str:number>/checkout/", orders_api.OrderCheckoutView.as_view(), name="order-checkout"),
+    path("orders/<str:number>/messages/", conversations_api.OrderMessagesView.as_view(), name="order-messages"),
+    path(
+        "orders/<str:number>/messages/read/",
+        conversations_api.OrderMessagesReadView.as_view(),
+        name="order-messages-read",
+    ),
+    path("message-images/<str:token>/", conversation_documents.message_image, name="message-image"),
     path("payments/stripe/webhook/", webhooks.stripe_webhook, name="stripe-webhook"),
     path("staff/orders/", orders_api.StaffOrderListView.as_view(), name="staff-order-list"),
     path("staff/orders/<str:number>/", orders_api.StaffOrderDetailView.as_view(), name="staff-order-detail"),
@@ -25,6 +34,19 @@ urlpatterns = [
     path("parcels/<int:parcel_id>/split/", shipping_api.ParcelSplitView.as_view(), name="parcel-split"),
     path("parcel-photos/<str:token>/", documents.parcel_photo, name="parcel-photo"),
     path("staff/orders/<str:number>/ship/", shipping_api.StaffShipView.as_view(), name="staff-order-ship"),
+    path(
+        "staff/orders/<str:number>/messages/",
+        conversations_api.StaffOrderMessagesView.as_view(),
+        name="staff-order-messages",
+    ),
+    path(
+        "staff/orders/<str:number>/messages/read/",
+        conversations_api.StaffOrderMessagesReadView.as_view(),
+        name="staff-order-messages-read",
+    ),
+    path(
+        "staff/reply-templates/", conversations_api.StaffReplyTemplateListView.as_view(), name="staff-reply-templates"
+    ),
     path("product-info/", products_api.ProductInfoView.as_view(), name="product-info"),
     path("product-info/<int:lookup_id>/", products_api.ProductInfoDetailView.as_view(), name="product-info-detail"),
 ]

@@ -26,6 +26,7 @@ from wagtail_modeladmin.views import InspectView as ModelAdminInspectView
 
 from bidangil.admin_lists import MoneyInspectView, field_column, filterset_for, snippet_columns
 from bidangil.errors import DomainError
+from commerce.admin import conversations as admin_conversations  # noqa: F401  (the conversation screen, templates)
 from commerce.admin import orders as admin_views
 from commerce.admin import shipping as admin_shipping  # noqa: F401  (registers the intake / tracking screens)
 from commerce.admin.orders import (

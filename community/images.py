@@ -1,62 +1,23 @@
 """Member uploads: checked (type, size, pixels), re-encoded without metadata, stored as Wagtail images."""
 
-import os
-from dataclasses import dataclass
-
-from django.conf import settings
 from django.core.files.base import ContentFile
 from django.core.files.storage import default_storage
 from django.utils.translation import gettext as _
 from wagtail.images import get_image_model
 from wagtail.models import Collection
 
-from bidangil.errors import InvalidInput, TooLarge
-from bidangil.images import CleanImage, DamagedImage, ImageTooLarge, UnreadableImage, clean_image
-from community import error_codes
+from bidangil.images import StoredImage, prepare_uploads
 
 from .limits import POST_MAX_IMAGES
 from .models import THUMBNAIL_SPEC
 
 COLLECTION_NAME = "Community uploads"
-# Anything else (SVG, TIFF, BMP, HEIC…) is refused unread.
-FORMATS = ("PNG", "JPEG", "WEBP", "GIF")
-
-
-@dataclass(frozen=True)
-class StoredImage:
-    """An upload that passed the checks, re-encoded, with the file name it is stored under."""
-
-    name: str
-    image: CleanImage
-
-
-def _refuse(index: int, message: str, error=InvalidInput):
-    code = error_codes.FILE_TOO_LARGE if error is TooLarge else error_codes.INVALID_IMAGE
-    raise error(f"Image {index + 1}: {message}", code=code, fields={"images": [f"Image {index + 1}: {message}"]})
 
 
 def prepare_images(files) -> list[StoredImage]:
     """Check every upload before anything is stored; raise InvalidInput (413 when too large)."""
-    files = list(files or [])
-    if len(files) > POST_MAX_IMAGES:
-        message = _("A post can have at most %(post_max_images)s images.") % {"post_max_images": POST_MAX_IMAGES}
-        raise InvalidInput(message, code=error_codes.TOO_MANY_IMAGES, fields={"images": [message]})
-    limit = settings.MAX_IMAGE_UPLOAD_BYTES
-    prepared = []
-    for index, upload in enumerate(files):
-        if upload.size > limit:
-            _refuse(index, f"the file is larger than {limit // (1024 * 1024)} MB.", TooLarge)
-        try:
-            clean = clean_image(upload, FORMATS)
-        except ImageTooLarge as exc:
-            _refuse(index, str(exc), TooLarge)
-        except UnreadableImage:
-            _refuse(index, "this is not an image we can read (use PNG, JPEG, WebP or GIF).")
-        except DamagedImage:
-            _refuse(index, "the image file is damaged.")
-        stem = os.path.splitext(os.path.basename(upload.name or ""))[0][:40] or "image"
-        prepared.append(StoredImage(name=f"{stem}.{clean.extension}", image=clean))
-    return prepared
+    message = _("A post can have at most %(post_max_images)s images.") % {"post_max_images": POST_MAX_IMAGES}
+    return prepare_uploads(files, max_count=POST_MAX_IMAGES, too_many=message)
 
 
 def community_collection() -> Collection:

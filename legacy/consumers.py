@@ -10,6 +10,8 @@ class AvatarConsumer(NotificationConsumer):
     """Same auth (accept, then 4401 for anonymous and banned) and group as NotificationConsumer; forwards only
     avatar.ready, in the original's words."""
 
+    tracks_presence = False  # it shows no other push, so its user still gets conversation emails
+
     async def receive(self, text_data=None, bytes_data=None):
         """The original client never sends anything: every frame is ignored (the server caps their size)."""
 

@@ -5,6 +5,7 @@ import json
 from channels.db import database_sync_to_async
 from channels.generic.websocket import AsyncJsonWebsocketConsumer
 
+from . import presence
 from .push import credential_group, user_group
 
 UNAUTHORISED = 4401
@@ -25,6 +26,9 @@ class NotificationConsumer(AsyncJsonWebsocketConsumer):
     anonymous and banned members are closed with 4401, and so is every socket whose sign-in is revoked."""
 
     joined = ()
+    # Counted in notifications.presence: a socket that receives every push (conversation emails skip its user).
+    tracks_presence = True
+    present_user_id = None
 
     async def connect(self):
         user = self.scope.get("user")
@@ -39,11 +43,17 @@ class NotificationConsumer(AsyncJsonWebsocketConsumer):
         self.joined = [user_group(user.pk)] + ([credential_group(credential)] if credential else [])
         for group in self.joined:
             await self.channel_layer.group_add(group, self.channel_name)
+        if self.tracks_presence:  # counted before the handshake completes: the socket is live once accepted
+            self.present_user_id = user.pk
+            await presence.connected(user.pk)
         await self.accept()
 
     async def disconnect(self, code):
         for group in self.joined:
             await self.channel_layer.group_discard(group, self.channel_name)
+        if self.present_user_id is not None:
+            await presence.disconnected(self.present_user_id)
+            self.present_user_id = None
 
     async def receive(self, text_data=None, bytes_data=None):
         """Clients have nothing to say: a `ping` gets a `pong`, the rest is ignored (malformed JSON and
@@ -56,6 +66,8 @@ class NotificationConsumer(AsyncJsonWebsocketConsumer):
         except ValueError:
             return
         if isinstance(message, dict) and message.get("type") == "ping":
+            if self.present_user_id is not None:
+                await presence.refreshed(self.present_user_id)
             await self.send_json({"type": "pong"})
 
     async def push_message(self, event):

@@ -12,6 +12,7 @@ class Notification(models.Model):
         ORDER_STATUS = "order.status", _lazy("Order status changed")
         ORDER_PAYMENT = "order.payment", _lazy("Payment received or refunded")
         ORDER_TRACKING = "order.tracking", _lazy("Parcel tracking update")
+        ORDER_MESSAGE = "order.message", _lazy("New message on an order")
         COMMENT_CREATED = "comment.created", _lazy("New comment or reply")
         AVATAR_READY = "avatar.ready", _lazy("Avatar ready")
         AVATAR_FAILED = "avatar.failed", _lazy("Avatar failed")

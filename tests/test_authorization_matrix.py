@@ -23,9 +23,12 @@ from django.test import Client, override_settings
 from django.urls import URLPattern, URLResolver, get_resolver
 from wagtail.contrib.redirects.models import Redirect
 from wagtail.documents import get_document_model
-from wagtail.models import Collection, Site, Task, Workflow
+from wagtail.models import Collection, Locale, Site, Task, Workflow
 
 from cms.models import SiteSettings
+from commerce.conversations import documents as conversation_documents
+from commerce.conversations import services as conversations
+from commerce.conversations.models import ReplyTemplate
 from commerce.orders.models import ExchangeRate
 from commerce.payments import services as payments
 from commerce.payments.models import Payment
@@ -121,6 +124,10 @@ def build_world() -> dict:
         photos=[image_upload("parcel.png")],
     )
     photo = parcel_order.parcel.photos.get()
+    message = conversations.post_message(
+        order_id=order.pk, author=staff, body="Here it is", images=[image_upload("item.png")], from_staff=True
+    )
+    message_image = message.images.get()
     image = ImageFactory()
     document = get_document_model().objects.create(title="Guide", file=ContentFile(b"%PDF-1.4", name="guide.pdf"))
     collection = Collection.get_first_root_node().add_child(name="Shop photos")
@@ -139,6 +146,7 @@ def build_world() -> dict:
         "payment": payment,
         "photo": photo,
         "photo_token": documents.photo_url(photo).rstrip("/").rsplit("/", 1)[-1],
+        "message_image_token": conversation_documents.image_url(message_image).rstrip("/").rsplit("/", 1)[-1],
         "post": post,
         "board": boards["share"],
         "comment": comment,
@@ -151,6 +159,7 @@ def build_world() -> dict:
         "document": document,
         "collection": collection,
         "site": Site.objects.get(is_default_site=True),
+        "locale": Locale.objects.get(language_code="ko"),
         "site_settings": SiteSettings.load(),
         "group": Group.objects.get(name="Editors"),
         "workflow": Workflow.objects.first(),
@@ -162,6 +171,7 @@ def build_world() -> dict:
             "restricteditemrule": RestrictedItemRuleFactory(),
             "exchangerate": ExchangeRate.objects.first(),
             "payment": payment,
+            "replytemplate": ReplyTemplate.objects.create(title="Thanks", body="Thank you."),
         },
     }
 
@@ -186,6 +196,7 @@ def url_for(key: str, world: dict) -> str:
         (r"^admin/workflows/tasks/", w["task"].pk),
         (r"^admin/workflows/", w["workflow"].pk),
         (r"^admin/sites/", w["site"].pk),
+        (r"^admin/locales/", w["locale"].pk),
         (r"^admin/settings/", w["site_settings"].pk),
         (r"^admin/users/", w["customer"].pk),
         (r"^admin/groups/", w["group"].pk),
@@ -215,7 +226,9 @@ def url_for(key: str, world: dict) -> str:
         "slug": w["post"].slug,
         "comment_id": w["comment"].pk,
         "nickname": w["nickname"],
-        "token": w["photo_token"] if route.startswith("api/") else "x",
+        "token": (w["message_image_token"] if "message-images" in route else w["photo_token"])
+        if route.startswith("api/")
+        else "x",
         "uidb64": "x",
         "lookup_id": w["lookup"].pk,
         "session_id": w["payment"].session_id if route.startswith("payments/") else 0,
@@ -362,6 +375,12 @@ API = {
     "staff-order-intake": {"post": "auth auth auth auth ok ok"},
     "parcel-photo": {"get": "ok ok ok ok ok ok", "post": "405 405 405 405 405 405"},
     "staff-order-ship": {"post": "auth auth auth auth ok ok"},
+    "order-messages": {"get": "auth ok hidden hidden hidden hidden", "post": "auth ok hidden hidden hidden hidden"},
+    "order-messages-read": {"post": "auth ok hidden hidden hidden hidden"},
+    "message-image": {"get": "ok ok ok ok ok ok", "post": "405 405 405 405 405 405"},
+    "staff-order-messages": {"get": "auth auth auth auth ok ok", "post": "auth auth auth auth ok ok"},
+    "staff-order-messages-read": {"post": "auth auth auth auth ok ok"},
+    "staff-reply-templates": {"get": "auth auth auth auth ok ok"},
     "product-info": {"post": "auth ok ok ok ok ok"},
     "product-info-detail": {"get": "auth ok hidden hidden hidden hidden"},
     "community-posts": {"get": "ok ok ok ok ok ok", "post": "auth ok ok ok ok ok"},
@@ -518,6 +537,35 @@ ADMIN = {
     "wagtailadmin_account": {"get": "auth auth auth ok ok ok"},
     "wagtailadmin_password_reset_confirm": {"get": "ok ok ok ok ok ok"},
     "wagtailadmin_home": {"get": "auth auth auth ok ok ok"},
+    # The editors' translation workflow (wagtail-localize) and the locales; the project refuses community pages.
+    "submit_page_translation": {"get": "auth auth auth ok auth ok", "post": "auth auth auth ok auth ok"},
+    "wagtail_localize:javascript_catalog": {"get": "auth auth auth ok ok ok"},
+    "wagtail_localize:submit_snippet_translation": {"get": "auth auth auth hidden auth hidden"},
+    "wagtail_localize:update_translations": {"get": "auth auth auth hidden auth hidden"},
+    "wagtail_localize:edit_string_translation": {"get": "auth auth auth 405 405 405"},
+    "wagtail_localize:edit_override": {"get": "auth auth auth 405 405 405"},
+    "wagtail_localize:download_pofile": {"get": "auth auth auth hidden hidden hidden"},
+    "wagtail_localize:upload_pofile": {"get": "auth auth auth 405 405 405"},
+    "wagtail_localize:machine_translate": {"get": "auth auth auth 405 405 405"},
+    "wagtail_localize:preview_translation": {"get": "auth auth auth hidden hidden hidden"},
+    "wagtail_localize:preview_translation@admin/localize/translate/<int:translation_id>/preview/<str:mode>/": {
+        "get": "auth auth auth hidden hidden hidden"
+    },
+    "wagtail_localize:stop_translation": {"get": "auth auth auth 405 405 405"},
+    "wagtail_localize:convert_to_alias": {"get": "auth auth auth hidden auth hidden"},
+    "wagtail_localize:translations_report": {"get": "auth auth auth ok ok ok"},
+    "wagtail_localize:snippets_api_listing": {"get": "auth auth auth hidden hidden hidden"},
+    "wagtail_localize:snippets_api_detail": {"get": "auth auth auth hidden hidden hidden"},
+    "wagtail_localize:translations_report_results": {"get": "auth auth auth ok ok ok"},
+    "wagtaillocales:index": {"get": "auth auth auth auth auth ok"},
+    "wagtaillocales:index_results": {"get": "auth auth auth auth auth ok"},
+    "wagtaillocales:add": {"get": "auth auth auth auth auth ok"},
+    "wagtaillocales:edit": {"get": "auth auth auth auth auth ok"},
+    "wagtaillocales:delete": {"get": "auth auth auth auth auth ok"},
+    "wagtaillocales:history": {"get": "auth auth auth auth auth ok"},
+    "wagtaillocales:history_results": {"get": "auth auth auth auth auth ok"},
+    "wagtaillocales:usage": {"get": "auth auth auth auth auth ok"},
+    "wagtaillocales:copy": {"get": "auth auth auth auth auth ok"},
     "admin/test404/": {"get": "auth auth auth ok ok ok"},
     "wagtailadmin_api:pages:listing": {"get": "auth auth auth ok ok ok"},
     "wagtailadmin_api:pages:detail": {"get": "auth auth auth ok hidden ok"},
@@ -635,6 +683,8 @@ ADMIN = {
     "commerce_order_cancel": {"get": "auth auth auth auth ok ok", "post": "auth auth auth auth ok ok"},
     "commerce_order_refund": {"get": "auth auth auth auth ok ok", "post": "auth auth auth auth ok ok"},
     "commerce_order_note": {"get": "auth auth auth auth ok ok", "post": "auth auth auth auth ok ok"},
+    "commerce_order_conversation": {"get": "auth auth auth auth ok ok", "post": "auth auth auth auth ok ok"},
+    "commerce_order_conversation_read": {"get": "auth auth auth 405 405 405", "post": "auth auth auth auth ok ok"},
     "commerce_order_modeladmin_index": {"get": "auth auth auth auth ok ok", "post": "auth auth auth auth 405 405"},
     "commerce_order_modeladmin_create": {
         "get": "auth auth auth auth auth auth",
@@ -721,6 +771,20 @@ ADMIN = {
     "wagtailsnippetchoosers_commerce_order:chosen": {"get": "auth auth auth auth ok ok"},
     "wagtailsnippetchoosers_commerce_order:chosen_multiple": {"get": "auth auth auth auth ok ok"},
     "wagtailsnippetchoosers_commerce_order:create": {"get": "auth auth auth auth auth auth"},
+    "wagtailsnippets_commerce_replytemplate:list": {"get": "auth auth auth auth ok ok"},
+    "wagtailsnippets_commerce_replytemplate:list_results": {"get": "auth auth auth auth ok ok"},
+    "wagtailsnippets_commerce_replytemplate:add": {"get": "auth auth auth auth ok ok"},
+    "wagtailsnippets_commerce_replytemplate:edit": {"get": "auth auth auth auth ok ok"},
+    "wagtailsnippets_commerce_replytemplate:delete": {"get": "auth auth auth auth ok ok"},
+    "wagtailsnippets_commerce_replytemplate:usage": {"get": "auth auth auth auth ok ok"},
+    "wagtailsnippets_commerce_replytemplate:history": {"get": "auth auth auth auth ok ok"},
+    "wagtailsnippets_commerce_replytemplate:history_results": {"get": "auth auth auth auth ok ok"},
+    "wagtailsnippets_commerce_replytemplate:copy": {"get": "auth auth auth auth ok ok"},
+    "wagtailsnippetchoosers_commerce_replytemplate:choose": {"get": "auth auth auth ok ok ok"},
+    "wagtailsnippetchoosers_commerce_replytemplate:choose_results": {"get": "auth auth auth ok ok ok"},
+    "wagtailsnippetchoosers_commerce_replytemplate:chosen": {"get": "auth auth auth ok ok ok"},
+    "wagtailsnippetchoosers_commerce_replytemplate:chosen_multiple": {"get": "auth auth auth ok ok ok"},
+    "wagtailsnippetchoosers_commerce_replytemplate:create": {"get": "auth auth auth auth ok ok"},
     "wagtailsnippets_commerce_restricteditemrule:list": {"get": "auth auth auth auth ok ok"},
     "wagtailsnippets_commerce_restricteditemrule:list_results": {"get": "auth auth auth auth ok ok"},
     "wagtailsnippets_commerce_restricteditemrule:add": {"get": "auth auth auth auth ok ok"},

@@ -293,6 +293,8 @@ STORAGES = {
 PRIVATE_MEDIA_ROOT = env("PRIVATE_MEDIA_ROOT", default=str(VAR_DIR / "private"))
 # How long a parcel photo link handed to the customer or staff stays valid (seconds).
 PRIVATE_MEDIA_LINK_MAX_AGE = env.int("PRIVATE_MEDIA_LINK_MAX_AGE", default=15 * 60)
+# A user counts as connected (no conversation email) this long after their last socket connect or ping.
+PRESENCE_TTL_SECONDS = env.int("PRESENCE_TTL_SECONDS", default=30 * 60)
 MAX_IMAGE_UPLOAD_BYTES = env.int("MAX_IMAGE_UPLOAD_BYTES", default=10 * 1024 * 1024)
 # `manage.py serve` answers 413 at the first byte over this, whatever the request declared. The largest request
 # is a parcel with its 10 photos of MAX_IMAGE_UPLOAD_BYTES each.
@@ -411,6 +413,9 @@ LEGACY_CHECKOUT_RETURN_URL = env("LEGACY_CHECKOUT_RETURN_URL", default=FRONTEND_
 FEDEX_API_URL = env("FEDEX_API_URL", default="https://apis-sandbox.fedex.com")
 FEDEX_CLIENT_ID = env("FEDEX_CLIENT_ID", default="")
 FEDEX_CLIENT_SECRET = env("FEDEX_CLIENT_SECRET", default="")
+# Rate and Ship APIs: the shipping account billed and the service booked.
+FEDEX_ACCOUNT_NUMBER = env("FEDEX_ACCOUNT_NUMBER", default="")
+FEDEX_SERVICE_TYPE = env("FEDEX_SERVICE_TYPE", default="INTERNATIONAL_PRIORITY")
 TRACKING_POLL_INTERVAL_MINUTES = env.int("TRACKING_POLL_INTERVAL_MINUTES", default=120)
 # Warehouse storage: days a measured parcel is kept free while its delivery fee is unpaid, and the period of the
 # reminders sent to the customer while it waits (one per period, the first after that many days).

@@ -18,9 +18,10 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy as _lazy
 
 from bidangil.admin_desk import DeskPanel, DeskRow
-from bidangil.admin_lists import ListFilter, field_column, flag_column, money_column
+from bidangil.admin_lists import ListColumn, ListFilter, field_column, flag_column, money_column
 from bidangil.errors import DomainError
 from commerce import selectors as order_pages
+from commerce.conversations.selectors import with_unread_messages
 from commerce.orders import forms as admin_forms
 from commerce.orders import selectors, services
 from commerce.orders.models import Order
@@ -68,6 +69,14 @@ def order_actions(order: Order) -> list[dict]:
         ),
         (_lazy("Refund"), "commerce_order_refund", status in selectors.REFUNDABLE_STATUSES, "button-secondary no"),
         (_lazy("Add staff note"), "commerce_order_note", True, "button-secondary"),
+        (
+            _("Conversation (%(unread)s unread)") % {"unread": order.unread_messages}
+            if order.unread_messages
+            else _lazy("Conversation"),
+            "commerce_order_conversation",
+            True,
+            "button-secondary",
+        ),
     ]
     return [
         {"label": label, "url": reverse(name, args=[order.pk]), "classes": classes}
@@ -98,7 +107,7 @@ def order_context(order: Order) -> dict:
 
 
 def _load(pk: int) -> Order:
-    return get_object_or_404(detail_queryset(), pk=pk)
+    return get_object_or_404(detail_queryset(for_staff=True), pk=pk)
 
 
 @order_staff_required
@@ -222,10 +231,18 @@ note_view = action_view(
 # --- The order list, for both admin views -------------------------------------------------------------
 
 CARRIER_ALERT = _lazy("Carrier exception")
+
+
+def unread_label(order) -> str:
+    """The list's Messages column: the customer's messages no staff member has read yet."""
+    return _("%(unread)s unread") % {"unread": order.unread_messages} if order.unread_messages else ""
+
+
 ORDER_COLUMNS = [
     field_column("user", _lazy("Customer")),
     field_column("status", _lazy("Status")),
     flag_column("alerts", _lazy("Alerts"), CARRIER_ALERT, lambda order: getattr(order, "carrier_exception", False)),
+    ListColumn("unread", _lazy("Messages"), unread_label, sort_key="unread_messages"),
     money_column("total_cents", _lazy("Total")),
     field_column("created_at", _lazy("Requested")),
 ]
@@ -279,8 +296,8 @@ ORDER_FILTERS = [
 
 
 def order_list_queryset(queryset):
-    """The list's rows: the customer and the carrier-exception badge come with them."""
-    return selectors.with_carrier_alert(queryset.select_related("user"))
+    """The list's rows: the customer, the carrier-exception badge and the unread messages come with them."""
+    return with_unread_messages(selectors.with_carrier_alert(queryset.select_related("user")), for_staff=True)
 
 
 # --- The Order staff's panel on the admin home ---------------------------------------------------------

@@ -288,6 +288,9 @@ class OrderListSerializer(serializers.ModelSerializer):
     steps = serializers.SerializerMethodField()
     item_count = serializers.IntegerField(read_only=True)
     consolidation = serializers.SerializerMethodField()
+    unread_messages = serializers.IntegerField(
+        read_only=True, help_text="Messages on the order from the other side (staff, for the customer) not read yet."
+    )
 
     class Meta:
         model = Order
@@ -303,6 +306,7 @@ class OrderListSerializer(serializers.ModelSerializer):
             "total_cents",
             "delivery_fee_cents",
             "consolidation",
+            "unread_messages",
             "created_at",
         ]
         read_only_fields = fields  # output only: every key is always present

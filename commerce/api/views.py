@@ -17,7 +17,7 @@ from commerce.api import serializers as s
 from commerce.orders import selectors, services
 from commerce.orders.models import Order
 from commerce.payments import services as payments
-from commerce.selectors import order_for_customer, order_for_staff, staff_orders
+from commerce.selectors import customer_orders, order_for_customer, order_for_staff, staff_orders
 
 STATUS_PARAM = OpenApiParameter("status", enum=Order.Status.values, description="Only orders in this status.")
 
@@ -67,7 +67,7 @@ class OrderListCreateView(APIView):
         responses={200: s.OrderListSerializer(many=True), **_errors(400, 401)},
     )
     def get(self, request):
-        orders = selectors.customer_orders(request.user, status=_status_filter(request))
+        orders = customer_orders(request.user, status=_status_filter(request))
         paginator = self.pagination_class()
         page = paginator.paginate_queryset(orders, request, view=self)
         return paginator.get_paginated_response(s.OrderListSerializer(page, many=True).data)

@@ -159,6 +159,7 @@ class OrderEvent(models.Model):
         REFUNDED = "refunded", _lazy("Refunded")
         REFUND_ISSUED = "refund_issued", _lazy("Refund issued")
         NOTE = "note", _lazy("Staff note")
+        MESSAGE = "message", _lazy("Message")
         ACCOUNT_CLOSED = "account_closed", _lazy("Customer closed their account")
 
     order = models.ForeignKey(Order, on_delete=models.CASCADE, related_name="events")

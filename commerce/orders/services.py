@@ -303,6 +303,21 @@ def _apply_corrections(item: OrderItem, line: QuoteItem) -> dict:
     return changed
 
 
+# What quoting writes on the order, saved with its move to `quoted`.
+QUOTE_FIELDS = (
+    "items_subtotal_krw",
+    "domestic_shipping_krw",
+    "agency_fee_krw",
+    "card_fee_krw",
+    "total_krw",
+    "total_cents",
+    "quote_lines",
+    "quote_note",
+    "quote_version",
+    "quoted_at",
+)
+
+
 def quote_order(*, order_id: int, actor, items: list, domestic_shipping_krw: int, note: str = "") -> Order:
     """Price a requested order and send the quote. Restricted items stay on the order but are not charged.
 
@@ -369,12 +384,12 @@ def quote_order(*, order_id: int, actor, items: list, domestic_shipping_krw: int
         order.quote_note = note or ""
         order.quote_version += 1
         order.quoted_at = timezone.now()
-        order.save()
         transition(
             order,
             Order.Status.QUOTED,
             OrderEvent.Kind.QUOTED,
             actor=actor,
+            also_save=QUOTE_FIELDS,
             data={
                 "quote_version": order.quote_version,
                 "total_krw": quote.total_krw,

@@ -21,6 +21,7 @@ from django.utils.translation import gettext_lazy as _lazy
 
 from bidangil.errors import Conflict, InvalidInput, NotFound
 from bidangil.images import CleanImage, ImageRefused, ImageTooLarge, clean_image
+from bidangil.leases import leased
 from bidangil.money import format_usd_cents
 from commerce import error_codes, limits
 from commerce.orders.models import Order, OrderEvent
@@ -380,11 +381,13 @@ def _storage_message(parcel: Parcel, orders: list[Order], now):
     )
 
 
-def send_storage_reminders(*, now=None) -> int:
+@leased("shipping.storage-reminders")
+def send_storage_reminders(*, now=None) -> int | None:
     """Remind customers whose measured parcel has waited for its delivery payment STORAGE_REMINDER_DAYS or more
     since the intake or the last reminder: one notification (inbox, push, email) per parcel and period, and a
     STORAGE_REMINDER event on each of its orders. Each parcel is claimed by a compare-and-set of its
-    `storage_reminded_at`, so overlapping or repeated runs remind once. Returns the number of reminders sent."""
+    `storage_reminded_at`, so overlapping or repeated runs remind once. Returns the number of reminders sent;
+    runs under the `shipping.storage-reminders` lease (None while another run holds it)."""
     now = now or timezone.now()
     period_start = now - timedelta(days=max(1, settings.STORAGE_REMINDER_DAYS))
     due = (

@@ -1,4 +1,5 @@
-"""Parcel tracking providers: one interface, a real FedEx backend and an offline dummy twin.
+"""Carrier providers (tracking, rates, shipments and labels): one interface, a real FedEx backend and an offline
+dummy twin. The domain passes plain data in (`ParcelSpec`), never its models.
 
 `integrations.backends.get_backend("carriers")` returns the configured backend (`CARRIER_BACKEND`).
 """
@@ -8,6 +9,7 @@ from collections.abc import Callable, Mapping, Sequence
 from contextlib import AbstractContextManager
 from dataclasses import dataclass, field
 from datetime import datetime
+from decimal import Decimal
 from typing import Protocol
 
 from django.utils.translation import gettext as _
@@ -20,6 +22,11 @@ class CarrierError(Exception):
     Per-number problems (unknown tracking number, …) are not exceptions: they come back in
     `TrackResult.error` so the rest of the batch is still used.
     """
+
+
+class CarrierRefused(CarrierError):
+    """The carrier answered that the request itself is wrong (an address, a weight, a missing field): retrying the
+    same data cannot help. The message is the carrier's, for staff to correct the parcel or the address."""
 
 
 class Status:
@@ -109,10 +116,77 @@ class TrackResult:
         return status_category(self.status_code)
 
 
+@dataclass(frozen=True)
+class PostalAddress:
+    name: str
+    line1: str
+    city: str
+    postal_code: str
+    country: str  # ISO 3166-1 alpha-2
+    phone: str = ""
+    line2: str = ""
+    state: str = ""
+
+
+@dataclass(frozen=True)
+class Commodity:
+    """One customs line of the parcel."""
+
+    description: str
+    quantity: int
+    unit_value_cents: int  # USD
+    hs_code: str = ""
+    origin_country: str = "KR"
+
+
+@dataclass(frozen=True)
+class ParcelSpec:
+    """A measured parcel to price or ship: sides in cm, weight in grams."""
+
+    reference: str  # printed on the label (the order number)
+    weight_g: int
+    length_cm: Decimal
+    width_cm: Decimal
+    height_cm: Decimal
+    shipper: PostalAddress
+    recipient: PostalAddress
+    commodities: tuple[Commodity, ...] = ()
+
+    @property
+    def declared_value_cents(self) -> int:
+        return sum(line.quantity * line.unit_value_cents for line in self.commodities)
+
+
+@dataclass(frozen=True)
+class RateQuote:
+    """What the carrier charges us for the parcel."""
+
+    amount_cents: int
+    currency: str
+    service: str
+
+
+@dataclass(frozen=True)
+class ShipmentLabel:
+    """A shipment created at the carrier: its tracking number and the label to print (PDF bytes)."""
+
+    tracking_number: str
+    label_pdf: bytes
+    service: str
+
+
 class CarrierBackend(Protocol):
-    """A tracking provider. `track` answers every number it was given, in any order, one result each."""
+    """A carrier. `track` answers every number it was given, in any order, one result each."""
 
     max_batch_size: int
+
+    def rate(self, parcel: ParcelSpec) -> RateQuote | None:
+        """The carrier's price for the parcel, or None when this carrier gives none (the rate table applies)."""
+        ...
+
+    def create_shipment(self, parcel: ParcelSpec) -> ShipmentLabel:
+        """Book the shipment and get its label; CarrierRefused for bad data, CarrierError when unreachable."""
+        ...
 
     def track(
         self, numbers: Sequence[str], recorded: Mapping[str, Sequence[TrackEvent]] | None = None

@@ -1,4 +1,5 @@
-"""A local stand-in for the FedEx OAuth and Track APIs, for tests and `make bench` (never used by the site).
+"""A local stand-in for the FedEx OAuth, Track, Rate and Ship APIs, for tests and `make bench` (never used by the
+site).
 
     with FakeFedEx() as fedex:
         settings.FEDEX_API_URL = fedex.url
@@ -6,10 +7,14 @@
         fedex.fail_next(500)            # the next track call answers HTTP 500
         ...
         fedex.track_calls              # how many track requests arrived
+        fedex.rate_cents = 4_250       # what the Rate API quotes; fedex.rate_requests / ship_requests: the bodies
 
-Numbers that were not programmed answer an in-transit result with three scans (deterministic).
+Numbers that were not programmed answer an in-transit result with three scans (deterministic). Planned failures
+(`fail_next`, `respond_next`, `delay_next`) apply to the next Track, Rate or Ship call, whichever comes first. Rate
+and Ship check the fields FedEx requires and answer FedEx's 400 validation errors when one is missing.
 """
 
+import base64
 import itertools
 import json
 import threading
@@ -33,7 +38,12 @@ class FakeFedEx:
         self.token_calls = 0
         self.track_calls = 0
         self.track_requests: list[list[str]] = []  # numbers of each track call, in arrival order
-        self._planned: list[tuple] = []  # (status, body bytes, delay seconds) for the next track calls
+        self._planned: list[tuple] = []  # (status, body bytes, delay seconds) for the next API calls
+        self.rate_cents = 4_250
+        self.rate_calls = self.ship_calls = 0  # requests that arrived (also those answered by a plan)
+        self.rate_requests: list[dict] = []
+        self.ship_requests: list[dict] = []
+        self.label_pdf = b"%PDF-1.4\n% fake FedEx label\n%%EOF\n"
         self._counter = itertools.count(1)
         self._lock = threading.Lock()
         self._server: ThreadingHTTPServer | None = None
@@ -110,6 +120,10 @@ class FakeFedEx:
                     fake._token(self, raw)
                 elif self.path == "/track/v1/trackingnumbers":
                     fake._track(self, raw)
+                elif self.path == "/rate/v1/rates/quotes":
+                    fake._rate(self, raw)
+                elif self.path == "/ship/v1/shipments":
+                    fake._ship(self, raw)
                 else:
                     fake._send(self, 404, {"errors": [{"code": "NOT.FOUND.ERROR"}]})
 
@@ -159,9 +173,9 @@ class FakeFedEx:
             self.valid_tokens.add(token)
         self._send(handler, 200, {"access_token": token, "token_type": "bearer", "expires_in": self.token_lifetime})
 
-    def _track(self, handler, raw):
+    def _planned_or_unauthorized(self, handler) -> bool:
+        """Answer a planned response, or 401 for a bad token; True when the call was answered."""
         with self._lock:
-            self.track_calls += 1
             planned = self._planned.pop(0) if self._planned else None
             authorized = handler.headers.get("Authorization", "").removeprefix("Bearer ") in self.valid_tokens
         if planned:
@@ -169,9 +183,18 @@ class FakeFedEx:
             if delay:
                 time.sleep(delay)
             if status is not None:
-                return self._send(handler, status, body)
+                self._send(handler, status, body)
+                return True
         if not authorized:
-            return self._send(handler, 401, {"errors": [{"code": "NOT.AUTHORIZED.ERROR"}]})
+            self._send(handler, 401, {"errors": [{"code": "NOT.AUTHORIZED.ERROR"}]})
+            return True
+        return False
+
+    def _track(self, handler, raw):
+        with self._lock:
+            self.track_calls += 1
+        if self._planned_or_unauthorized(handler):
+            return
         try:
             numbers = [i["trackingNumberInfo"]["trackingNumber"] for i in json.loads(raw)["trackingInfo"]]
         except (ValueError, KeyError, TypeError):
@@ -184,3 +207,74 @@ class FakeFedEx:
             {"trackingNumber": n, "trackResults": [self.results.get(n) or self.default_result(n)]} for n in numbers
         ]
         self._send(handler, 200, {"transactionId": "fake", "output": {"completeTrackResults": complete}})
+
+    @staticmethod
+    def validation_errors(shipment: dict, *, recipient_key: str) -> list[dict]:
+        """The checks FedEx makes that matter here: both addresses, a weight and the service."""
+        errors = []
+        parties = [("SHIPPER", shipment.get("shipper"))]
+        recipient = shipment.get(recipient_key)
+        parties.append(("RECIPIENT", recipient[0] if isinstance(recipient, list) and recipient else recipient))
+        for name, party in parties:
+            address = (party or {}).get("address") or {}
+            if not address.get("countryCode") or not address.get("postalCode") or not address.get("streetLines"):
+                errors.append({"code": f"{name}.ADDRESS.INVALID", "message": f"{name.title()} address is incomplete."})
+        packages = shipment.get("requestedPackageLineItems") or []
+        if not packages or not (packages[0].get("weight") or {}).get("value"):
+            errors.append({"code": "PACKAGE.WEIGHT.MISSING", "message": "Weight is missing."})
+        if not shipment.get("serviceType"):
+            errors.append({"code": "SERVICE.TYPE.MISSING", "message": "Service type is missing."})
+        return errors
+
+    def _read_shipment(self, handler, raw, requests: list, recipient_key: str) -> dict | None:
+        with self._lock:
+            if requests is self.ship_requests:
+                self.ship_calls += 1
+            else:
+                self.rate_calls += 1
+        if self._planned_or_unauthorized(handler):
+            return None
+        try:
+            body = json.loads(raw)
+            shipment = body["requestedShipment"]
+        except (ValueError, KeyError, TypeError):
+            self._send(handler, 400, {"errors": [{"code": "INVALID.INPUT.EXCEPTION", "message": "Invalid input."}]})
+            return None
+        with self._lock:
+            requests.append(body)
+        errors = self.validation_errors(shipment, recipient_key=recipient_key)
+        if errors:
+            self._send(handler, 400, {"transactionId": "fake", "errors": errors})
+            return None
+        return shipment
+
+    def _rate(self, handler, raw):
+        shipment = self._read_shipment(handler, raw, self.rate_requests, "recipient")
+        if shipment is None:
+            return
+        amount = self.rate_cents / 100
+        detail = {
+            "serviceType": shipment["serviceType"],
+            "ratedShipmentDetails": [
+                {"rateType": "ACCOUNT", "totalNetCharge": amount, "currency": "USD", "shipmentRateDetail": {}}
+            ],
+        }
+        self._send(handler, 200, {"transactionId": "fake", "output": {"rateReplyDetails": [detail]}})
+
+    def _ship(self, handler, raw):
+        shipment = self._read_shipment(handler, raw, self.ship_requests, "recipients")
+        if shipment is None:
+            return
+        number = f"{794600000000 + len(self.ship_requests)}"
+        piece = {
+            "trackingNumber": number,
+            "packageDocuments": [
+                {"contentType": "LABEL", "docType": "PDF", "encodedLabel": base64.b64encode(self.label_pdf).decode()}
+            ],
+        }
+        transaction = {
+            "serviceType": shipment["serviceType"],
+            "masterTrackingNumber": number,
+            "pieceResponses": [piece],
+        }
+        self._send(handler, 200, {"transactionId": "fake", "output": {"transactionShipments": [transaction]}})

@@ -1,22 +1,28 @@
-"""FedEx Track API (REST): OAuth client-credentials token shared through the cache, ≤30 numbers a call."""
+"""FedEx REST APIs: Track (≤30 numbers a call), Rate (a quote for a measured parcel) and Ship (the shipment and
+its PDF label), all with one OAuth client-credentials token shared through the cache."""
 
+import base64
+import binascii
 import hashlib
 import logging
 import time
 from collections.abc import Sequence
 from contextlib import contextmanager
-from datetime import UTC, datetime
+from datetime import UTC, date, datetime
+from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
 from functools import partial
 
 import httpx2 as httpx
 from django.conf import settings
 from django.core.cache import cache
 
-from . import CarrierError, TrackEvent, TrackResult
+from . import CarrierError, CarrierRefused, ParcelSpec, PostalAddress, RateQuote, ShipmentLabel, TrackEvent, TrackResult
 
 logger = logging.getLogger(__name__)
 
 TRACK_PATH = "/track/v1/trackingnumbers"
+RATE_PATH = "/rate/v1/rates/quotes"
+SHIP_PATH = "/ship/v1/shipments"
 TOKEN_PATH = "/oauth/token"
 # Seconds shaved off the token lifetime so a token is never used in its last moments.
 TOKEN_EXPIRY_MARGIN = 60
@@ -46,6 +52,63 @@ class FedExCarrierBackend:
             results.extend(parse_track_response(body, chunk))
         return results
 
+    def rate(self, parcel: ParcelSpec) -> RateQuote:
+        payload = {
+            "accountNumber": {"value": settings.FEDEX_ACCOUNT_NUMBER},
+            "rateRequestControlParameters": {"returnTransitTimes": False},
+            "requestedShipment": {
+                **self._shipment_basics(parcel),
+                "recipient": _party(parcel.recipient),
+                "rateRequestType": ["ACCOUNT"],
+                "preferredCurrency": "USD",
+            },
+        }
+        with httpx.Client(base_url=self._base_url, timeout=self._timeout) as client:
+            body = self._post_api(client, RATE_PATH, payload, "rate")
+        return parse_rate_response(body, self._service)
+
+    def create_shipment(self, parcel: ParcelSpec) -> ShipmentLabel:
+        payload = {
+            "accountNumber": {"value": settings.FEDEX_ACCOUNT_NUMBER},
+            "labelResponseOptions": "LABEL",
+            "requestedShipment": {
+                **self._shipment_basics(parcel),
+                "recipients": [_party(parcel.recipient)],
+                "shipDatestamp": date.today().isoformat(),
+                "packagingType": "YOUR_PACKAGING",
+                "shippingChargesPayment": {"paymentType": "SENDER"},
+                "labelSpecification": {"imageType": "PDF", "labelStockType": "PAPER_85X11_TOP_HALF_LABEL"},
+                "customsClearanceDetail": _customs(parcel),
+            },
+        }
+        with httpx.Client(base_url=self._base_url, timeout=self._timeout) as client:
+            # Not idempotent: a request that may have reached FedEx is never sent twice (two shipments).
+            body = self._post_api(client, SHIP_PATH, payload, "ship", idempotent=False)
+        return parse_ship_response(body, self._service)
+
+    @property
+    def _service(self) -> str:
+        return getattr(settings, "FEDEX_SERVICE_TYPE", "INTERNATIONAL_PRIORITY")
+
+    def _shipment_basics(self, parcel: ParcelSpec) -> dict:
+        return {
+            "shipper": _party(parcel.shipper),
+            "serviceType": self._service,
+            "pickupType": "DROPOFF_AT_FEDEX_LOCATION",
+            "requestedPackageLineItems": [
+                {
+                    "customerReferences": [{"customerReferenceType": "CUSTOMER_REFERENCE", "value": parcel.reference}],
+                    "weight": {"units": "KG", "value": float(Decimal(parcel.weight_g) / 1000)},
+                    "dimensions": {
+                        "length": _whole_cm(parcel.length_cm),
+                        "width": _whole_cm(parcel.width_cm),
+                        "height": _whole_cm(parcel.height_cm),
+                        "units": "CM",
+                    },
+                }
+            ],
+        }
+
     # --- HTTP -------------------------------------------------------------------------------
 
     @property
@@ -67,14 +130,17 @@ class FedExCarrierBackend:
             "includeDetailedScans": True,
             "trackingInfo": [{"trackingNumberInfo": {"trackingNumber": number}} for number in chunk],
         }
+        return self._post_api(client, TRACK_PATH, payload, "track")
+
+    def _post_api(self, client: httpx.Client, path: str, payload: dict, what: str, *, idempotent=True) -> dict:
+        """POST with the cached token; a 401 (revoked or expired early) fetches a new token, once."""
         token = self._token(client)
-        response = self._send(client, TRACK_PATH, json=payload, headers=self._headers(token))
+        response = self._send(client, path, json=payload, headers=self._headers(token), idempotent=idempotent)
         if response.status_code == 401:
-            # The cached token was revoked or expired early: fetch a new one, once.
             cache.delete(self._token_cache_key)
             token = self._token(client)
-            response = self._send(client, TRACK_PATH, json=payload, headers=self._headers(token))
-        return self._json(response, "track")
+            response = self._send(client, path, json=payload, headers=self._headers(token), idempotent=idempotent)
+        return self._json(response, what)
 
     @staticmethod
     def _headers(token: str) -> dict:
@@ -103,8 +169,12 @@ class FedExCarrierBackend:
             cache.set(self._token_cache_key, token, timeout=lifetime)
         return token
 
-    def _send(self, client: httpx.Client, path: str, **kwargs) -> httpx.Response:
-        """POST with retries (exponential backoff) on timeouts, connection errors, 429 and 5xx."""
+    def _send(self, client: httpx.Client, path: str, *, idempotent: bool = True, **kwargs) -> httpx.Response:
+        """POST with retries (exponential backoff) on timeouts, connection errors, 429 and 5xx.
+
+        A request that is not idempotent is retried only when FedEx surely did not act on it (no connection,
+        429); after a timeout or a 5xx it might have, so CarrierError says so at once.
+        """
         retries = getattr(settings, "FEDEX_RETRIES", 2)
         backoff = getattr(settings, "FEDEX_RETRY_BACKOFF_SECONDS", 0.5)
         for attempt in range(retries + 1):
@@ -112,10 +182,15 @@ class FedExCarrierBackend:
                 response = client.post(path, **kwargs)
             except httpx.HTTPError as exc:
                 problem = f"{type(exc).__name__}: {exc}"
+                if not idempotent and not isinstance(exc, httpx.ConnectError):
+                    message = f"FedEx {path} did not answer ({problem}); check FedEx before retrying."
+                    raise CarrierError(message) from exc
             else:
                 if response.status_code != 429 and response.status_code < 500:
                     return response
                 problem = f"HTTP {response.status_code}"
+                if not idempotent and response.status_code != 429:
+                    raise CarrierError(f"FedEx {path} failed ({problem}); check FedEx before retrying.")
             if attempt < retries:
                 logger.warning("FedEx %s failed (%s); retry %d of %d", path, problem, attempt + 1, retries)
                 time.sleep(backoff * 2**attempt)
@@ -124,6 +199,8 @@ class FedExCarrierBackend:
 
     @staticmethod
     def _json(response: httpx.Response, what: str) -> dict:
+        if response.status_code in (400, 422):
+            raise CarrierRefused(f"FedEx {what} refused the request: {_error_messages(response)}")
         if response.status_code != 200:
             raise CarrierError(f"FedEx {what} answered HTTP {response.status_code}: {response.text[:200]}")
         try:
@@ -135,7 +212,105 @@ class FedExCarrierBackend:
         return body
 
 
-# --- Parsing ----------------------------------------------------------------------------------
+# --- Requests and parsing ---------------------------------------------------------------------
+
+
+def _party(address: PostalAddress) -> dict:
+    lines = [line for line in (address.line1, address.line2) if line]
+    return {
+        "contact": {"personName": address.name, "phoneNumber": address.phone or "0000000000"},
+        "address": {
+            "streetLines": lines,
+            "city": address.city,
+            "stateOrProvinceCode": address.state,
+            "postalCode": address.postal_code,
+            "countryCode": address.country,
+        },
+    }
+
+
+def _whole_cm(value) -> int:
+    """FedEx takes whole centimetres: a side is rounded up, so the parcel is never declared smaller."""
+    return int(Decimal(value).to_integral_value(rounding="ROUND_CEILING"))
+
+
+def _money(cents: int) -> dict:
+    return {"amount": float(Decimal(cents) / 100), "currency": "USD"}
+
+
+def _customs(parcel: ParcelSpec) -> dict:
+    return {
+        "dutiesPayment": {"paymentType": "RECIPIENT"},
+        "isDocumentOnly": False,
+        "totalCustomsValue": _money(parcel.declared_value_cents),
+        "commodities": [
+            {
+                "description": line.description[:450],
+                "countryOfManufacture": line.origin_country,
+                "quantity": line.quantity,
+                "quantityUnits": "PCS",
+                "unitPrice": _money(line.unit_value_cents),
+                "customsValue": _money(line.unit_value_cents * line.quantity),
+                "weight": {"units": "KG", "value": float(Decimal(parcel.weight_g) / 1000 / len(parcel.commodities))},
+                **({"harmonizedCode": line.hs_code} if line.hs_code else {}),
+            }
+            for line in parcel.commodities
+        ],
+    }
+
+
+def _error_messages(response: httpx.Response) -> str:
+    try:
+        errors = response.json().get("errors") or []
+    except (ValueError, AttributeError):
+        return response.text[:200]
+    parts = [str(e.get("message") or e.get("code")) for e in errors if isinstance(e, dict)]
+    return "; ".join(parts)[:500] or f"HTTP {response.status_code}"
+
+
+def _output(body: dict, key: str, what: str) -> list:
+    output = body.get("output")
+    items = output.get(key) if isinstance(output, dict) else None
+    if not isinstance(items, list) or not items or not isinstance(items[0], dict):
+        raise CarrierError(f"FedEx {what} answered without {key}.")
+    return items
+
+
+def parse_rate_response(body: dict, service: str) -> RateQuote:
+    """The net charge of the first rate detail, in cents (FedEx sends a decimal amount)."""
+    detail = _output(body, "rateReplyDetails", "rate")[0]
+    rated = detail.get("ratedShipmentDetails") or []
+    if not rated or not isinstance(rated[0], dict):
+        raise CarrierError("FedEx rate answered without a rated shipment.")
+    currency = str(rated[0].get("currency") or (rated[0].get("shipmentRateDetail") or {}).get("currency") or "")
+    try:
+        amount = Decimal(str(rated[0]["totalNetCharge"]))
+    except (KeyError, InvalidOperation):
+        raise CarrierError("FedEx rate answered without a net charge.") from None
+    if currency.upper() != "USD" or amount <= 0:
+        raise CarrierError(f"FedEx rate answered {amount} {currency}; expected a USD amount.")
+    cents = int((amount * 100).quantize(Decimal("1"), rounding=ROUND_HALF_UP))
+    return RateQuote(amount_cents=cents, currency="usd", service=str(detail.get("serviceType") or service))
+
+
+def parse_ship_response(body: dict, service: str) -> ShipmentLabel:
+    shipment = _output(body, "transactionShipments", "ship")[0]
+    pieces = shipment.get("pieceResponses") or [{}]
+    number = str(shipment.get("masterTrackingNumber") or pieces[0].get("trackingNumber") or "")
+    documents = [d for d in pieces[0].get("packageDocuments") or [] if isinstance(d, dict)]
+    encoded = next((d.get("encodedLabel") for d in documents if d.get("encodedLabel")), None)
+    if not number or not encoded:
+        raise CarrierError("FedEx ship answered without a tracking number or a label.")
+    try:
+        label = base64.b64decode(encoded, validate=True)
+    except (binascii.Error, ValueError):
+        raise CarrierError("FedEx ship answered a label that is not base64.") from None
+    if not label.startswith(b"%PDF"):
+        raise CarrierError("FedEx ship answered a label that is not a PDF.")
+    return ShipmentLabel(tracking_number=number, label_pdf=label, service=str(shipment.get("serviceType") or service))
+
+
+# --- Track parsing ----------------------------------------------------------------------------
 
 
 def parse_track_response(body: dict, requested: Sequence[str]) -> list[TrackResult]:

@@ -47,8 +47,16 @@ def test_demo_loader_is_idempotent(home):
     assert ContentPage.objects.count() == 8
 
 
-def test_demo_pages_are_korean_translations_of_the_english_ones(api_client, home):
+def test_demo_pages_are_korean_translations_of_the_english_ones(client, api_client, home):
     demo.load(io.StringIO())
+    for path, text in [
+        ("/ko/", "어디서든 한국 쇼핑을"),
+        ("/ko/faq/", "결제는 언제 하나요?"),
+        ("/faq/", "When do I pay?"),
+    ]:
+        response = client.get(path)
+        assert response.status_code == 200, path
+        assert text in response.content.decode(), path
 
     for english in ContentPage.objects.filter(locale__language_code="en"):
         korean = english.get_translation(Locale.objects.get(language_code="ko"))

@@ -330,3 +330,14 @@ def test_frontend_preview_of_a_korean_draft(client, api_client, korean_fees):
     assert body["title"] == "수수료 안내 (초안)"
     assert body["meta"]["locale"] == "ko"
     assert body["meta"]["html_url"] == "http://testserver/ko/fees/"
+
+
+@pytest.mark.parametrize(
+    ("value", "message"),
+    [("abc", "translation_of must be a positive integer"), ("999999", "translation_of page doesn't exist")],
+)
+def test_a_bad_translation_of_is_a_400(api_client, home, value, message):
+    response = api_client.get(f"/api/cms/v2/pages/?translation_of={value}")
+
+    assert response.status_code == 400
+    assert response.json()["error"]["message"] == message
