@@ -22,8 +22,14 @@ from community import selectors as community_selectors
 from community import services as community
 from community.models import Report
 from tests.accounts.factories import EditorFactory, OrderStaffFactory, UserFactory
-from tests.commerce.factories import paid_order, quoted_order, requested_order
-from tests.commerce.shipping_factories import PurchasedOrderFactory, ShipmentFactory, us_rates
+from tests.commerce.factories import (
+    fedex_shipment,
+    paid_order,
+    purchased_order,
+    quoted_order,
+    requested_order,
+    us_rates,
+)
 from tests.commerce.test_admin_desk import raise_exception
 from tests.community.factories import make_boards, make_post
 
@@ -72,21 +78,21 @@ def desk_orders(api_client):
     Payment.objects.create(
         order=flagged, stage="items", amount_cents=100, session_id="cs_flagged", status=Payment.Status.FLAGGED
     )
-    shipment = ShipmentFactory()
+    shipment = fedex_shipment()
     exception = shipment.parcel.orders.get()
     raise_exception(shipment)
-    overdue, recent = PurchasedOrderFactory(), PurchasedOrderFactory()
+    overdue, recent = purchased_order(), purchased_order()
     intake(overdue, staff, days_ago=8)
     intake(recent, staff, days_ago=2)
     return {
         "requested": {requested_order().number, requested_order().number},
         "paid": paid_order(api_client).number,
-        "purchased": PurchasedOrderFactory().number,
+        "purchased": purchased_order().number,
         "flagged": flagged.number,
         "exception": exception.number,
         "overdue": overdue.number,
         "recent": recent.number,
-        "quiet": ShipmentFactory().parcel.orders.get().number,
+        "quiet": fedex_shipment().parcel.orders.get().number,
     }
 
 
@@ -144,7 +150,7 @@ def test_the_order_staff_home_costs_the_same_queries_with_more_orders(api_client
     for _ in range(3):
         paid_order(api_client)
         requested_order()
-    raise_exception(ShipmentFactory())
+    raise_exception(fedex_shipment())
     with CaptureQueriesContext(connection) as many:
         client.get("/admin/")
     assert len(many) == len(few)

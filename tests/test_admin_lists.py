@@ -10,11 +10,11 @@ from django.urls import reverse
 from wagtail.admin.menu import admin_menu
 from wagtail.snippets.models import get_snippet_models
 
+from bidangil.money import format_krw, format_usd_cents
 from commerce.orders.models import RestrictedItemRule
-from commerce.payments.models import Payment
 from commerce.shipping.models import DeliveryRate
 from tests.accounts.factories import OrderStaffFactory, UserFactory
-from tests.commerce.shipping_factories import PurchasedOrderFactory
+from tests.commerce.factories import purchased_order
 
 pytestmark = pytest.mark.django_db
 MODELADMIN_LISTS = ["/admin/commerce/order/", "/admin/commerce/parcel/"]
@@ -22,11 +22,11 @@ MODELADMIN_LISTS = ["/admin/commerce/order/", "/admin/commerce/parcel/"]
 
 @pytest.fixture
 def money_rows():
-    order = PurchasedOrderFactory(total_cents=2978, total_krw=63_274)
-    payment = Payment.objects.create(order=order, stage="items", amount_cents=2978, session_id="cs_money")
+    order = purchased_order()
+    payment = order.payments.get()
     DeliveryRate.objects.create(country="US", max_weight_g=1000, price_cents=2200)
     RestrictedItemRule.objects.create(keyword="knife", reason="Blades")
-    return {"order": order, "payment": payment}
+    return {"order": order, "payment": payment, "usd": format_usd_cents(order.total_cents)}
 
 
 @pytest.fixture
@@ -63,38 +63,38 @@ def test_no_list_or_screen_shows_cents_or_a_raw_amount(money_rows, superuser_cli
         assert labels, url
         # A field name for a heading ("Total cents", "Price krw"); "KRW" over a column of ₩ amounts is fine.
         assert not [label for label in labels if re.search(r"\bcents\b", label, re.I) or " krw" in label], url
-        for raw in ("2978", "63274", "2200"):
+        for raw in (money_rows["order"].total_cents, money_rows["order"].total_krw, 2200):
             assert not re.search(rf">\s*{raw}\s*<", body), (url, raw)
 
 
 @pytest.mark.parametrize(
-    "url, money",
+    "url, amount",
     [
-        ("/admin/snippets/commerce/order/", ["$29.78"]),
-        ("/admin/commerce/order/", ["$29.78"]),
-        ("/admin/snippets/commerce/payment/", ["$29.78"]),
-        ("/admin/snippets/commerce/deliveryrate/", ["$22.00"]),
+        ("/admin/snippets/commerce/order/", "usd"),
+        ("/admin/commerce/order/", "usd"),
+        ("/admin/snippets/commerce/payment/", "usd"),
+        ("/admin/snippets/commerce/deliveryrate/", "$22.00"),
     ],
 )
-def test_money_columns_read_as_money(money_rows, superuser_client, url, money):
+def test_money_columns_read_as_money(money_rows, superuser_client, url, amount):
     body = superuser_client.get(url).content.decode()
-    for amount in money:
-        assert re.search(rf">\s*{re.escape(amount)}\s*<", body), (url, amount)
+    amount = money_rows.get(amount, amount)
+    assert re.search(rf">\s*{re.escape(amount)}\s*<", body), (url, amount)
 
 
 def test_inspect_screens_read_as_money(money_rows, superuser_client):
     order, payment = money_rows["order"], money_rows["payment"]
     payment_screen = superuser_client.get(f"/admin/snippets/commerce/payment/inspect/{payment.pk}/").content.decode()
-    assert "$29.78" in payment_screen and "Amount" in headings(payment_screen)
+    assert money_rows["usd"] in payment_screen and "Amount" in headings(payment_screen)
     for url in (f"/admin/snippets/commerce/order/inspect/{order.pk}/", f"/admin/commerce/order/inspect/{order.pk}/"):
         screen = superuser_client.get(url).content.decode()
-        assert "$29.78" in screen and "₩63,274" in screen, url
+        assert money_rows["usd"] in screen and format_krw(order.total_krw) in screen, url
 
 
 def test_the_order_lists_sort_money_by_amount(money_rows, superuser_client):
-    PurchasedOrderFactory(number="BD-CHEAP", total_cents=500)
+    cheap = purchased_order(price=1_000, shipping=0)
     body = superuser_client.get("/admin/snippets/commerce/order/?ordering=total_cents").content.decode()
-    assert body.index("$5.00") < body.index("$29.78")
+    assert body.index(format_usd_cents(cheap.total_cents)) < body.index(money_rows["usd"])
 
 
 def menu_labels(user) -> list[str]:
@@ -125,8 +125,7 @@ def test_both_reports_are_in_the_menu_under_distinct_names(db):
 
 def add_money_rows(n: int):
     for _ in range(n):
-        order = PurchasedOrderFactory()
-        Payment.objects.create(order=order, stage="items", amount_cents=100 + order.pk, session_id=f"cs_{order.pk}")
+        order = purchased_order()  # with its paid items payment
         DeliveryRate.objects.create(country="CA", max_weight_g=order.pk * 10, price_cents=900)
 
 

@@ -40,8 +40,7 @@ from community import services as community
 from notifications.services import notify
 from tests.accounts.factories import AddressFactory, EditorFactory, OrderStaffFactory, UserFactory
 from tests.cms.factories import ImageFactory
-from tests.commerce.factories import RestrictedItemRuleFactory, quoted_order
-from tests.commerce.shipping_factories import PurchasedOrderFactory, us_rates
+from tests.commerce.factories import RestrictedItemRuleFactory, purchased_order, quoted_order, us_rates
 from tests.commerce.shipping_helpers import image_upload
 from tests.community.factories import make_boards, make_post
 
@@ -113,7 +112,7 @@ def build_world() -> dict:
     order = quoted_order(customer)
     payment = payments.start_checkout(order_id=order.pk, stage=Payment.Stage.ITEMS)
     us_rates()
-    parcel_order = PurchasedOrderFactory(user=customer)
+    parcel_order = purchased_order(user=customer)
     parcel_order = shipping.record_intake(
         order_id=parcel_order.pk,
         actor=staff,

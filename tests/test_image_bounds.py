@@ -125,11 +125,11 @@ def test_post_images_refuse_a_bomb_and_store_nothing(user_client, boards, fmt, d
 @pytest.mark.parametrize(("fmt", "data"), [bomb for bomb in BOMBS if bomb.values[0] != "GIF"])
 def test_parcel_photos_refuse_a_bomb(staff_client, settings, fmt, data):
     from commerce.shipping.models import Parcel
-    from tests.commerce.shipping_factories import PurchasedOrderFactory, us_rates
+    from tests.commerce.factories import purchased_order, us_rates
     from tests.commerce.test_shipping_api import GOOD_INTAKE
 
     us_rates()
-    order = PurchasedOrderFactory()
+    order = purchased_order()
     response = staff_client.post(
         f"/api/v1/staff/orders/{order.number}/intake/",
         {**GOOD_INTAKE, "photos": [_upload(fmt, data)]},

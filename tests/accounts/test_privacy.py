@@ -17,10 +17,8 @@ from rest_framework.test import APIClient
 
 from accounts.models import Address, EmailCode, User
 from bidangil.errors import DomainError
-from commerce.orders import services as orders
 from commerce.orders.models import Order, OrderEvent, OrderItem
 from commerce.payments import services as payments
-from commerce.payments.models import Payment
 from commerce.products.models import ProductLookup
 from commerce.shipping.models import Parcel, ParcelPhoto
 from community import services as community
@@ -29,8 +27,8 @@ from community.models import Comment, CommentLike, CommunityProfile, PostLike, P
 from community.nicknames import CLOSED_MEMBER_NICKNAME
 from notifications.models import Notification
 from tests.accounts.factories import PASSWORD, AddressFactory, UserFactory
-from tests.commerce.factories import requested_order
-from tests.commerce.shipping_factories import OrderFactory, ShipmentFactory
+from tests.commerce.factories import order_in, requested_order
+from tests.commerce.shipping_helpers import image_upload
 from tests.community.factories import make_boards, make_post
 from tests.notifications.wsutil import accepted_then_closed, communicator, session_cookie
 
@@ -38,7 +36,6 @@ pytestmark = pytest.mark.django_db
 
 EXPORT = "/api/v1/me/export/"
 CLOSE = "/api/v1/me/close/"
-PARCEL_PHOTO = "parcels/2026/01/box.png"
 
 
 def photo_storage():
@@ -48,38 +45,17 @@ def photo_storage():
 AVATAR = "profiles/face.png"
 
 
-def delivered_order(user) -> Order:
-    """A finished order with everything an order can hold: items, payment, parcel with a photo, shipment."""
-    order = OrderFactory(
-        user=user, status=Order.Status.DELIVERED, customer_note="Ring twice, Jiwoo", delivery_fee_cents=3200
+def delivered_order(user, address=None) -> Order:
+    """A finished order with everything an order can hold: items, payments, parcel with a photo, shipment."""
+    return order_in(
+        Order.Status.DELIVERED,
+        user,
+        address=address or AddressFactory(user=user, line2="Apt 5"),
+        note="Ring twice, Jiwoo",
+        item={"note": "gift for mum"},
+        price=100_000,
+        intake={"weight_g": 900, "photos": [image_upload()]},
     )
-    order.shipping_address = {**order.shipping_address, "phone": "+12135550100", "line2": "Apt 5"}
-    order.save()
-    OrderItem.objects.create(
-        order=order, url="https://shop.example.kr/p/1", note="gift for mum", unit_price_krw=100_000
-    )
-    orders.record_event(order, OrderEvent.Kind.DELIVERED, actor=None)
-    Payment.objects.create(
-        order=order,
-        stage="items",
-        status=Payment.Status.PAID,
-        amount_cents=7826,
-        provider="dummy",
-        session_id=f"cs_{order.number}",
-    )
-    parcel = Parcel.objects.create(
-        weight_g=900,
-        length_cm=10,
-        width_cm=10,
-        height_cm=10,
-        billable_weight_g=900,
-        delivery_fee_cents=3200,
-    )
-    order.parcel = parcel
-    order.save(update_fields=["parcel"])
-    ParcelPhoto.objects.create(parcel=parcel, image=photo_storage().save(PARCEL_PHOTO, ContentFile(b"png")))
-    ShipmentFactory(order=order)
-    return order
 
 
 @pytest.fixture
@@ -92,13 +68,13 @@ def member(db):
     default_storage.save(AVATAR, ContentFile(b"png"))
     profile.avatar, profile.bio, profile.region_state, profile.region_county = AVATAR, "I like tteok", "CA", "Orange"
     profile.save()
-    AddressFactory(user=user)
+    home = AddressFactory(user=user, line2="Apt 5")
     AddressFactory(user=other, name="Other Person", line1="9 Other St")
 
     cancelled = requested_order(user)  # creates a second address and notifications on the way
     payments.cancel_order(order_id=cancelled.pk, actor=user)
-    delivered = delivered_order(user)
-    OrderFactory(user=other, number="BD-OTHER-1", status=Order.Status.DELIVERED)
+    delivered = delivered_order(user, home)
+    other_order = order_in(Order.Status.DELIVERED, other)
     ProductLookup.objects.create(user=user, url="https://shop.example.kr/p/9", cache_key="p9")
 
     my_post = make_post(user, "share", "My rice cooker", body="<p>Pick it up in Irvine</p>")
@@ -119,6 +95,10 @@ def member(db):
         "user": user,
         "other": other,
         "orders": [cancelled, delivered],
+        "other_order": other_order,
+        "total_cents": delivered.total_cents,
+        "paid_cents": sorted(delivered.payments.values_list("amount_cents", flat=True)),
+        "photo": delivered.parcel.photos.get().image.name,
         "my_post": my_post,
         "their_post": their_post,
         "my_comment": my_comment,
@@ -168,7 +148,8 @@ def test_export_holds_every_part_of_the_members_data(member):
     delivered = data["orders"][1]
     assert delivered["shipping_address"]["line2"] == "Apt 5"
     assert delivered["customer_note"] == "Ring twice, Jiwoo"
-    assert [payment["amount_cents"] for payment in delivered["payments"]] == [7826]
+    assert sorted(payment["amount_cents"] for payment in delivered["payments"]) == member["paid_cents"]
+    assert len(member["paid_cents"]) == 2  # the items and the delivery fee
     assert [event["kind"] for event in data["orders"][0]["events"]] == ["requested", "cancelled"]
     assert "/api/v1/parcel-photos/" in delivered["parcel"]["photos"][0]
     assert delivered["shipment"]["tracking_number"]
@@ -198,7 +179,8 @@ def test_export_holds_nothing_of_another_member(member):
     body = json.dumps(client_of(member["user"]).get(EXPORT).json(), ensure_ascii=False)
 
     other = member["other"]
-    for foreign in ("other@example.com", "Other Person", "9 Other St", "BD-OTHER-1", "Great!", "Is it still free?"):
+    other_number = member["other_order"].number
+    for foreign in ("other@example.com", "Other Person", "9 Other St", other_number, "Great!", "Is it still free?"):
         assert foreign not in body
     assert member["their_post"].slug not in [post["slug"] for post in json.loads(body)["posts"]]
     assert not [
@@ -218,7 +200,7 @@ def test_export_reads_in_a_fixed_number_of_queries(member):
     before = _export_queries(user)
 
     for n in range(3):  # more of every kind of row
-        delivered_order(user) if n == 0 else OrderFactory(user=user, status=Order.Status.CANCELLED)
+        delivered_order(user) if n == 0 else order_in(Order.Status.CANCELLED, user)
         post = make_post(user, "review", f"Review {n}")
         community.add_comment(author=user, post=member["their_post"], body=f"again {n}")
         community.set_post_like(user=user, post=post, liked=True)
@@ -272,10 +254,11 @@ def test_closing_erases_personal_data_and_keeps_orders_anonymised(member, django
         assert order.events.filter(kind=OrderEvent.Kind.ACCOUNT_CLOSED, actor=user).count() == 1
     delivered = member["orders"][1]
     delivered.refresh_from_db()
-    assert delivered.total_cents == 7826 and delivered.payments.get().amount_cents == 7826
+    assert delivered.total_cents == member["total_cents"]
+    assert sorted(delivered.payments.values_list("amount_cents", flat=True)) == member["paid_cents"]
     assert list(OrderItem.objects.filter(order=delivered).values_list("note", flat=True)) == [""]
     assert not ParcelPhoto.objects.filter(parcel__order=delivered).exists()
-    assert not photo_storage().exists(PARCEL_PHOTO)
+    assert not photo_storage().exists(member["photo"])
     assert Parcel.objects.filter(order=delivered).exists()
 
     # The other member keeps everything.
@@ -283,7 +266,7 @@ def test_closing_erases_personal_data_and_keeps_orders_anonymised(member, django
     assert other.is_active and other.email == "other@example.com"
     assert Address.objects.filter(user=other).exists()
     assert ProfileLike.objects.filter(user=other).count() == 0  # their like was on the closed profile
-    assert Order.objects.get(number="BD-OTHER-1").shipping_address["name"] == "Jiwoo Kim"
+    assert Order.objects.get(pk=member["other_order"].pk).shipping_address["name"] == "Jiwoo Kim"
 
 
 def test_closed_nickname_can_be_taken_again(member):
@@ -411,7 +394,7 @@ def test_missing_or_malformed_password_is_400(member, body):
 def test_an_order_in_progress_is_409_and_nothing_changes(member, status, settings):
     settings.COMMUNITY_CLOSED_MEMBER_CONTENT = "remove"
     user = member["user"]
-    open_order = OrderFactory(user=user, status=status)
+    open_order = order_in(status, user)
     before = _snapshot(user)
 
     response = close(client_of(user))

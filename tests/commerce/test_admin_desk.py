@@ -14,8 +14,7 @@ from commerce.shipping import services as shipping
 from integrations.carriers import TrackEvent, TrackResult
 from tests.accounts.factories import OrderStaffFactory
 
-from .factories import paid_order, quoted_order, requested_order
-from .shipping_factories import ShipmentFactory
+from .factories import fedex_shipment, paid_order, quoted_order, requested_order
 
 pytestmark = pytest.mark.django_db
 SNIPPETS = "/admin/snippets/commerce/order/"
@@ -51,8 +50,8 @@ def raise_exception(shipment, code="DE"):
 
 @pytest.fixture
 def orders(api_client):
-    shipped = ShipmentFactory(order__number="BD-SHIP-EXC").parcel.orders.get()
-    calm = ShipmentFactory(order__number="BD-SHIP-CALM").parcel.orders.get()
+    shipped = fedex_shipment().parcel.orders.get()
+    calm = fedex_shipment().parcel.orders.get()
     return {
         "requested": requested_order(),
         "quoted": quoted_order(),

@@ -17,7 +17,7 @@ from wagtail.log_actions import log
 from commerce.payments.models import Payment
 from commerce.shipping import services as shipping
 from tests.accounts.factories import OrderStaffFactory, UserFactory
-from tests.commerce.shipping_factories import PurchasedOrderFactory, ShipmentFactory, us_rates
+from tests.commerce.factories import fedex_shipment, purchased_order, us_rates
 from tests.commerce.shipping_helpers import image_upload
 
 pytestmark = pytest.mark.django_db
@@ -72,9 +72,9 @@ def secret_order():
     """An order with a customer, a payment, a parcel with a photo and notes, a shipment and audit-log rows."""
     us_rates()
     customer = UserFactory(email=EMAIL)
-    order = PurchasedOrderFactory(user=customer, shipping_address={"country": "US", "line1": ADDRESS, "name": "Kim"})
+    order = purchased_order(user=customer, address={"country": "US", "line1": ADDRESS, "name": "Kim"})
     staff = OrderStaffFactory()
-    shipping.record_intake(
+    order = shipping.record_intake(
         order_id=order.pk,
         actor=staff,
         weight_g=900,
@@ -87,7 +87,7 @@ def secret_order():
     Payment.objects.create(
         order=order, kind=Payment.Kind.CHARGE, stage=Payment.Stage.DELIVERY, amount_cents=100, session_id=SESSION
     )
-    ShipmentFactory(order=order, tracking_number=TRACKING)
+    fedex_shipment(order=order, tracking_number=TRACKING)
     order.refresh_from_db()
     for instance in (order, customer, order.parcel):  # what the site history report would list
         log(instance, "wagtail.edit", user=staff)
@@ -102,7 +102,7 @@ def test_admin_users_outside_order_staff_see_no_order_data(secret_order, group):
     browser = Client(raise_request_exception=False)  # a Wagtail view crashing on odd ids shows nothing either
     browser.force_login(user)
     secrets = [EMAIL, order.number, ADDRESS, NOTES, TRACKING, SESSION, order.parcel.photos.get().image.name]
-    ids = {order.pk, order.user.pk, order.parcel.pk, order.shipment.pk, order.payments.get().pk}
+    ids = {order.pk, order.user.pk, order.parcel.pk, order.shipment.pk, *order.payments.values_list("pk", flat=True)}
     selection = "&".join(f"id={pk}" for pk in ids)
     leaks = []
     for url in admin_urls(ids):

@@ -11,7 +11,7 @@ from commerce.payments.services import expire_stale_checkouts
 from commerce.shipping import services as shipping
 from commerce.shipping.models import Parcel, ParcelPhoto, Shipment
 from tests.accounts.factories import OrderStaffFactory, UserFactory
-from tests.commerce.shipping_factories import OrderFactory, PurchasedOrderFactory, us_rates
+from tests.commerce.factories import order_in, purchased_order, us_rates
 from tests.commerce.shipping_helpers import image_upload
 from tests.commerce.stripe_helpers import post_event, session_event
 
@@ -33,7 +33,7 @@ def assert_error(response, status, code=None):
 
 
 def assert_nothing_written(*orders):
-    assert not Parcel.objects.exists()
+    assert not Parcel.objects.filter(consolidation_requested_at__isnull=False).exists()
     for order in orders:
         order.refresh_from_db()
         assert order.parcel_id is None
@@ -43,7 +43,7 @@ def assert_nothing_written(*orders):
 @pytest.fixture
 def two_orders(user):
     us_rates()
-    return PurchasedOrderFactory(user=user), PurchasedOrderFactory(user=user)
+    return purchased_order(user=user), purchased_order(user=user)
 
 
 def test_customer_consolidates_and_the_order_pages_show_it(user_client, two_orders):
@@ -164,8 +164,8 @@ def test_split_of_a_requested_consolidation_keeps_the_status(user_client, two_or
 
 
 def test_another_customers_order_is_404_and_nothing_written(user_client, user):
-    mine = PurchasedOrderFactory(user=user)
-    theirs = PurchasedOrderFactory()
+    mine = purchased_order(user=user)
+    theirs = purchased_order()
 
     response = consolidate(user_client, mine, theirs)
 
@@ -176,16 +176,20 @@ def test_another_customers_order_is_404_and_nothing_written(user_client, user):
 
 @pytest.mark.parametrize("status", [Order.Status.ITEMS_PAID, Order.Status.DELIVERY_QUOTED, Order.Status.SHIPPED])
 def test_an_order_not_purchased_is_409(user_client, user, status):
-    mine = PurchasedOrderFactory(user=user)
-    other = OrderFactory(user=user, status=status)
+    mine = purchased_order(user=user)
+    other = order_in(status, user)
+    parcel = other.parcel_id  # the order's own parcel, from its intake
 
     assert_error(consolidate(user_client, mine, other), 409, "order_conflict")
-    assert_nothing_written(mine, other)
+    other.refresh_from_db()
+    assert other.parcel_id == parcel and not Parcel.objects.exclude(pk=parcel).exists()
+    assert_nothing_written(mine)
+    assert not other.events.filter(kind=OrderEvent.Kind.CONSOLIDATION_REQUESTED).exists()
 
 
 def test_consolidating_twice_is_409(user_client, user, two_orders):
     first, second = two_orders
-    third = PurchasedOrderFactory(user=user)
+    third = purchased_order(user=user)
     parcel_id = consolidate(user_client, first, second).json()["id"]
 
     assert_error(consolidate(user_client, second, third), 409, "parcel_conflict")
@@ -212,14 +216,14 @@ def test_bad_requests_are_400(user_client, body):
 
 
 def test_the_same_order_twice_is_one_order_so_400(user_client, user):
-    order = PurchasedOrderFactory(user=user)
+    order = purchased_order(user=user)
     assert_error(consolidate(user_client, order, order), 400)
     assert_nothing_written(order)
 
 
 def test_orders_to_different_addresses_are_400(user_client, user):
-    first = PurchasedOrderFactory(user=user)
-    second = PurchasedOrderFactory(user=user, shipping_address={**first.shipping_address, "city": "San Diego"})
+    first = purchased_order(user=user)
+    second = purchased_order(user=user, address={**first.shipping_address, "city": "San Diego"})
 
     assert_error(consolidate(user_client, first, second), 400, "addresses_differ")
     assert_nothing_written(first, second)
@@ -241,7 +245,7 @@ def test_signed_out_is_401(api_client, two_orders):
 
 def test_a_single_orders_parcel_cannot_be_split(user_client, user):
     us_rates()
-    order = PurchasedOrderFactory(user=user)
+    order = purchased_order(user=user)
     order = shipping.record_intake(order_id=order.pk, actor=OrderStaffFactory(), **INTAKE)
 
     assert_error(user_client.post(f"/api/v1/parcels/{order.parcel_id}/split/"), 409, "parcel_conflict")
@@ -251,7 +255,7 @@ def test_a_single_orders_parcel_cannot_be_split(user_client, user):
 
 def test_order_list_shows_consolidations_in_a_fixed_number_of_queries(user_client, user):
     def pair():
-        consolidate(user_client, PurchasedOrderFactory(user=user), PurchasedOrderFactory(user=user))
+        consolidate(user_client, purchased_order(user=user), purchased_order(user=user))
 
     pair()
     with CaptureQueriesContext(connection) as few:

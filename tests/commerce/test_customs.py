@@ -13,8 +13,7 @@ from commerce.orders.models import HsCategory, OrderItem, RestrictedItemRule
 from commerce.shipping import services as shipping
 from commerce.shipping.models import CustomsLine
 from tests.accounts.factories import EditorFactory, OrderStaffFactory, UserFactory
-from tests.commerce.factories import paid_order
-from tests.commerce.shipping_factories import us_rates
+from tests.commerce.factories import paid_order, us_rates
 
 pytestmark = pytest.mark.django_db
 
@@ -115,9 +114,9 @@ def test_a_line_of_another_parcel_is_404(staff_client, parcel_order, client):
 
 
 def test_no_declaration_before_the_intake(staff_client):
-    from tests.commerce.shipping_factories import PurchasedOrderFactory
+    from tests.commerce.factories import purchased_order
 
-    assert staff_client.get(customs_url(PurchasedOrderFactory())).status_code == 409
+    assert staff_client.get(customs_url(purchased_order())).status_code == 409
 
 
 def test_restricted_hs_chapters_are_screened(staff_client, parcel_order):

@@ -12,7 +12,7 @@ from django.test import Client
 from bidangil.storage import PrivateS3Storage
 from commerce.shipping.models import ParcelPhoto
 from tests.accounts.factories import EditorFactory, OrderStaffFactory, UserFactory
-from tests.commerce.shipping_factories import PurchasedOrderFactory, us_rates
+from tests.commerce.factories import purchased_order, us_rates
 from tests.commerce.shipping_helpers import image_upload
 
 pytestmark = pytest.mark.django_db
@@ -24,7 +24,7 @@ INTAKE = {"weight_g": 1800, "length_cm": "30", "width_cm": "20", "height_cm": "1
 def photographed(staff_client):
     """An order at delivery_quoted with two parcel photos, recorded through the staff API."""
     us_rates()
-    order = PurchasedOrderFactory()
+    order = purchased_order()
     photos = [image_upload("front.png"), image_upload("side.jpg", "JPEG")]
     response = staff_client.post(
         f"/api/v1/staff/orders/{order.number}/intake/", {**INTAKE, "photos": photos}, format="multipart"
@@ -161,7 +161,7 @@ def test_photo_metadata_is_stripped(staff_client):
     buffer.write(b"trailing bytes after the image")
     upload = SimpleUploadedFile("cam.jpg", buffer.getvalue(), content_type="image/jpeg")
     us_rates()
-    order = PurchasedOrderFactory()
+    order = purchased_order()
     response = staff_client.post(
         f"/api/v1/staff/orders/{order.number}/intake/", {**INTAKE, "photos": [upload]}, format="multipart"
     )

@@ -11,7 +11,7 @@ from commerce.orders.models import Order, OrderEvent
 from commerce.shipping import services as shipping
 from commerce.shipping.models import Parcel
 from tests.accounts.factories import EditorFactory, OrderStaffFactory, UserFactory
-from tests.commerce.shipping_factories import OrderFactory, ParcelFactory, PurchasedOrderFactory
+from tests.commerce.factories import advance, delivery_quoted_order, purchased_order
 
 pytestmark = pytest.mark.django_db
 
@@ -27,21 +27,21 @@ def signed_in(user):
 @pytest.fixture
 def consolidated():
     user = UserFactory()
-    first, second = PurchasedOrderFactory(user=user), PurchasedOrderFactory(user=user)
+    first, second = purchased_order(user=user), purchased_order(user=user)
     shipping.request_consolidation(user=user, order_numbers=[first.number, second.number])
     return first, second
 
 
 def test_staff_see_the_request_and_how_long_parcels_wait(consolidated):
     first, second = consolidated
-    waiting = ParcelFactory(received_at=timezone.now() - timedelta(days=40))
-    OrderFactory(number="BD-WAITING", status=Order.Status.DELIVERY_QUOTED, parcel=waiting, delivery_fee_cents=3200)
+    waiting = delivery_quoted_order()
+    Parcel.objects.filter(pk=waiting.parcel_id).update(received_at=timezone.now() - timedelta(days=40))
     staff = signed_in(OrderStaffFactory())
 
     requested = staff.get(PARCELS, {"stage": "requested"}).content.decode()
-    assert first.number in requested and second.number in requested and "BD-WAITING" not in requested
+    assert first.number in requested and second.number in requested and waiting.number not in requested
     over = staff.get(PARCELS, {"stage": "over"}).content.decode()
-    assert "BD-WAITING" in over and "40 days" in over and first.number not in over
+    assert waiting.number in over and "40 days" in over and first.number not in over
     screen = staff.get(reverse("commerce_order_screen", args=[first.pk])).content.decode()
     assert "Consolidated parcel" in screen and second.number in screen and "Split parcel" in screen
 
@@ -59,7 +59,7 @@ def test_staff_split_from_the_order_screen(consolidated):
 
 def test_the_split_of_a_paid_parcel_is_refused_with_a_message(consolidated):
     first, second = consolidated
-    Order.objects.filter(pk__in=[first.pk, second.pk]).update(status=Order.Status.DELIVERY_PAID)
+    advance(first, Order.Status.DELIVERY_PAID)
     staff = signed_in(OrderStaffFactory())
 
     response = staff.post(reverse("commerce_order_split", args=[first.pk]), follow=True)

@@ -10,8 +10,7 @@ from commerce.payments.models import Payment
 from notifications.models import Notification
 from tests.accounts.factories import EditorFactory, OrderStaffFactory
 
-from .factories import paid_order
-from .shipping_factories import us_rates
+from .factories import paid_order, us_rates
 from .stripe_helpers import event, post_event, session_event
 
 pytestmark = pytest.mark.django_db

@@ -7,7 +7,7 @@ from django.urls import reverse
 from commerce.orders.models import Order, OrderEvent
 from commerce.shipping.models import DeliveryRate, Parcel, Shipment
 from tests.accounts.factories import EditorFactory, OrderStaffFactory, UserFactory
-from tests.commerce.shipping_factories import DeliveryPaidOrderFactory, PurchasedOrderFactory, us_rates
+from tests.commerce.factories import delivery_paid_order, purchased_order, us_rates
 from tests.commerce.shipping_helpers import image_upload, text_upload
 
 pytestmark = pytest.mark.django_db
@@ -33,7 +33,7 @@ def messages_of(response):
 
 def test_order_staff_sees_the_intake_form_with_the_rates(staff):
     us_rates()
-    order = PurchasedOrderFactory()
+    order = purchased_order()
     response = staff.get(reverse("commerce_order_intake", args=[order.pk]))
     assert response.status_code == 200
     content = response.content.decode()
@@ -44,7 +44,7 @@ def test_order_staff_sees_the_intake_form_with_the_rates(staff):
 
 def test_intake_post_records_the_parcel_and_redirects_to_the_order(staff):
     us_rates()
-    order = PurchasedOrderFactory()
+    order = purchased_order()
     response = staff.post(
         reverse("commerce_order_intake", args=[order.pk]),
         {**INTAKE, "photos": [image_upload("a.png"), image_upload("b.webp", "WEBP")]},
@@ -74,28 +74,30 @@ def test_intake_post_records_the_parcel_and_redirects_to_the_order(staff):
 )
 def test_bad_intake_shows_errors_and_changes_nothing(staff, change, photos):
     us_rates()
-    order = PurchasedOrderFactory()
+    order = purchased_order()
     response = staff.post(reverse("commerce_order_intake", args=[order.pk]), {**INTAKE, **change, "photos": photos})
     assert response.status_code == 200
     assert messages_of(response)
     order.refresh_from_db()
     assert order.status == Order.Status.PURCHASED
-    assert not Parcel.objects.exists() and not OrderEvent.objects.exists()
+    assert not Parcel.objects.exists() and not order.events.filter(kind=OrderEvent.Kind.INTAKE).exists()
 
 
 def test_intake_in_the_wrong_state_is_a_message_and_no_change(staff):
     us_rates()
-    order = DeliveryPaidOrderFactory()
+    order = delivery_paid_order()
+    measured = Parcel.objects.values("weight_g", "received_by", "received_at").get()
     response = staff.post(reverse("commerce_order_intake", args=[order.pk]), INTAKE)
     assert response.status_code == 200
     assert any("delivery fee paid" in m for m in messages_of(response))
     order.refresh_from_db()
-    assert order.status == Order.Status.DELIVERY_PAID and Parcel.objects.get().weight_g == order.parcel.weight_g
-    assert not order.parcel.photos.exists() and order.parcel.received_by is None
+    assert order.status == Order.Status.DELIVERY_PAID
+    assert Parcel.objects.values("weight_g", "received_by", "received_at").get() == measured
+    assert not order.parcel.photos.exists()
 
 
 def test_ship_form_and_post(staff):
-    order = DeliveryPaidOrderFactory()
+    order = delivery_paid_order()
     url = reverse("commerce_order_ship", args=[order.pk])
     assert staff.get(url).status_code == 200
     response = staff.post(url, {"carrier": "fedex", "tracking_number": "794612345678"})
@@ -105,7 +107,7 @@ def test_ship_form_and_post(staff):
 
 
 def test_ship_with_a_malformed_number_is_a_message_and_no_change(staff):
-    order = DeliveryPaidOrderFactory()
+    order = delivery_paid_order()
     response = staff.post(
         reverse("commerce_order_ship", args=[order.pk]), {"carrier": "fedex", "tracking_number": "42"}
     )
@@ -118,7 +120,7 @@ def test_ship_with_a_malformed_number_is_a_message_and_no_change(staff):
 @pytest.mark.parametrize("name", ["commerce_order_intake", "commerce_order_ship"])
 def test_editors_are_denied(editor, name):
     us_rates()
-    order = PurchasedOrderFactory() if name == "commerce_order_intake" else DeliveryPaidOrderFactory()
+    order = purchased_order() if name == "commerce_order_intake" else delivery_paid_order()
     url = reverse(name, args=[order.pk])
     # Wagtail answers a PermissionDenied in the admin with a redirect to the dashboard and a message.
     for response in (editor.get(url), editor.post(url, {**INTAKE, "tracking_number": "794612345678"})):
@@ -130,13 +132,13 @@ def test_editors_are_denied(editor, name):
 
 
 def test_anonymous_is_sent_to_the_login(client):
-    order = PurchasedOrderFactory()
+    order = purchased_order()
     response = client.get(reverse("commerce_order_intake", args=[order.pk]))
     assert response.status_code == 302 and "login" in response["Location"]
 
 
 def test_customer_without_admin_access_is_kept_out(client):
-    order = PurchasedOrderFactory()
+    order = purchased_order()
     client.force_login(UserFactory())
     response = client.post(reverse("commerce_order_intake", args=[order.pk]), INTAKE)
     assert response.status_code in (302, 403)

@@ -8,13 +8,7 @@ from commerce.orders.models import Order, OrderEvent
 from commerce.shipping.models import Parcel, ParcelPhoto, Shipment
 from notifications.models import Notification
 from tests.accounts.factories import EditorFactory, UserFactory
-from tests.commerce.shipping_factories import (
-    DeliveryPaidOrderFactory,
-    OrderFactory,
-    PurchasedOrderFactory,
-    ShippedOrderFactory,
-    us_rates,
-)
+from tests.commerce.factories import delivery_paid_order, order_in, purchased_order, shipped_order, us_rates
 from tests.commerce.shipping_helpers import image_upload, text_upload
 
 pytestmark = pytest.mark.django_db
@@ -54,8 +48,8 @@ def assert_nothing_saved(order, settings, status=Order.Status.PURCHASED):
     assert order.delivery_fee_cents is None
     assert not Parcel.objects.filter(order=order).exists()
     assert not ParcelPhoto.objects.exists()
-    assert not OrderEvent.objects.filter(order=order).exists()
-    assert not Notification.objects.exists()
+    assert not order.events.filter(kind=OrderEvent.Kind.INTAKE).exists()
+    assert not Notification.objects.filter(user=order.user, payload__status=Order.Status.DELIVERY_QUOTED).exists()
     assert media_files(settings) == []
 
 
@@ -64,7 +58,7 @@ def assert_nothing_saved(order, settings, status=Order.Status.PURCHASED):
 
 def test_intake_with_photos_quotes_the_delivery_fee(staff_client, settings):
     us_rates()
-    order = PurchasedOrderFactory()
+    order = purchased_order()
     data = {**GOOD_INTAKE, "photos": [image_upload("front.png"), image_upload("side.jpg", "JPEG")]}
 
     response = staff_client.post(intake_url(order), data, format="multipart")
@@ -83,10 +77,10 @@ def test_intake_with_photos_quotes_the_delivery_fee(staff_client, settings):
     assert len(photos) == 2
     assert all(p.image.storage.exists(p.image.name) for p in photos)
     assert photos[0].image.name.startswith("parcels/") and photos[1].image.name.endswith(".jpg")
-    event = OrderEvent.objects.get(order=order)
+    event = order.events.latest("pk")
     assert event.kind == OrderEvent.Kind.INTAKE and event.actor == staff_client.user
     assert event.data["billable_weight_g"] == 1800 and event.data["photos"] == 2
-    note = Notification.objects.get(user=order.user)
+    note = Notification.objects.filter(user=order.user).latest("pk")
     assert note.type == "order.status"
     assert note.payload["status"] == "delivery_quoted" and note.payload["step"] == 2
     assert note.payload["order"] == order.number and note.payload["title"] and note.payload["message"]
@@ -94,7 +88,7 @@ def test_intake_with_photos_quotes_the_delivery_fee(staff_client, settings):
 
 def test_intake_json_without_photos_uses_volumetric_weight(staff_client):
     us_rates()
-    order = PurchasedOrderFactory()
+    order = purchased_order()
     response = staff_client.post(
         intake_url(order), {"weight_g": 900, "length_cm": 50, "width_cm": 40, "height_cm": 30}, format="json"
     )
@@ -124,7 +118,7 @@ def test_intake_json_without_photos_uses_volumetric_weight(staff_client):
 )
 def test_bad_measurements_are_400_and_nothing_is_saved(staff_client, settings, change, field):
     us_rates()
-    order = PurchasedOrderFactory()
+    order = purchased_order()
     response = staff_client.post(intake_url(order), {**GOOD_INTAKE, **change}, format="json")
     assert_error(response, 400, field)
     assert_nothing_saved(order, settings)
@@ -132,7 +126,7 @@ def test_bad_measurements_are_400_and_nothing_is_saved(staff_client, settings, c
 
 def test_missing_dimensions_are_400(staff_client, settings):
     us_rates()
-    order = PurchasedOrderFactory()
+    order = purchased_order()
     response = staff_client.post(intake_url(order), {"weight_g": 1000}, format="json")
     assert_error(response, 400, "length_cm")
     assert_nothing_saved(order, settings)
@@ -149,7 +143,7 @@ def test_missing_dimensions_are_400(staff_client, settings):
 )
 def test_bad_photos_are_400_and_nothing_is_saved(staff_client, settings, photos):
     us_rates()
-    order = PurchasedOrderFactory()
+    order = purchased_order()
     response = staff_client.post(intake_url(order), {**GOOD_INTAKE, "photos": photos}, format="multipart")
     assert_error(response, 400, "photos")
     assert_nothing_saved(order, settings)
@@ -158,7 +152,7 @@ def test_bad_photos_are_400_and_nothing_is_saved(staff_client, settings, photos)
 def test_photo_over_the_size_limit_is_400(staff_client, settings):
     settings.MAX_IMAGE_UPLOAD_BYTES = 2000
     us_rates()
-    order = PurchasedOrderFactory()
+    order = purchased_order()
     big = image_upload("big.png", size=(100, 100), noise=True)
     big_bytes = len(big.read())
     big.seek(0)
@@ -171,7 +165,7 @@ def test_photo_over_the_size_limit_is_400(staff_client, settings):
 
 def test_ten_photos_are_accepted(staff_client):
     us_rates()
-    order = PurchasedOrderFactory()
+    order = purchased_order()
     photos = [image_upload(f"p{i}.png") for i in range(10)]
     response = staff_client.post(intake_url(order), {**GOOD_INTAKE, "photos": photos}, format="multipart")
     assert response.status_code == 200, response.content
@@ -180,7 +174,7 @@ def test_ten_photos_are_accepted(staff_client):
 
 def test_destination_without_rates_is_400_and_nothing_saved(staff_client, settings):
     us_rates()
-    order = PurchasedOrderFactory(shipping_address={"country": "NZ", "city": "Auckland"})
+    order = purchased_order(address={"country": "NZ", "city": "Auckland"})
     response = staff_client.post(intake_url(order), {**GOOD_INTAKE, "photos": [image_upload()]}, format="multipart")
     assert_error(response, 400)
     assert response.json()["error"]["code"] == "no_delivery_rate"
@@ -190,11 +184,12 @@ def test_destination_without_rates_is_400_and_nothing_saved(staff_client, settin
 @pytest.mark.parametrize("status", [Order.Status.ITEMS_PAID, Order.Status.DELIVERY_QUOTED, Order.Status.SHIPPED])
 def test_intake_in_the_wrong_state_is_409(staff_client, settings, status):
     us_rates()
-    order = OrderFactory(status=status)
+    order = order_in(status)
+    events = order.events.count()
     response = staff_client.post(intake_url(order), GOOD_INTAKE, format="json")
     assert_error(response, 409)
     order.refresh_from_db()
-    assert order.status == status and not Parcel.objects.exists()
+    assert order.status == status and order.events.count() == events
 
 
 def test_intake_of_unknown_order_is_404(staff_client):
@@ -206,22 +201,22 @@ def test_intake_of_unknown_order_is_404(staff_client):
 
 
 def test_ship_creates_the_shipment(staff_client):
-    order = DeliveryPaidOrderFactory()
+    order = delivery_paid_order()
     response = staff_client.post(ship_url(order), {"carrier": "fedex", "tracking_number": "7946 1234-5678"})
     assert response.status_code == 200, response.content
     order.refresh_from_db()
     assert order.status == Order.Status.SHIPPED
     assert order.shipment.tracking_number == "794612345678"  # spaces and dashes from the label dropped
     assert order.shipment.carrier == "fedex"
-    event = OrderEvent.objects.get(order=order)
+    event = order.events.latest("pk")
     assert event.kind == OrderEvent.Kind.SHIPPED and event.data["tracking_number"] == "794612345678"
-    note = Notification.objects.get(user=order.user)
+    note = Notification.objects.filter(user=order.user).latest("pk")
     assert note.payload["status"] == "shipped" and note.payload["step"] == 4
 
 
 @pytest.mark.parametrize("number", ["123456789012345", "12345678901234567890", "1234567890123456789012"])
 def test_ship_accepts_every_fedex_length(staff_client, number):
-    order = DeliveryPaidOrderFactory()
+    order = delivery_paid_order()
     response = staff_client.post(ship_url(order), {"carrier": "fedex", "tracking_number": number})
     assert response.status_code == 200, response.content
 
@@ -240,17 +235,17 @@ def test_ship_accepts_every_fedex_length(staff_client, number):
     ],
 )
 def test_bad_carrier_or_tracking_number_is_400(staff_client, body, field):
-    order = DeliveryPaidOrderFactory()
+    order = delivery_paid_order()
     response = staff_client.post(ship_url(order), body, format="json")
     assert_error(response, 400, field)
     order.refresh_from_db()
     assert order.status == Order.Status.DELIVERY_PAID
-    assert not Shipment.objects.exists() and not OrderEvent.objects.exists()
+    assert not Shipment.objects.exists() and not order.events.filter(kind=OrderEvent.Kind.SHIPPED).exists()
 
 
 def test_tracking_number_of_another_order_is_400(staff_client):
-    other = ShippedOrderFactory()
-    order = DeliveryPaidOrderFactory()
+    other = shipped_order()
+    order = delivery_paid_order()
     response = staff_client.post(ship_url(order), {"tracking_number": other.shipment.tracking_number})
     assert_error(response, 400, "tracking_number")
     assert other.number in response.json()["error"]["message"]
@@ -260,7 +255,7 @@ def test_tracking_number_of_another_order_is_400(staff_client):
 
 @pytest.mark.parametrize("status", [Order.Status.DELIVERY_QUOTED, Order.Status.PURCHASED, Order.Status.SHIPPED])
 def test_ship_in_the_wrong_state_is_409(staff_client, status):
-    order = OrderFactory(status=status)
+    order = order_in(status)
     response = staff_client.post(ship_url(order), {"tracking_number": "794612345678"})
     assert_error(response, 409)
     assert not Shipment.objects.filter(tracking_number="794612345678").exists()
@@ -283,7 +278,7 @@ def _client_for(user):
 )
 def test_only_order_staff_may_act(settings, action, who):
     us_rates()
-    order = PurchasedOrderFactory() if action == "intake" else DeliveryPaidOrderFactory()
+    order = purchased_order() if action == "intake" else delivery_paid_order()
     user = {
         "anonymous": lambda: None,
         "customer": UserFactory,
@@ -293,17 +288,18 @@ def test_only_order_staff_may_act(settings, action, who):
     }[who]()
     url = intake_url(order) if action == "intake" else ship_url(order)
     body = GOOD_INTAKE if action == "intake" else {"tracking_number": "794612345678"}
+    events = order.events.count()
     response = _client_for(user).post(url, body, format="json")
     assert response.status_code in (401, 403) if who == "anonymous" else response.status_code == 403
     assert "error" in response.json()
     before = order.status
     order.refresh_from_db()
-    assert order.status == before and not OrderEvent.objects.exists()
+    assert order.status == before and order.events.count() == events
 
 
 def test_superuser_may_act_without_the_group():
     us_rates()
-    order = PurchasedOrderFactory()
+    order = purchased_order()
     admin = UserFactory(is_staff=True, is_superuser=True)
     response = _client_for(admin).post(intake_url(order), GOOD_INTAKE, format="json")
     assert response.status_code == 200
@@ -311,7 +307,7 @@ def test_superuser_may_act_without_the_group():
 
 def test_order_staff_group_is_what_grants_access():
     us_rates()
-    order = PurchasedOrderFactory()
+    order = purchased_order()
     user = UserFactory(is_staff=True)
     assert _client_for(user).post(intake_url(order), GOOD_INTAKE, format="json").status_code == 403
     user.groups.add(Group.objects.get(name="Order staff"))
@@ -323,7 +319,7 @@ def test_customer_sees_the_parcel_photos_then_the_scans(staff_client, settings):
     from commerce.shipping.services import poll_shipments
 
     us_rates()
-    order = PurchasedOrderFactory()
+    order = purchased_order()
     staff_client.post(intake_url(order), {**GOOD_INTAKE, "photos": [image_upload()]}, format="multipart")
     owner = _client_for(order.user)
     detail = owner.get(f"/api/v1/orders/{order.number}/").json()

@@ -5,7 +5,7 @@ import pytest
 from bidangil.errors import InvalidInput
 from commerce.shipping import services as shipping
 from commerce.shipping.models import DeliveryRate
-from tests.commerce.shipping_factories import us_rates
+from tests.commerce.factories import us_rates
 
 pytestmark = pytest.mark.django_db
 

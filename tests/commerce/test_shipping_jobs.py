@@ -18,7 +18,7 @@ from commerce.shipping import tracking as shipping_tracking
 from commerce.shipping.models import ShipmentEvent
 from tasks import tracking
 from tasks.models import JobLease
-from tests.commerce.shipping_factories import ShipmentFactory
+from tests.commerce.factories import fedex_shipment
 from tests.integrations.fake_fedex import fake_fedex_fixture  # noqa: F401
 
 pytestmark = pytest.mark.django_db
@@ -58,7 +58,7 @@ def test_poll_is_registered_as_a_periodic_job(settings):
 
 
 def test_periodic_job_polls_every_shipped_order(fake_fedex):
-    shipments = [ShipmentFactory() for _ in range(3)]
+    shipments = [fedex_shipment() for _ in range(3)]
     fake_fedex.set_result(shipments[0].tracking_number, status="DL", scans=[])
     tracking.poll_tracking()  # immediate mode: runs now (Huey keeps no result for periodic jobs)
     assert ShipmentEvent.objects.count() == 6
@@ -68,7 +68,7 @@ def test_periodic_job_polls_every_shipped_order(fake_fedex):
 
 
 def test_two_polls_never_overlap(fake_fedex):
-    ShipmentFactory()
+    fedex_shipment()
     now = timezone.now()
     JobLease.objects.create(
         name=shipping_tracking.LEASE, token="live", acquired_at=now, expires_at=now + timedelta(minutes=1)
@@ -80,7 +80,7 @@ def test_two_polls_never_overlap(fake_fedex):
 
 
 def test_a_poll_killed_while_holding_its_lease_does_not_block_the_next(fake_fedex):
-    ShipmentFactory()
+    fedex_shipment()
     now = timezone.now()
     JobLease.objects.create(
         name=shipping_tracking.LEASE, token="killed", acquired_at=now, expires_at=now - timedelta(seconds=1)
@@ -91,7 +91,7 @@ def test_a_poll_killed_while_holding_its_lease_does_not_block_the_next(fake_fede
 
 def test_a_long_poll_renews_its_lease_after_each_batch(fake_fedex, settings):
     settings.JOB_CLAIM_SECONDS = 60
-    [ShipmentFactory() for _ in range(31)]
+    [fedex_shipment() for _ in range(31)]
     seen = []
     shipping_tracking.run_tracking_poll(on_progress=lambda report: seen.append(JobLease.objects.get().expires_at))
     assert len(seen) == 2 and seen[1] > seen[0] > timezone.now() + timedelta(seconds=50)
@@ -110,7 +110,7 @@ def test_lock_is_released_when_the_poll_crashes(fake_fedex, monkeypatch):
 # The failing batch's traceback is logged by Huey, as it would be in production.
 @pytest.mark.server_error
 def test_failed_batch_is_retried_later_with_backoff(fake_fedex):
-    shipments = [ShipmentFactory() for _ in range(31)]
+    shipments = [fedex_shipment() for _ in range(31)]
     fake_fedex.fail_next(500, times=3)  # the first batch of 30 fails, retries included
 
     tracking.poll_tracking()
@@ -135,7 +135,7 @@ def test_failed_batch_is_retried_later_with_backoff(fake_fedex):
 
 
 def test_command_logs_counts_and_prints_a_summary(fake_fedex, caplog):
-    shipments = [ShipmentFactory() for _ in range(32)]
+    shipments = [fedex_shipment() for _ in range(32)]
     fake_fedex.set_result(shipments[0].tracking_number, status="DL", scans=[])
     fake_fedex.set_result(shipments[1].tracking_number, status="DE", description="Delivery exception", scans=[])
     fake_fedex.set_not_found(shipments[2].tracking_number)
@@ -154,7 +154,7 @@ def test_command_logs_counts_and_prints_a_summary(fake_fedex, caplog):
 def test_poll_runs_on_a_real_huey_consumer(fake_fedex, settings):
     if not os.environ.get("REDIS_URL"):
         pytest.skip("needs REDIS_URL")
-    shipment = ShipmentFactory()
+    shipment = fedex_shipment()
     fake_fedex.set_result(shipment.tracking_number, status="DL", scans=[])
     HUEY.immediate = False  # back to Redis storage: the job goes through the queue to the consumer
     try:

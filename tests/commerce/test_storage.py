@@ -12,7 +12,7 @@ from commerce.shipping.models import Parcel
 from notifications.models import Notification
 from tasks.models import JobLease
 from tasks.storage import storage_reminders
-from tests.commerce.shipping_factories import OrderFactory, ParcelFactory
+from tests.commerce.factories import consolidated_order, order_in
 
 pytestmark = pytest.mark.django_db
 
@@ -23,12 +23,16 @@ def storage_settings(settings):
     settings.STORAGE_REMINDER_DAYS = 7
 
 
-def waiting_parcel(days: float, *, orders=1, status=Order.Status.DELIVERY_QUOTED, user=None):
-    parcel = ParcelFactory(received_at=timezone.now() - timedelta(days=days))
-    first = OrderFactory(status=status, parcel=parcel, delivery_fee_cents=3200, **({"user": user} if user else {}))
-    for _ in range(orders - 1):
-        OrderFactory(status=status, parcel=parcel, delivery_fee_cents=3200, user=first.user)
-    return parcel
+def reminders():
+    """Storage reminders (the workflow's own notifications on the way to the parcel are order-status ones)."""
+    return Notification.objects.filter(type=Notification.Type.ORDER_PAYMENT)
+
+
+def waiting_parcel(days: float, *, orders=1, status=Order.Status.DELIVERY_QUOTED):
+    """A parcel of `orders` orders measured `days` ago, then taken on to `status`."""
+    lead = order_in(status) if orders == 1 else consolidated_order(orders, status=status)
+    Parcel.objects.filter(pk=lead.parcel_id).update(received_at=timezone.now() - timedelta(days=days))
+    return Parcel.objects.get(pk=lead.parcel_id)
 
 
 def test_a_parcel_waiting_past_the_period_is_reminded_once_per_period(django_capture_on_commit_callbacks):
@@ -39,7 +43,7 @@ def test_a_parcel_waiting_past_the_period_is_reminded_once_per_period(django_cap
         assert shipping.send_storage_reminders() == 1
     assert shipping.send_storage_reminders() == 0  # the same period: nothing more
 
-    note = Notification.objects.get(user=lead.user)
+    note = reminders().get(user=lead.user)
     assert note.type == Notification.Type.ORDER_PAYMENT
     assert note.payload["orders"] == [lead.number, second.number]
     assert "waited 8 days" in note.payload["message"] and "free until" in note.payload["message"]
@@ -51,7 +55,7 @@ def test_a_parcel_waiting_past_the_period_is_reminded_once_per_period(django_cap
     later = timezone.now() + timedelta(days=23)
     assert shipping.send_storage_reminders(now=later) == 1
     assert shipping.send_storage_reminders(now=later + timedelta(days=6)) == 0
-    assert "free storage ended" in Notification.objects.order_by("-pk").first().payload["message"]
+    assert "free storage ended" in reminders().order_by("-pk").first().payload["message"]
     parcel.refresh_from_db()
     assert parcel.storage_reminded_at == later
 
@@ -67,12 +71,13 @@ def test_a_parcel_waiting_past_the_period_is_reminded_once_per_period(django_cap
 def test_no_reminder_when_not_due(days, status):
     waiting_parcel(days, status=status)
     assert shipping.send_storage_reminders() == 0
-    assert not Notification.objects.exists() and not OrderEvent.objects.exists()
+    assert not reminders().exists()
+    assert not OrderEvent.objects.filter(kind=OrderEvent.Kind.STORAGE_REMINDER).exists()
 
 
 def test_a_parcel_not_measured_yet_is_not_reminded():
-    parcel = Parcel.objects.create(consolidation_requested_at=timezone.now() - timedelta(days=20))
-    OrderFactory(status=Order.Status.PURCHASED, parcel=parcel)
+    lead = consolidated_order(2)
+    Parcel.objects.filter(pk=lead.parcel_id).update(consolidation_requested_at=timezone.now() - timedelta(days=20))
     assert shipping.send_storage_reminders() == 0
 
 
@@ -88,7 +93,7 @@ def test_a_reminder_claimed_by_another_run_is_not_sent_twice(monkeypatch):
 
     monkeypatch.setattr(shipping.Parcel.objects, "filter", racing_filter)
     assert shipping.send_storage_reminders() == 0
-    assert not Notification.objects.exists()
+    assert not reminders().exists()
 
 
 def test_the_periodic_job_runs_under_its_lease():
@@ -98,7 +103,7 @@ def test_the_periodic_job_runs_under_its_lease():
         name="shipping.storage-reminders", token="live", acquired_at=timezone.now(), expires_at=later
     )
     assert storage_reminders.call_local() is None  # held: skipped
-    assert not Notification.objects.exists()
+    assert not reminders().exists()
 
     JobLease.objects.all().delete()
     assert storage_reminders.call_local() == 1

@@ -18,8 +18,7 @@ from commerce.shipping import services as shipping
 from integrations.carriers import TrackEvent, TrackResult
 from tests.accounts.factories import OrderStaffFactory
 
-from .factories import paid_order, quoted_order, requested_order
-from .shipping_factories import us_rates
+from .factories import paid_order, quoted_order, requested_order, us_rates
 from .stripe_helpers import post_event, session_event
 
 ROOT = Path(__file__).resolve().parents[2]

@@ -23,8 +23,7 @@ from commerce.shipping import services as shipping
 from notifications.models import Notification
 from tests.accounts.factories import OrderStaffFactory
 
-from .factories import paid_order, quoted_order
-from .shipping_factories import us_rates
+from .factories import paid_order, quoted_order, us_rates
 from .stripe_helpers import WEBHOOK_URL, event, session_event, signature_header
 
 pytestmark = [

@@ -6,7 +6,7 @@ from commerce.orders import services
 from commerce.orders.models import Order
 from commerce.shipping import services as shipping
 from tests.accounts.factories import OrderStaffFactory
-from tests.commerce.shipping_factories import us_rates
+from tests.commerce.factories import us_rates
 
 from .test_orders import order_form, pay_through_dummy_checkout, profile_orders, steps_done
 

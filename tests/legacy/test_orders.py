@@ -15,8 +15,7 @@ from commerce.payments.models import Payment
 from commerce.shipping import services as shipping
 from tests.accounts.conftest import STRONG_PASSWORD, code_from_mail
 from tests.accounts.factories import OrderStaffFactory, UserFactory
-from tests.commerce.factories import quoted_order
-from tests.commerce.shipping_factories import us_rates
+from tests.commerce.factories import quoted_order, us_rates
 from tests.commerce.stripe_helpers import session_event, signature_header
 
 from .conftest import Browser

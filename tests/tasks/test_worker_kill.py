@@ -24,7 +24,7 @@ from tasks import tracking
 from tasks.models import JobLease
 from tasks.notifications import send_notification
 from tests.accounts.factories import UserFactory
-from tests.commerce.shipping_factories import ShipmentFactory
+from tests.commerce.factories import fedex_shipment
 from tests.integrations.fake_fedex import CLIENT_ID, CLIENT_SECRET, fake_fedex_fixture  # noqa: F401
 from tests.workers import needs_worker_database, queued_jobs, start_worker, stop_worker  # noqa: F401
 
@@ -183,7 +183,7 @@ def test_a_periodic_job_killed_holding_its_lease_does_not_block_the_next_run(
     settings,
 ):
     settings.JOB_CLAIM_SECONDS = CLAIM_SECONDS
-    shipment = ShipmentFactory()
+    shipment = fedex_shipment()
     fake_fedex.delay_next(20)  # the poll hangs on the carrier while holding its lease
     worker = start_worker(
         JOB_CLAIM_SECONDS=str(CLAIM_SECONDS),
