@@ -367,6 +367,9 @@ SPECTACULAR_SETTINGS = {
         "PaymentStatusEnum": "commerce.payments.models.Payment.Status",
         "PaymentKindEnum": "commerce.payments.models.Payment.Kind",
         "OrderEventKindEnum": "commerce.orders.models.OrderEvent.Kind",
+        "ItemProblemKindEnum": "commerce.problems.models.ItemProblem.Kind",
+        "ItemProblemStatusEnum": "commerce.problems.models.ItemProblem.Status",
+        "ItemProblemChoiceEnum": "commerce.problems.models.ItemProblem.Choice",
         # pending/ready/failed of a background job: product lookups, item names, avatars.
         "JobStatusEnum": "commerce.products.models.ProductLookup.Status",
     },

@@ -15,6 +15,7 @@ from django.db import transaction
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
+from bidangil import jobs
 from bidangil.errors import Conflict, DomainError, InvalidInput, NotFound
 from bidangil.leases import leased
 from bidangil.money import format_usd_cents
@@ -26,6 +27,9 @@ from commerce.payments.services import refund_order
 from commerce.problems.models import ItemProblem
 
 logger = logging.getLogger(__name__)
+
+# What an alternative product resets on the item (its name is looked up again).
+ALTERNATIVE_FIELDS = ("url", "name", "name_status", "name_attempts", "name_claim_token", "name_claimed_until")
 
 # The order is paid and staff have not finished buying.
 OPEN_STATUS = Order.Status.ITEMS_PAID
@@ -106,9 +110,10 @@ def _apply_choice(problem: ItemProblem, order: Order, *, choice: str, actor, url
     reason = _("%(item)s: %(problem)s") % {"item": _item_label(item), "problem": problem.get_kind_display()}
     if choice == ItemProblem.Choice.ALTERNATIVE:
         item.url = url
-        item.name = ""
-        item.name_status = item.NameStatus.PENDING
-        item.save(update_fields=["url", "name", "name_status"])
+        item.name, item.name_status, item.name_attempts = "", item.NameStatus.PENDING, 0
+        item.name_claim_token, item.name_claimed_until = "", None
+        item.save(update_fields=[*ALTERNATIVE_FIELDS])
+        jobs.enqueue_on_commit("products.item-names", order.pk)  # the alternative's name, looked up again
     elif choice == ItemProblem.Choice.REFUND_ITEM:
         amount = item_paid_cents(order, item)
         if amount <= 0:

@@ -201,7 +201,7 @@ def test_an_alternative_gets_the_new_url_and_goes_back_to_staff(staff_client, us
     assert response.json()["alternative_url"] == url
     item = order.items.first()
     item.refresh_from_db()
-    assert item.url == url and item.name == "" and item.name_status == "pending"
+    assert item.url == url and item.name == "" and item.name_status == "pending" and item.name_attempts == 0
     order.refresh_from_db()
     assert order.status == Order.Status.ITEMS_PAID and not refunds(order)
     assert url in OrderMessage.objects.filter(from_staff=False).get().body
