@@ -2,7 +2,6 @@
 
 from django.conf import settings
 from django.db import models
-from django.db.models import Q
 from django.utils.translation import gettext_lazy as _lazy
 
 from commerce.orders.models import Order, OrderItem
@@ -38,10 +37,8 @@ class ItemProblem(models.Model):
     answered_at = models.DateTimeField(null=True, blank=True)
 
     class Meta:
+        # One open problem per item is checked under the order's lock (MariaDB has no partial unique index).
         ordering = ["created_at", "pk"]
-        constraints = [
-            models.UniqueConstraint(fields=["item"], condition=Q(status="open"), name="one_open_problem_per_item")
-        ]
 
     def __str__(self):
         return f"{self.get_kind_display()}: {self.item}"
