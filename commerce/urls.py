@@ -52,6 +52,8 @@ urlpatterns = [
         name="staff-order-commercial-invoice",
     ),
     path("staff/orders/<str:number>/ship/", shipping_api.StaffShipView.as_view(), name="staff-order-ship"),
+    path("staff/orders/<str:number>/label/", shipping_api.StaffLabelView.as_view(), name="staff-order-label"),
+    path("shipment-labels/<str:token>/", documents.shipment_label, name="shipment-label"),
     path(
         "staff/orders/<str:number>/messages/",
         conversations_api.StaffOrderMessagesView.as_view(),

@@ -399,6 +399,9 @@ API = {
     "parcel-split": {"post": "auth ok hidden hidden hidden hidden"},
     "parcel-photo": {"get": "ok ok ok ok ok ok", "post": "405 405 405 405 405 405"},
     "staff-order-ship": {"post": "auth auth auth auth ok ok"},
+    "staff-order-label": {"post": "auth auth auth auth ok ok"},
+    # The world's token is a parcel photo's: signed for another document, so refused for everyone.
+    "shipment-label": {"get": "hidden hidden hidden hidden hidden hidden", "post": "405 405 405 405 405 405"},
     "order-messages": {"get": "auth ok hidden hidden hidden hidden", "post": "auth ok hidden hidden hidden hidden"},
     "order-messages-read": {"post": "auth ok hidden hidden hidden hidden"},
     "message-image": {"get": "ok ok ok ok ok ok", "post": "405 405 405 405 405 405"},
@@ -703,6 +706,7 @@ ADMIN = {
     "two_factor_verify": {"get": "auth auth auth ok ok ok", "post": "auth auth auth ok ok ok"},
     "commerce_order_intake": {"get": "auth auth auth auth ok ok", "post": "auth auth auth auth ok ok"},
     "commerce_order_ship": {"get": "auth auth auth auth ok ok", "post": "auth auth auth auth ok ok"},
+    "commerce_order_label": {"get": "auth auth auth auth ok ok", "post": "auth auth auth auth ok ok"},
     "commerce_order_split": {"get": "auth auth auth auth ok ok", "post": "auth auth auth auth ok ok"},
     "commerce_order_customs": {"get": "auth auth auth auth ok ok", "post": "auth auth auth auth ok ok"},
     "commerce_order_customs_invoice": {

@@ -63,7 +63,8 @@ def order_actions(order: Order) -> list[dict]:
             "button-secondary",
         ),
         (_lazy("Record warehouse intake"), "commerce_order_intake", status == Order.Status.PURCHASED, "button"),
-        (_lazy("Enter tracking"), "commerce_order_ship", status == Order.Status.DELIVERY_PAID, "button"),
+        (_lazy("Create label"), "commerce_order_label", status == Order.Status.DELIVERY_PAID, "button"),
+        (_lazy("Enter tracking"), "commerce_order_ship", status == Order.Status.DELIVERY_PAID, "button-secondary"),
         (
             _lazy("Split parcel"),
             "commerce_order_split",
@@ -143,7 +144,7 @@ def action_view(
     title: str,
     perform,
     *,
-    success: str,
+    success,
     form_kwargs=None,
     statuses=None,
     extra=None,
@@ -151,7 +152,8 @@ def action_view(
 ):
     """A staff action screen on one order: the form, then `perform(order, user, form)`, one service call.
 
-    With `statuses`, the form only opens for orders in one of them; `extra(order)` adds to the context.
+    With `statuses`, the form only opens for orders in one of them; `extra(order)` adds to the context. `success` is
+    a text with `{number}`, or a function of the order after the action giving the text.
     Every order action of the admin (quote to refund, intake, ship) is built here.
     """
 
@@ -179,7 +181,9 @@ def action_view(
                 except DomainError as exc:
                     messages.error(request, exc.message)  # nothing was changed
                 else:
-                    messages.success(request, success.format(number=order.number))
+                    messages.success(
+                        request, success(load_order(pk)) if callable(success) else success.format(number=order.number)
+                    )
                     return redirect("commerce_order_screen", pk=order.pk)
             else:
                 messages.error(request, _("The form has errors; nothing was saved."))
