@@ -1,6 +1,7 @@
 """Error codes of `commerce`: the `code` of the errors its services raise, as the API returns them."""
 
 ADDRESSES_DIFFER = "addresses_differ"
+INVALID_HS_CODE = "invalid_hs_code"
 INVALID_PAYLOAD = "invalid_payload"
 INVALID_SIGNATURE = "invalid_signature"
 NO_DELIVERY_RATE = "no_delivery_rate"
@@ -12,3 +13,5 @@ SECOND_FACTOR_REQUIRED = "second_factor_required"
 TOO_LARGE = "too_large"
 EMPTY_MESSAGE = "empty_message"
 MESSAGE_TOO_LONG = "message_too_long"
+CARRIER_REFUSED = "carrier_refused"
+CARRIER_UNAVAILABLE = "carrier_unavailable"

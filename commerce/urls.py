@@ -33,7 +33,15 @@ urlpatterns = [
     path("parcels/<int:parcel_id>/", shipping_api.ParcelDetailView.as_view(), name="parcel-detail"),
     path("parcels/<int:parcel_id>/split/", shipping_api.ParcelSplitView.as_view(), name="parcel-split"),
     path("parcel-photos/<str:token>/", documents.parcel_photo, name="parcel-photo"),
+    path("staff/orders/<str:number>/customs/", shipping_api.StaffCustomsView.as_view(), name="staff-order-customs"),
+    path(
+        "staff/orders/<str:number>/customs/invoice.pdf",
+        shipping_api.StaffCommercialInvoiceView.as_view(),
+        name="staff-order-commercial-invoice",
+    ),
     path("staff/orders/<str:number>/ship/", shipping_api.StaffShipView.as_view(), name="staff-order-ship"),
+    path("staff/orders/<str:number>/label/", shipping_api.StaffLabelView.as_view(), name="staff-order-label"),
+    path("shipment-labels/<str:token>/", documents.shipment_label, name="shipment-label"),
     path(
         "staff/orders/<str:number>/messages/",
         conversations_api.StaffOrderMessagesView.as_view(),

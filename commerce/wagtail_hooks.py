@@ -232,6 +232,7 @@ class ParcelDeskAdmin(ModelAdmin):
     add_to_settings_menu = False
     permission_helper_class = ParcelPermissionHelper
     inspect_view_enabled = False
+    history_view_class = OrderDeskHistoryView  # follows the inspect rule: closed, like the inspect view
     list_display = ["__str__", "order_links", "consolidated_flag", "received_at", "waited", "free_storage_until"]
     list_filter = [ParcelStageFilter, "received_at"]
     search_fields = ["order__number", "order__user__email", "shipment__tracking_number"]
@@ -317,7 +318,7 @@ class RestrictedItemRuleViewSet(SnippetViewSet):
     model = RestrictedItemRule
     icon = "warning"
     menu_label = _lazy("Restricted items")
-    list_display = ["keyword", "reason", "active"]
+    list_display = ["keyword", "reason", "hs_chapter", "active"]
     list_filter = ["active"]
     search_fields = ["keyword", "reason"]
     search_backend_name = None

@@ -41,6 +41,22 @@ def _copy_test_database(target: Path, django_db_blocker) -> bool:
     return True
 
 
+def _wait_for_an_answer(url: str, deadline: float) -> None:
+    import urllib.error
+    import urllib.request
+
+    while True:
+        try:
+            urllib.request.urlopen(url, timeout=30).close()
+            return
+        except urllib.error.HTTPError:
+            return  # an answer, whatever it says
+        except OSError:
+            if time.monotonic() > deadline:
+                raise RuntimeError(f"no answer from {url}") from None
+            time.sleep(0.2)
+
+
 @contextlib.contextmanager
 def serve(tmp: Path, django_db_blocker, setup: str = "", server: str = "serve", **environment):
     """Run `manage.py serve` on a free port until the block ends; yields (host:port, the process, setup output).
@@ -74,7 +90,8 @@ def serve(tmp: Path, django_db_blocker, setup: str = "", server: str = "serve", 
             [*manage, "shell", "-c", setup], env=env, check=True, capture_output=True, text=True, timeout=120
         ).stdout
     command = [*manage, "serve", "--port", str(port)]
-    if server == "gunicorn":
+    gunicorn = server == "gunicorn"
+    if gunicorn:
         env.setdefault("WEB_CONCURRENCY", "1")
         command = [sys.executable, "-m", "gunicorn", "-c", str(ROOT / "deploy/gunicorn.conf.py")]
         command += ["--bind", f"127.0.0.1:{port}", "--chdir", str(ROOT)]
@@ -89,6 +106,8 @@ def serve(tmp: Path, django_db_blocker, setup: str = "", server: str = "serve", 
                 if server.poll() is not None or time.monotonic() > deadline:
                     raise RuntimeError(f"{command[1:3]} did not start") from None
                 time.sleep(0.2)
+        if gunicorn:  # the master listens at once; its worker loads Django after that
+            _wait_for_an_answer(f"http://127.0.0.1:{port}/healthz", deadline + 60)
         yield f"127.0.0.1:{port}", server, output
     except BaseException:
         server.terminate()

@@ -53,7 +53,8 @@ def order_actions(order: Order) -> list[dict]:
         (_lazy("Reject"), "commerce_order_reject", status == Order.Status.REQUESTED, "button-secondary"),
         (_lazy("Mark purchased"), "commerce_order_purchase", status == Order.Status.ITEMS_PAID, "button"),
         (_lazy("Record warehouse intake"), "commerce_order_intake", status == Order.Status.PURCHASED, "button"),
-        (_lazy("Enter tracking"), "commerce_order_ship", status == Order.Status.DELIVERY_PAID, "button"),
+        (_lazy("Create label"), "commerce_order_label", status == Order.Status.DELIVERY_PAID, "button"),
+        (_lazy("Enter tracking"), "commerce_order_ship", status == Order.Status.DELIVERY_PAID, "button-secondary"),
         (
             _lazy("Split parcel"),
             "commerce_order_split",
@@ -66,6 +67,12 @@ def order_actions(order: Order) -> list[dict]:
             "commerce_order_cancel",
             status in (Order.Status.REQUESTED, Order.Status.QUOTED),
             "button-secondary no",
+        ),
+        (
+            _lazy("Customs papers"),
+            "commerce_order_customs",
+            bool(order.parcel and order.parcel.received_at),
+            "button-secondary",
         ),
         (_lazy("Refund"), "commerce_order_refund", status in selectors.REFUNDABLE_STATUSES, "button-secondary no"),
         (_lazy("Add staff note"), "commerce_order_note", True, "button-secondary"),
@@ -106,13 +113,13 @@ def order_context(order: Order) -> dict:
     }
 
 
-def _load(pk: int) -> Order:
+def load_order(pk: int) -> Order:
     return get_object_or_404(detail_queryset(for_staff=True), pk=pk)
 
 
 @order_staff_required
 def order_screen(request, pk: int):
-    order = _load(pk)
+    order = load_order(pk)
     context = {
         "page_title": _("Order %(number)s") % {"number": order.number},
         "header_icon": "list-ul",
@@ -126,7 +133,7 @@ def action_view(
     title: str,
     perform,
     *,
-    success: str,
+    success,
     form_kwargs=None,
     statuses=None,
     extra=None,
@@ -134,13 +141,14 @@ def action_view(
 ):
     """A staff action screen on one order: the form, then `perform(order, user, form)`, one service call.
 
-    With `statuses`, the form only opens for orders in one of them; `extra(order)` adds to the context.
+    With `statuses`, the form only opens for orders in one of them; `extra(order)` adds to the context. `success` is
+    a text with `{number}`, or a function of the order after the action giving the text.
     Every order action of the admin (quote to refund, intake, ship) is built here.
     """
 
     @order_staff_required
     def view(request, pk: int):
-        order = _load(pk)
+        order = load_order(pk)
         if statuses and order.status not in statuses:
             # Items are only editable while quoting: a stale link must not show an editable form.
             messages.error(
@@ -162,7 +170,9 @@ def action_view(
                 except DomainError as exc:
                     messages.error(request, exc.message)  # nothing was changed
                 else:
-                    messages.success(request, success.format(number=order.number))
+                    messages.success(
+                        request, success(load_order(pk)) if callable(success) else success.format(number=order.number)
+                    )
                     return redirect("commerce_order_screen", pk=order.pk)
             else:
                 messages.error(request, _("The form has errors; nothing was saved."))

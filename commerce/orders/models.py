@@ -2,6 +2,7 @@
 
 from django.conf import settings
 from django.core.exceptions import ObjectDoesNotExist
+from django.core.validators import RegexValidator
 from django.db import models
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy as _lazy
@@ -190,10 +191,17 @@ class OrderStatusCount(models.Model):
 
 
 class RestrictedItemRule(models.Model):
-    """A keyword that flags an order item for staff review when quoting (e.g. 'battery', 'knife')."""
+    """A keyword that flags an order item for staff review when quoting (e.g. 'battery', 'knife'), and optionally
+    an HS chapter that flags every item whose category (or customs line) falls in it (e.g. 93, arms)."""
 
     keyword = models.CharField(max_length=100, unique=True)
     reason = models.CharField(max_length=200)
+    hs_chapter = models.CharField(
+        max_length=2,
+        blank=True,
+        validators=[RegexValidator(r"^\d{2}$", _lazy("Two digits, the first two of the HS code."))],
+        help_text=_lazy("Optional: the first two digits of the HS codes this rule also restricts."),
+    )
     active = models.BooleanField(default=True)
 
     class Meta:
@@ -201,3 +209,33 @@ class RestrictedItemRule(models.Model):
 
     def __str__(self):
         return self.keyword
+
+
+HS_CODE_PATTERN = r"^\d{6}(\d{2}){0,2}$"  # 6, 8 or 10 digits (dots and spaces are dropped first)
+
+
+class HsCategory(models.Model):
+    """A product category and its Harmonized System code: suggests the customs line of items that mention one of
+    its keywords (editable by staff)."""
+
+    name = models.CharField(max_length=100, unique=True)
+    keywords = models.CharField(
+        max_length=500, help_text=_lazy("Comma-separated words found in item names or URLs, e.g. 'serum, toner'.")
+    )
+    description = models.CharField(max_length=200, help_text=_lazy("English description for customs papers."))
+    hs_code = models.CharField(
+        max_length=10,
+        validators=[RegexValidator(HS_CODE_PATTERN, _lazy("6, 8 or 10 digits."))],
+        help_text=_lazy("6, 8 or 10 digits, without dots."),
+    )
+
+    class Meta:
+        ordering = ["name"]
+        verbose_name = _lazy("HS code category")
+        verbose_name_plural = _lazy("HS code categories")
+
+    def __str__(self):
+        return f"{self.name} ({self.hs_code})"
+
+    def keyword_list(self) -> list[str]:
+        return [word.strip().casefold() for word in self.keywords.split(",") if word.strip()]

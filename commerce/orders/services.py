@@ -20,7 +20,15 @@ from bidangil.i18n import lazy_strip
 from bidangil.money import format_usd_cents
 from commerce import error_codes, limits
 from commerce.orders import pricing
-from commerce.orders.models import ExchangeRate, Order, OrderEvent, OrderItem, OrderStatusCount, RestrictedItemRule
+from commerce.orders.models import (
+    ExchangeRate,
+    HsCategory,
+    Order,
+    OrderEvent,
+    OrderItem,
+    OrderStatusCount,
+    RestrictedItemRule,
+)
 from commerce.orders.steps import current_step
 from integrations.backends import get_backend
 from notifications.models import Notification
@@ -272,16 +280,34 @@ def create_order(*, user, items: list[dict], address_id: int | None = None, addr
 # --- Staff ----------------------------------------------------------------------------------------
 
 
+def suggested_category(item, categories: list[HsCategory]) -> HsCategory | None:
+    """The first HS code category with a keyword in the item's URL, name or options."""
+    text = " ".join([item.url, item.name, item.options]).casefold()
+    return next((c for c in categories if any(word in text for word in c.keyword_list())), None)
+
+
+def restricted_by_hs_chapter(hs_code: str, rules: list[RestrictedItemRule]) -> RestrictedItemRule | None:
+    """The active rule restricting the HS chapter (first two digits) of `hs_code`, if any."""
+    return next((rule for rule in rules if rule.hs_chapter and hs_code[:2] == rule.hs_chapter), None)
+
+
 def restricted_matches(items) -> dict[int, str]:
-    """Item id -> reason for every item whose URL, name, options or note contains an active rule keyword."""
-    rules = list(RestrictedItemRule.objects.filter(active=True).values_list("keyword", "reason"))
+    """Item id -> reason for every item whose URL, name, options or note contains an active rule keyword, or whose
+    suggested HS code category falls in a chapter an active rule restricts."""
+    rules = list(RestrictedItemRule.objects.filter(active=True))
+    categories = list(HsCategory.objects.all()) if any(rule.hs_chapter for rule in rules) else []
     matches = {}
     for item in items:
         text = " ".join([item.url, item.name, item.options, item.note]).casefold()
-        for keyword, reason in rules:
-            if keyword.casefold() in text:
-                matches[item.pk] = f"{keyword}: {reason}"
+        for rule in rules:
+            if rule.keyword.casefold() in text:
+                matches[item.pk] = f"{rule.keyword}: {rule.reason}"
                 break
+        else:
+            category = suggested_category(item, categories)
+            rule = category and restricted_by_hs_chapter(category.hs_code, rules)
+            if rule:
+                matches[item.pk] = f"HS {rule.hs_chapter} ({category.name}): {rule.reason}"
     return matches
 
 

@@ -75,6 +75,10 @@ class DeliveryRate(models.Model):
         return f"{self.country} ≤ {self.max_weight_g} g: {format_usd_cents(self.price_cents)}"
 
 
+def label_path(instance, filename) -> str:
+    return f"labels/{secrets.token_urlsafe(24)}.pdf"
+
+
 class Shipment(models.Model):
     class Carrier(models.TextChoices):
         FEDEX = "fedex", _lazy("FedEx")
@@ -88,6 +92,8 @@ class Shipment(models.Model):
     shipped_at = models.DateTimeField(auto_now_add=True)
     delivered_at = models.DateTimeField(null=True, blank=True)
     last_polled_at = models.DateTimeField(null=True, blank=True)
+    # The carrier's label when staff booked the shipment through its API ("Create label"); private to Order staff.
+    label = models.FileField(upload_to=label_path, storage=private_storage, blank=True)
 
     def __str__(self):
         return f"{self.get_carrier_display()} {self.tracking_number}"
@@ -107,3 +113,28 @@ class ShipmentEvent(models.Model):
 
     def __str__(self):
         return f"{self.code} {self.description} @ {self.occurred_at}"
+
+
+class CustomsLine(models.Model):
+    """One line of a parcel's customs declaration (commercial invoice); values in USD cents."""
+
+    parcel = models.ForeignKey(Parcel, on_delete=models.CASCADE, related_name="customs_lines")
+    item = models.ForeignKey("commerce.OrderItem", null=True, blank=True, on_delete=models.SET_NULL, related_name="+")
+    category = models.ForeignKey(
+        "commerce.HsCategory", null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    description = models.CharField(max_length=200)
+    hs_code = models.CharField(max_length=10, blank=True)
+    quantity = models.PositiveIntegerField()
+    unit_value_cents = models.PositiveIntegerField()
+    origin_country = models.CharField(max_length=2, default="KR")
+
+    class Meta:
+        ordering = ["pk"]
+
+    def __str__(self):
+        return f"{self.quantity} × {self.description}"
+
+    @property
+    def total_cents(self) -> int:
+        return self.quantity * self.unit_value_cents

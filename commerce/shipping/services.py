@@ -5,6 +5,7 @@ notifies the customer on commit. Bad input raises `InvalidInput` (400) before an
 """
 
 import logging
+import re
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
 from datetime import timedelta
@@ -13,24 +14,35 @@ from decimal import ROUND_CEILING, Decimal, InvalidOperation
 from django.conf import settings
 from django.core.files.base import ContentFile
 from django.db import DatabaseError, transaction
-from django.db.models import Q
+from django.db.models import Q, prefetch_related_objects
 from django.utils import timezone
 from django.utils.text import format_lazy
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy as _lazy
 
-from bidangil.errors import Conflict, InvalidInput, NotFound
+from bidangil.errors import Conflict, InvalidInput, NotFound, ProviderError
 from bidangil.images import CleanImage, ImageRefused, ImageTooLarge, clean_image
 from bidangil.leases import leased
 from bidangil.money import format_usd_cents
 from commerce import error_codes, limits
-from commerce.orders.models import Order, OrderEvent
-from commerce.orders.services import lock_parcel_orders, record_event, titled, transition
+from commerce.orders.models import HS_CODE_PATTERN, HsCategory, Order, OrderEvent, RestrictedItemRule
+from commerce.orders.services import (
+    lock_parcel_orders,
+    record_event,
+    restricted_by_hs_chapter,
+    suggested_category,
+    titled,
+    transition,
+)
 from commerce.orders.steps import current_step
-from commerce.shipping.models import DeliveryRate, Parcel, ParcelPhoto, Shipment, ShipmentEvent
+from commerce.shipping.models import CustomsLine, DeliveryRate, Parcel, ParcelPhoto, Shipment, ShipmentEvent
 from integrations.backends import get_backend
 from integrations.carriers import (
     CarrierError,
+    CarrierRefused,
+    Commodity,
+    ParcelSpec,
+    PostalAddress,
     Status,
     TrackEvent,
     TrackResult,
@@ -187,8 +199,10 @@ def record_intake(
 ) -> Order:
     """Warehouse received the parcel: store weight, dimensions and photos, quote the delivery fee.
 
-    purchased → delivery_quoted. The fee is the rate-table price of the billable weight
-    (max of actual and volumetric) for the order's destination country.
+    purchased → delivery_quoted. The fee is the carrier's rate for the measured parcel (FedEx Rate API), asked
+    before any row is locked; when the carrier gives none (the dummy) or cannot be asked (logged, and named in the
+    INTAKE event's `carrier_error`), the rate-table price of the billable weight (max of actual and volumetric)
+    for the destination country. The event's `fee_source` says which priced it.
     """
     weight = _clean_weight(weight_g)
     sides = {
@@ -203,6 +217,7 @@ def record_intake(
         )
     photos = validate_photos(photos)
     billable = billable_weight_g(weight, **sides)
+    carrier_fee, carrier_error = _carrier_rate(order_id, weight, sides)
 
     stored_files: list = []
     try:
@@ -211,7 +226,10 @@ def record_intake(
             for each in orders:
                 each.require_status(Order.Status.PURCHASED)
             lead = orders[0]
-            fee = delivery_fee_cents((lead.shipping_address or {}).get("country", ""), billable)
+            if carrier_fee is None:
+                fee = delivery_fee_cents((lead.shipping_address or {}).get("country", ""), billable)
+            else:
+                fee = carrier_fee
             parcel = lead.parcel or Parcel()
             parcel.weight_g = weight
             parcel.billable_weight_g = billable
@@ -241,6 +259,8 @@ def record_intake(
                         "weight_g": weight,
                         "billable_weight_g": billable,
                         "delivery_fee_cents": fee,
+                        "fee_source": FEE_FROM_TABLE if carrier_fee is None else FEE_FROM_CARRIER,
+                        **({"carrier_error": carrier_error} if carrier_error else {}),
                         "photos": len(photos),
                         "parcel": parcel.pk,
                         "orders": numbers,
@@ -253,6 +273,121 @@ def record_intake(
             stored.delete(save=False)
         raise
     return next(each for each in orders if each.pk == order_id)
+
+
+# --- Carrier rates and labels ---------------------------------------------------------------------
+
+FEE_FROM_CARRIER = "carrier"
+FEE_FROM_TABLE = "rate_table"
+_ADDRESS_FIELDS = ("name", "phone", "line1", "line2", "city", "state", "postal_code", "country")
+
+
+def _address(snapshot: dict | None) -> PostalAddress:
+    return PostalAddress(**{key: str((snapshot or {}).get(key) or "") for key in _ADDRESS_FIELDS})
+
+
+def parcel_spec(orders: Sequence[Order], *, weight_g: int, length_cm, width_cm, height_cm) -> ParcelSpec:
+    """The parcel as the carrier needs it: from the warehouse to the lead order's address, printed with the order
+    numbers, one customs line per charged item at what was paid for it (items loaded)."""
+    paid = _paid_item_cents(orders)
+    commodities = tuple(
+        Commodity(
+            description=(item.name or item.url)[:MAX_CUSTOMS_DESCRIPTION],
+            quantity=item.quantity,
+            unit_value_cents=max(1, round(paid[item.pk] / item.quantity)),
+        )
+        for order in orders
+        for item in order.items.all()
+        if not item.restricted and item.pk in paid
+    )
+    return ParcelSpec(
+        reference=", ".join(order.number for order in orders),
+        weight_g=weight_g,
+        length_cm=Decimal(length_cm),
+        width_cm=Decimal(width_cm),
+        height_cm=Decimal(height_cm),
+        shipper=_address(settings.WAREHOUSE_SHIPPER),
+        recipient=_address(orders[0].shipping_address),
+        commodities=commodities,
+    )
+
+
+def _parcel_orders(order_id: int) -> list[Order]:
+    """The order and those sharing its parcel, lead first, with their items (read without locks)."""
+    order = Order.objects.filter(pk=order_id).only("parcel_id").first()
+    if order is None:
+        return []
+    rows = Order.objects.filter(parcel_id=order.parcel_id) if order.parcel_id else Order.objects.filter(pk=order_id)
+    return list(rows.prefetch_related("items").order_by("pk"))
+
+
+def _carrier_rate(order_id: int, weight_g: int, sides: dict) -> tuple[int | None, str]:
+    """The carrier's price for the measured parcel, asked before any row is locked (the call may take seconds), and
+    why there is none when the carrier could not be asked (logged; the rate table prices the parcel then)."""
+    orders = _parcel_orders(order_id)
+    if not orders:
+        return None, ""
+    try:
+        quote = get_backend("carriers").rate(parcel_spec(orders, weight_g=weight_g, **sides))
+    except CarrierError as exc:
+        logger.warning("No carrier rate for order %s (%s); the rate table prices it", orders[0].number, exc)
+        return None, str(exc)[:300]
+    return (quote.amount_cents if quote else None), ""
+
+
+def create_label(*, parcel_id: int, actor) -> Parcel:
+    """Book the parcel's shipment at the carrier (FedEx Ship API) and ship its orders: the tracking number and the PDF
+    label come back, the label is stored privately, and every order moves delivery_paid → shipped as with a typed
+    number (`ship_order`). The carrier is called while the parcel's orders are locked, so two clicks cannot book
+    twice. The carrier refusing the data is a 400 with its words; the carrier failing or not answering a 502 that
+    tells staff to check FedEx before trying again (the Ship API is never retried after a timeout); nothing is
+    written in either case."""
+    order_id = (
+        Order.objects.filter(parcel_id=parcel_id).order_by("pk").values_list("pk", flat=True).first()
+        if parcel_id
+        else None
+    )
+    if order_id is None:
+        raise NotFound(_("No such parcel."))
+    stored = None
+    try:
+        with transaction.atomic():
+            orders = lock_parcel_orders(order_id)
+            parcel = _paid_parcel(orders)
+            prefetch_related_objects(orders, "items")
+            spec = parcel_spec(
+                orders,
+                weight_g=parcel.weight_g,
+                length_cm=parcel.length_cm,
+                width_cm=parcel.width_cm,
+                height_cm=parcel.height_cm,
+            )
+            try:
+                booked = get_backend("carriers").create_shipment(spec)
+            except CarrierRefused as exc:
+                raise InvalidInput(
+                    _("The carrier refused the shipment: %(reason)s") % {"reason": exc},
+                    code=error_codes.CARRIER_REFUSED,
+                ) from None
+            except CarrierError as exc:
+                logger.warning("Label for parcel %s failed: %s", parcel.pk, exc)
+                raise ProviderError(
+                    _(
+                        "The carrier did not confirm the shipment (%(reason)s). Check FedEx for a shipment of "
+                        "%(orders)s before creating the label again, or enter its tracking number."
+                    )
+                    % {"reason": exc, "orders": spec.reference},
+                    code=error_codes.CARRIER_UNAVAILABLE,
+                ) from None
+            shipment = Shipment(parcel=parcel, carrier=Shipment.Carrier.FEDEX, tracking_number=booked.tracking_number)
+            shipment.label.save("label.pdf", ContentFile(booked.label_pdf), save=False)
+            stored = shipment.label
+            _ship_parcel(orders, shipment, actor)
+    except Exception:
+        if stored:  # the rows are rolled back: the label file goes too
+            stored.storage.delete(stored.name)
+        raise
+    return parcel
 
 
 # --- Consolidation --------------------------------------------------------------------------------
@@ -284,7 +419,7 @@ def request_consolidation(*, user, order_numbers: Sequence[str]) -> Parcel:
         for order in orders:
             order.require_status(Order.Status.PURCHASED)
             if order.parcel_id is not None:
-                raise _consolidation_error(f"Order {order.number} is already in a parcel.")
+                raise _consolidation_error(_("Order %(number)s is already in a parcel.") % {"number": order.number})
         if any(order.shipping_address != orders[0].shipping_address for order in orders[1:]):
             message = _("Orders shipped together must go to the same address.")
             raise InvalidInput(message, code=error_codes.ADDRESSES_DIFFER, fields={"orders": [message]})
@@ -309,20 +444,24 @@ def split_parcel(*, parcel_id: int, actor) -> list[Order]:
     deleted; an open delivery checkout is expired by the payments sweep, and a payment that still lands is
     flagged for a refund). After the fee is paid (or for a single order's parcel) 409.
     """
-    order_id = Order.objects.filter(parcel_id=parcel_id).order_by("pk").values_list("pk", flat=True).first()
+    order_id = (
+        Order.objects.filter(parcel_id=parcel_id).order_by("pk").values_list("pk", flat=True).first()
+        if parcel_id
+        else None
+    )
     if order_id is None:
         raise NotFound(_("No such parcel."))
     with transaction.atomic():
         orders = lock_parcel_orders(order_id)
         parcel = Parcel.objects.select_for_update().get(pk=orders[0].parcel_id)
         if not parcel.consolidated:
-            raise _consolidation_error("This parcel holds a single order; there is nothing to split.")
+            raise _consolidation_error(_("This parcel holds a single order; there is nothing to split."))
         splittable = (Order.Status.PURCHASED, Order.Status.DELIVERY_QUOTED)
         paid = next((order for order in orders if order.status not in splittable), None)
         if paid is not None:
             raise _consolidation_error(
-                f"Order {paid.number} is {paid.get_status_display().lower()}: a parcel can be split only before "
-                "its delivery fee is paid."
+                _("Order %(number)s is %(status)s: a parcel can be split only before its delivery fee is paid.")
+                % {"number": paid.number, "status": paid.get_status_display().lower()}
             )
         data = {"parcel": parcel.pk, "orders": [order.number for order in orders]}
         for order in orders:
@@ -432,6 +571,144 @@ def send_storage_reminders(*, now=None) -> int | None:
     return sent
 
 
+# --- Customs declaration --------------------------------------------------------------------------
+
+HS_CODE_RE = re.compile(HS_CODE_PATTERN)
+MAX_CUSTOMS_DESCRIPTION = 200
+MAX_CUSTOMS_QUANTITY = 9999
+MAX_UNIT_VALUE_CENTS = 99_999_999
+
+
+def clean_hs_code(value) -> str:
+    """6, 8 or 10 digits; dots and spaces as printed on tariff tables are dropped. Raises InvalidInput otherwise."""
+    code = re.sub(r"[.\s]", "", str(value or ""))
+    if not HS_CODE_RE.fullmatch(code):
+        message = _("HS code %(code)s must be 6, 8 or 10 digits.") % {"code": repr(str(value or ""))}
+        raise InvalidInput(message, code=error_codes.INVALID_HS_CODE, fields={"hs_code": [message]})
+    return code
+
+
+def _paid_item_cents(orders: Sequence[Order]) -> dict[int, int]:
+    """Item id -> what the customer paid for the item line (USD cents, from the frozen quote)."""
+    return {
+        line["item_id"]: line["amount_cents"]
+        for order in orders
+        for line in order.quote_lines or ()
+        if line.get("kind") == "item" and line.get("item_id")
+    }
+
+
+def customs_declaration(parcel_id: int) -> Parcel:
+    """The parcel with its customs lines, writing the suggested lines the first time: one per charged item (not the
+    restricted ones), described and coded from its suggested HS code category, valued at what was paid."""
+    with transaction.atomic():
+        parcel = Parcel.objects.select_for_update().get(pk=parcel_id)
+        if not parcel.customs_lines.exists():
+            orders = list(parcel.orders.prefetch_related("items").order_by("pk"))
+            paid = _paid_item_cents(orders)
+            categories = list(HsCategory.objects.all())
+            lines = []
+            for order in orders:
+                for item in order.items.all():
+                    if item.restricted or item.pk not in paid:
+                        continue
+                    category = suggested_category(item, categories)
+                    lines.append(
+                        CustomsLine(
+                            parcel=parcel,
+                            item=item,
+                            category=category,
+                            description=(category.description if category else item.name or item.url)[:200],
+                            hs_code=category.hs_code if category else "",
+                            quantity=item.quantity,
+                            unit_value_cents=max(1, round(paid[item.pk] / item.quantity)),
+                        )
+                    )
+            CustomsLine.objects.bulk_create(lines)
+    return Parcel.objects.prefetch_related("customs_lines__category", "orders").get(pk=parcel_id)
+
+
+@dataclass
+class CustomsCheck:
+    declared_cents: int
+    paid_cents: int
+    missing_hs: list[str]
+    restricted: list[str]
+
+    @property
+    def problems(self) -> list[str]:
+        found = []
+        if abs(self.declared_cents - self.paid_cents) > 0:
+            found.append(
+                _("The declared total %(declared)s differs from the %(paid)s paid for the items.")
+                % {"declared": format_usd_cents(self.declared_cents), "paid": format_usd_cents(self.paid_cents)}
+            )
+        if self.missing_hs:
+            found.append(_("Lines without an HS code: %(lines)s.") % {"lines": ", ".join(self.missing_hs)})
+        found.extend(self.restricted)
+        return found
+
+
+def check_customs(parcel: Parcel) -> CustomsCheck:
+    """Totals against what was paid for the items, missing HS codes, and restricted HS chapters (lines loaded)."""
+    lines = list(parcel.customs_lines.all())
+    paid = _paid_item_cents(list(parcel.orders.all()))
+    declared_items = {line.item_id for line in lines if line.item_id}
+    rules = list(RestrictedItemRule.objects.filter(active=True).exclude(hs_chapter=""))
+    restricted = []
+    for line in lines:
+        rule = line.hs_code and restricted_by_hs_chapter(line.hs_code, rules)
+        if rule:
+            restricted.append(
+                _("%(line)s: HS chapter %(chapter)s is restricted (%(reason)s).")
+                % {"line": line.description, "chapter": rule.hs_chapter, "reason": rule.reason}
+            )
+    return CustomsCheck(
+        declared_cents=sum(line.total_cents for line in lines),
+        paid_cents=sum(cents for item_id, cents in paid.items() if item_id in declared_items),
+        missing_hs=[line.description for line in lines if not line.hs_code],
+        restricted=restricted,
+    )
+
+
+def _clean_customs_line(index: int, values: dict) -> dict:
+    def refuse(field, message):
+        raise InvalidInput(_("Line %(n)s: %(message)s") % {"n": index, "message": message}, fields={field: [message]})
+
+    description = str(values.get("description") or "").strip()
+    if not description or len(description) > MAX_CUSTOMS_DESCRIPTION:
+        refuse("description", _("An English description of 1 to 200 characters."))
+    quantity, value = values.get("quantity"), values.get("unit_value_cents")
+    if isinstance(quantity, bool) or not isinstance(quantity, int) or not 1 <= quantity <= MAX_CUSTOMS_QUANTITY:
+        refuse("quantity", _("A whole number from 1 to 9999."))
+    if isinstance(value, bool) or not isinstance(value, int) or not 1 <= value <= MAX_UNIT_VALUE_CENTS:
+        refuse("unit_value_cents", _("Whole US cents, at least 1."))
+    try:
+        hs_code = clean_hs_code(values.get("hs_code"))
+    except InvalidInput as exc:
+        refuse("hs_code", exc.message)
+    return {"description": description, "hs_code": hs_code, "quantity": quantity, "unit_value_cents": value}
+
+
+def update_customs_lines(*, parcel_id: int, actor, lines: Sequence[dict]) -> Parcel:
+    """Staff correct the declaration: each given line (by id) gets its description, HS code, quantity and unit value.
+
+    Every line is checked before any is written (400 naming the line); an id not of this parcel is a 404.
+    """
+    cleaned = {int(values["id"]): _clean_customs_line(n, values) for n, values in enumerate(lines, start=1)}
+    with transaction.atomic():
+        parcel = Parcel.objects.select_for_update().get(pk=parcel_id)
+        rows = {line.pk: line for line in CustomsLine.objects.filter(parcel=parcel, pk__in=list(cleaned))}
+        unknown = next((pk for pk in cleaned if pk not in rows), None)
+        if unknown is not None:
+            raise NotFound(_("No customs line %(id)s on this parcel.") % {"id": unknown})
+        for pk, values in cleaned.items():
+            for name, value in values.items():
+                setattr(rows[pk], name, value)
+        CustomsLine.objects.bulk_update(rows.values(), ["description", "hs_code", "quantity", "unit_value_cents"])
+    return customs_declaration(parcel_id)
+
+
 # --- Ship -----------------------------------------------------------------------------------------
 
 
@@ -451,14 +728,7 @@ def ship_order(*, order_id: int, actor, carrier: str, tracking_number: str) -> O
 
     with transaction.atomic():
         orders = lock_parcel_orders(order_id)
-        for each in orders:
-            each.require_status(Order.Status.DELIVERY_PAID)
-        parcel = orders[0].parcel
-        if parcel is None:
-            raise Conflict(
-                _("Order %(number)s has no parcel recorded.") % {"number": orders[0].number},
-                code=error_codes.ORDER_CONFLICT,
-            )
+        parcel = _paid_parcel(orders)
         other = (
             Shipment.objects.filter(carrier=carrier, tracking_number=number)
             .exclude(parcel=parcel)
@@ -471,16 +741,32 @@ def ship_order(*, order_id: int, actor, carrier: str, tracking_number: str) -> O
                 "other": other,
             }
             raise InvalidInput(message, fields={"tracking_number": [message]})
-        Shipment.objects.create(parcel=parcel, carrier=carrier, tracking_number=number)
-        for each in orders:
-            transition(
-                each,
-                Order.Status.SHIPPED,
-                OrderEvent.Kind.SHIPPED,
-                actor=actor,
-                data={"carrier": carrier, "tracking_number": number},
-            )
+        _ship_parcel(orders, Shipment(parcel=parcel, carrier=carrier, tracking_number=number), actor)
     return next(each for each in orders if each.pk == order_id)
+
+
+def _paid_parcel(orders: list[Order]) -> Parcel:
+    """The locked orders' parcel, once every one of them has its delivery paid (else 409)."""
+    for each in orders:
+        each.require_status(Order.Status.DELIVERY_PAID)
+    parcel = orders[0].parcel
+    if parcel is None:
+        raise Conflict(
+            _("Order %(number)s has no parcel recorded.") % {"number": orders[0].number},
+            code=error_codes.ORDER_CONFLICT,
+        )
+    return parcel
+
+
+def _ship_parcel(orders: list[Order], shipment: Shipment, actor) -> None:
+    """On the locked orders: the Shipment to poll, and delivery_paid → shipped for each (one SHIPPED event, the
+    customer told); the tracking poll takes it from there."""
+    shipment.save()
+    data = {"carrier": shipment.carrier, "tracking_number": shipment.tracking_number}
+    if shipment.label:
+        data["label"] = True
+    for each in orders:
+        transition(each, Order.Status.SHIPPED, OrderEvent.Kind.SHIPPED, actor=actor, data=data)
 
 
 # --- Tracking ------------------------------------------------------------------------------------
