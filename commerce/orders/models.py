@@ -179,6 +179,19 @@ class OrderEvent(models.Model):
         return f"{self.order_id}: {self.get_kind_display()}"
 
 
+class OrderStatusCount(models.Model):
+    """How many orders are in each status: the staff order list's total without a COUNT over the order table.
+
+    Kept by commerce.orders.services in the transaction of each write (create_order, transition);
+    `manage.py rebuild_counts` recounts it from the orders."""
+
+    status = models.CharField(max_length=20, choices=Order.Status.choices, unique=True)
+    count = models.IntegerField(default=0)
+
+    def __str__(self):
+        return f"{self.status}: {self.count}"
+
+
 class RestrictedItemRule(models.Model):
     """A keyword that flags an order item for staff review when quoting (e.g. 'battery', 'knife'), and optionally
     an HS chapter that flags every item whose category (or customs line) falls in it (e.g. 93, arms)."""
