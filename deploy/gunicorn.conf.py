@@ -23,6 +23,9 @@ max_requests_jitter = max_requests // 10
 forwarded_allow_ips = os.environ.get("FORWARDED_ALLOW_IPS", "*")  # only the proxy reaches this port
 accesslog = None  # requests are counted by /metrics and logged by the proxy
 worker_tmp_dir = "/dev/shm" if os.path.isdir("/dev/shm") else None
+# No runtime control socket: compose restarts and scales the service, and a fixed socket path would be shared by
+# every gunicorn of the host (the bench and the tests start several).
+control_socket_disable = True
 
 
 def on_starting(server):

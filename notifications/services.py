@@ -50,12 +50,17 @@ def _in_languages_of(user_ids: list[int], payloads: list[dict]) -> list[dict]:
     if not lazy:
         return payloads
     languages = dict(get_user_model().objects.filter(pk__in=lazy).values_list("pk", "language"))
-    rendered = []
-    for user_id, payload in zip(user_ids, payloads, strict=True):
+    by_language: dict[str, list[int]] = {}  # one switch of the active language per language, not per payload
+    for index, user_id in enumerate(user_ids):
         if user_id in lazy:
-            with translation.override(languages.get(user_id) or settings.LANGUAGE_CODE):
-                payload = {key: str(value) if isinstance(value, Promise) else value for key, value in payload.items()}
-        rendered.append(payload)
+            by_language.setdefault(languages.get(user_id) or settings.LANGUAGE_CODE, []).append(index)
+    rendered = list(payloads)
+    for language, indexes in by_language.items():
+        with translation.override(language):
+            for index in indexes:
+                rendered[index] = {
+                    key: str(value) if isinstance(value, Promise) else value for key, value in payloads[index].items()
+                }
     return rendered
 
 

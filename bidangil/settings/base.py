@@ -367,6 +367,9 @@ SPECTACULAR_SETTINGS = {
         "PaymentStatusEnum": "commerce.payments.models.Payment.Status",
         "PaymentKindEnum": "commerce.payments.models.Payment.Kind",
         "OrderEventKindEnum": "commerce.orders.models.OrderEvent.Kind",
+        "ItemProblemKindEnum": "commerce.problems.models.ItemProblem.Kind",
+        "ItemProblemStatusEnum": "commerce.problems.models.ItemProblem.Status",
+        "ItemProblemChoiceEnum": "commerce.problems.models.ItemProblem.Choice",
         # pending/ready/failed of a background job: product lookups, item names, avatars.
         "JobStatusEnum": "commerce.products.models.ProductLookup.Status",
     },
@@ -421,10 +424,22 @@ TRACKING_POLL_INTERVAL_MINUTES = env.int("TRACKING_POLL_INTERVAL_MINUTES", defau
 # reminders sent to the customer while it waits (one per period, the first after that many days).
 STORAGE_FREE_DAYS = env.int("STORAGE_FREE_DAYS", default=30)
 STORAGE_REMINDER_DAYS = env.int("STORAGE_REMINDER_DAYS", default=7)
+# Item problems after payment: how long the customer has to choose, and what applies without an answer.
+ITEM_PROBLEM_ANSWER_HOURS = env.int("ITEM_PROBLEM_ANSWER_HOURS", default=72)
+ITEM_PROBLEM_DEFAULT = env("ITEM_PROBLEM_DEFAULT", default="refund_item")  # refund_item | cancel
 # The shipper on commercial invoices: the Korean warehouse, one line per address line.
 WAREHOUSE_ADDRESS = env(
     "WAREHOUSE_ADDRESS", default="Bidangil warehouse\n123 Gonghang-ro, Jung-gu\nIncheon 22382\nRepublic of Korea (KR)"
 ).replace("\\n", "\n")
+# The same warehouse as the sender of carrier rates and labels (FedEx needs it field by field).
+WAREHOUSE_SHIPPER = {
+    "name": env("WAREHOUSE_SHIPPER_NAME", default="Bidangil warehouse"),
+    "phone": env("WAREHOUSE_SHIPPER_PHONE", default="+82325550100"),
+    "line1": env("WAREHOUSE_SHIPPER_LINE1", default="123 Gonghang-ro, Jung-gu"),
+    "city": env("WAREHOUSE_SHIPPER_CITY", default="Incheon"),
+    "postal_code": env("WAREHOUSE_SHIPPER_POSTAL_CODE", default="22382"),
+    "country": "KR",
+}
 
 OPENAI_API_KEY = env("OPENAI_API_KEY", default="")
 OPENAI_BASE_URL = env("OPENAI_BASE_URL", default=None)

@@ -24,9 +24,10 @@ from wagtail.snippets.views.snippets import SnippetViewSet
 
 from bidangil.admin_lists import snippet_columns
 from bidangil.errors import DomainError
-from bidangil.money import UsdField
+from bidangil.money import UsdField, format_usd_cents
 from commerce.admin.orders import action_view, load_order, order_staff_required, with_cleaned_data
 from commerce.orders.models import HsCategory, Order
+from commerce.shipping import selectors as parcel_selectors
 from commerce.shipping import services as shipping
 from commerce.shipping.invoice import invoice_response
 from commerce.shipping.models import DeliveryRate, Shipment
@@ -81,6 +82,25 @@ class ShipForm(forms.Form):
     )
 
 
+class LabelForm(forms.Form):
+    """Nothing to type: the carrier books the measured parcel to its address and returns the label."""
+
+
+def intake_message(order: Order) -> str:
+    """What the desk is told after an intake: the fee and which source priced it (the carrier, or the rate table
+    and why the carrier was not used)."""
+    data = parcel_selectors.last_intake_data(order.pk)
+    values = {"number": order.number, "fee": format_usd_cents(data.get("delivery_fee_cents"))}
+    if data.get("fee_source") == shipping.FEE_FROM_CARRIER:
+        return _("Parcel of %(number)s recorded; the carrier quoted the delivery fee of %(fee)s.") % values
+    if data.get("carrier_error"):
+        return _(
+            "Parcel of %(number)s recorded; the carrier could not quote (%(error)s), so the rate table priced the "
+            "delivery fee at %(fee)s."
+        ) % {**values, "error": data["carrier_error"]}
+    return _("Parcel of %(number)s recorded; the rate table priced the delivery fee at %(fee)s.") % values
+
+
 # --- Views ----------------------------------------------------------------------------------------
 
 
@@ -93,7 +113,7 @@ intake_view = action_view(
     IntakeForm,
     _lazy("Record warehouse intake"),
     with_cleaned_data(shipping.record_intake),
-    success=_lazy("Parcel of {number} recorded; delivery fee quoted."),
+    success=intake_message,
     extra=_rates_for,
     template="commerce/admin/shipping_form.html",
 )
@@ -108,6 +128,16 @@ ship_view = action_view(
     _lazy("Ship parcel"),
     with_cleaned_data(shipping.ship_order),
     success=_lazy("Order {number} shipped."),
+    template="commerce/admin/shipping_form.html",
+)
+
+
+label_view = action_view(
+    LabelForm,
+    _lazy("Create label"),
+    lambda order, user, form: shipping.create_label(parcel_id=order.parcel_id, actor=user),
+    success=_lazy("Label created; the parcel of {number} is shipped."),
+    statuses=(Order.Status.DELIVERY_PAID,),
     template="commerce/admin/shipping_form.html",
 )
 
@@ -185,6 +215,7 @@ def shipping_admin_urls():
     return [
         path("orders/<int:pk>/intake/", intake_view, name="commerce_order_intake"),
         path("orders/<int:pk>/ship/", ship_view, name="commerce_order_ship"),
+        path("orders/<int:pk>/label/", label_view, name="commerce_order_label"),
         path("orders/<int:pk>/split/", split_view, name="commerce_order_split"),
         path("orders/<int:pk>/customs/", customs_view, name="commerce_order_customs"),
         path("orders/<int:pk>/customs/invoice.pdf", customs_invoice_view, name="commerce_order_customs_invoice"),

@@ -11,7 +11,7 @@ from commerce.orders.selectors import related_or_none
 from commerce.orders.steps import current_step, order_steps
 from commerce.payments.models import Payment
 from commerce.payments.selectors import payment_totals
-from commerce.shipping.documents import photo_url
+from commerce.shipping.documents import label_url, photo_url
 from commerce.shipping.models import Shipment
 
 # Event kinds that are staff bookkeeping, not news for the customer.
@@ -263,6 +263,12 @@ class ShipmentOutput(serializers.Serializer):
     scans = ScanOutput(many=True)
 
 
+class StaffShipmentOutput(ShipmentOutput):
+    label_url = serializers.URLField(
+        allow_null=True, help_text="The carrier label (PDF), signed for a short time; null for a typed number."
+    )
+
+
 class EventOutput(serializers.Serializer):
     kind = serializers.ChoiceField(choices=OrderEvent.Kind.choices)
     label = serializers.CharField()
@@ -499,6 +505,7 @@ class OrderDetailSerializer(OrderListSerializer):
                 }
                 for scan in shipment.events.all()
             ],
+            **({"label_url": label_url(shipment, self.context.get("request"))} if self.staff else {}),
         }
 
     @extend_schema_field(EventOutput(many=True))
@@ -532,3 +539,7 @@ class StaffOrderDetailSerializer(OrderDetailSerializer):
     @extend_schema_field(StaffEventOutput(many=True))
     def get_events(self, order):
         return super().get_events(order)
+
+    @extend_schema_field(StaffShipmentOutput(allow_null=True))
+    def get_shipment(self, order):
+        return super().get_shipment(order)

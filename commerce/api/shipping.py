@@ -13,7 +13,8 @@ from rest_framework.views import APIView
 from bidangil.api.serializers import MAX_ID, StrictCharField, StrictSerializer, error_responses
 from bidangil.errors import Conflict, DomainError
 from commerce import error_codes, limits, selectors
-from commerce.api.views import IsOrderStaff, StaffOrderActionView
+from commerce.api.serializers import StaffOrderDetailSerializer
+from commerce.api.views import IsOrderStaff, StaffOrderActionView, _errors
 from commerce.orders.models import Order
 from commerce.orders.steps import current_step
 from commerce.shipping import selectors as parcel_selectors
@@ -55,6 +56,32 @@ class StaffShipView(StaffOrderActionView):
 
     input_serializer = ShipInput
     service = staticmethod(shipping.ship_order)
+
+
+class LabelInput(StrictSerializer):
+    """No fields: the parcel, its address and its items are the order's."""
+
+
+class StaffLabelView(StaffOrderActionView):
+    """POST → the parcel's shipment booked at the carrier (tracking number, PDF label in `shipment.label_url`) and
+    every order of the parcel shipped. 400 `carrier_refused` with the carrier's words, 502 `carrier_unavailable`
+    when it failed or did not answer (check FedEx before trying again); nothing changes then."""
+
+    input_serializer = LabelInput
+
+    def perform(self, order, actor, data):
+        order.require_status(Order.Status.DELIVERY_PAID)  # before its intake an order has no parcel yet: 409
+        shipping.create_label(parcel_id=order.parcel_id, actor=actor)
+
+    @extend_schema(
+        tags=["staff orders"],
+        responses={
+            200: StaffOrderDetailSerializer,
+            **_errors(400, 401, 403, 404, 409, e502="The carrier failed or did not answer; check FedEx."),
+        },
+    )
+    def post(self, request, number):
+        return super().post(request, number)
 
 
 # --- Customer: consolidated parcels ----------------------------------------------------------------

@@ -145,13 +145,13 @@ class StaffOrderListView(APIView):
         responses={200: s.StaffOrderListSerializer(many=True), **_errors(400, 401, 403)},
     )
     def get(self, request):
-        orders = staff_orders(
-            status=_status_filter(request),
-            q=request.query_params.get("q"),
-            waiting=request.query_params.get("waiting") in ("1", "true"),
-        )
+        status, q = _status_filter(request), request.query_params.get("q")
+        waiting = request.query_params.get("waiting") in ("1", "true")
+        orders = staff_orders(status=status, q=q, waiting=waiting)
+        # Unfiltered or by status only, the total is the maintained count; a search counts its matches.
+        count = None if q or waiting else selectors.order_count(status)
         paginator = self.pagination_class()
-        page = paginator.paginate_queryset(orders, request, view=self)
+        page = paginator.paginate_queryset(orders, request, view=self, count=count)
         return paginator.get_paginated_response(s.StaffOrderListSerializer(page, many=True).data)
 
 

@@ -161,6 +161,8 @@ class OrderEvent(models.Model):
         REFUND_ISSUED = "refund_issued", _lazy("Refund issued")
         NOTE = "note", _lazy("Staff note")
         MESSAGE = "message", _lazy("Message")
+        ITEM_PROBLEM = "item_problem", _lazy("Item problem reported")
+        ITEM_PROBLEM_ANSWERED = "item_problem_answered", _lazy("Item problem resolved")
         ACCOUNT_CLOSED = "account_closed", _lazy("Customer closed their account")
 
     order = models.ForeignKey(Order, on_delete=models.CASCADE, related_name="events")
@@ -175,6 +177,19 @@ class OrderEvent(models.Model):
 
     def __str__(self):
         return f"{self.order_id}: {self.get_kind_display()}"
+
+
+class OrderStatusCount(models.Model):
+    """How many orders are in each status: the staff order list's total without a COUNT over the order table.
+
+    Kept by commerce.orders.services in the transaction of each write (create_order, transition);
+    `manage.py rebuild_counts` recounts it from the orders."""
+
+    status = models.CharField(max_length=20, choices=Order.Status.choices, unique=True)
+    count = models.IntegerField(default=0)
+
+    def __str__(self):
+        return f"{self.status}: {self.count}"
 
 
 class RestrictedItemRule(models.Model):

@@ -16,7 +16,7 @@ from django.db.models import (
 )
 from django.db.models.functions import Coalesce
 
-from commerce.orders.models import Order, OrderEvent, OrderItem
+from commerce.orders.models import Order, OrderEvent, OrderItem, OrderStatusCount
 from commerce.orders.steps import STATUS_STEP
 
 ORDER_STAFF_GROUP = "Order staff"
@@ -118,3 +118,9 @@ def related_or_none(order: Order, name: str):
         return getattr(order, name)
     except ObjectDoesNotExist:
         return None
+
+
+def order_count(status: str | None = None) -> int:
+    """Orders in `status` (all orders when None), from the maintained per-status counts: no COUNT over orders."""
+    counts = OrderStatusCount.objects.filter(**({"status": status} if status else {}))
+    return sum(counts.values_list("count", flat=True))

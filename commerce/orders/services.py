@@ -3,9 +3,11 @@ one OrderEvent, and queues notifications on commit. Illegal transitions raise Co
 
 import logging
 import secrets
+from collections import Counter
 from dataclasses import dataclass
 
 from django.db import IntegrityError, transaction
+from django.db.models import Count, F
 from django.utils import timezone
 from django.utils.text import format_lazy
 from django.utils.translation import gettext as _
@@ -18,7 +20,15 @@ from bidangil.i18n import lazy_strip
 from bidangil.money import format_usd_cents
 from commerce import error_codes, limits
 from commerce.orders import pricing
-from commerce.orders.models import ExchangeRate, HsCategory, Order, OrderEvent, OrderItem, RestrictedItemRule
+from commerce.orders.models import (
+    ExchangeRate,
+    HsCategory,
+    Order,
+    OrderEvent,
+    OrderItem,
+    OrderStatusCount,
+    RestrictedItemRule,
+)
 from commerce.orders.steps import current_step
 from integrations.backends import get_backend
 from notifications.models import Notification
@@ -148,6 +158,9 @@ def transition(
     """
     orders = order if isinstance(order, list) else [order]
     datas = data if isinstance(data, list) else [data] * len(orders)
+    moves = Counter({status: len(orders)})
+    moves.subtract(Counter(each.status for each in orders))
+    count_orders(moves)
     fields = ["status", "status_reason", "updated_at", *also_save]
     if len(orders) == 1:
         order = orders[0]
@@ -161,10 +174,14 @@ def transition(
     now = timezone.now()
     for each in orders:
         each.status = status
-        each.updated_at = now  # bulk_update does not apply auto_now
+        each.updated_at = now  # neither update() nor bulk_update applies auto_now
         if reason:
             each.status_reason = reason
-    Order.objects.bulk_update(orders, fields)
+    if also_save:
+        Order.objects.bulk_update(orders, fields)
+    else:  # the same values for every order: one plain UPDATE, not a CASE per row
+        values = {"status": status, "updated_at": now, **({"status_reason": reason} if reason else {})}
+        Order.objects.filter(pk__in=[each.pk for each in orders]).update(**values)
     record_event(orders, kind, actor=actor, data=[{"status": status, **(extra or {})} for extra in datas])
     notify_many(
         [
@@ -177,6 +194,25 @@ def transition(
         ],
         email=True,
     )
+
+
+def count_orders(moves: Counter) -> None:
+    """Add each status's change in number of orders to OrderStatusCount (one UPDATE per status that changed),
+    in the caller's transaction."""
+    for status, delta in moves.items():
+        if delta and not OrderStatusCount.objects.filter(status=status).update(count=F("count") + delta):
+            OrderStatusCount.objects.get_or_create(status=status)  # the status's first order
+            OrderStatusCount.objects.filter(status=status).update(count=F("count") + delta)
+
+
+def rebuild_order_counts() -> None:
+    """Recount OrderStatusCount from the orders (after bulk loads, or to repair a count)."""
+    counts = dict(Order.objects.order_by().values_list("status").annotate(n=Count("pk")))
+    with transaction.atomic():
+        OrderStatusCount.objects.all().delete()
+        OrderStatusCount.objects.bulk_create(
+            OrderStatusCount(status=status, count=counts.get(status, 0)) for status in Order.Status.values
+        )
 
 
 def _new_order_number() -> str:
@@ -224,6 +260,7 @@ def create_order(*, user, items: list[dict], address_id: int | None = None, addr
                 continue
         else:  # pragma: no cover - 16M numbers a day
             raise Conflict(_("Could not allocate an order number; try again."), code=error_codes.ORDER_CONFLICT)
+        count_orders(Counter({Order.Status.REQUESTED: 1}))
         OrderItem.objects.bulk_create(
             OrderItem(
                 order=order,

@@ -75,6 +75,10 @@ class DeliveryRate(models.Model):
         return f"{self.country} ≤ {self.max_weight_g} g: {format_usd_cents(self.price_cents)}"
 
 
+def label_path(instance, filename) -> str:
+    return f"labels/{secrets.token_urlsafe(24)}.pdf"
+
+
 class Shipment(models.Model):
     class Carrier(models.TextChoices):
         FEDEX = "fedex", _lazy("FedEx")
@@ -88,6 +92,8 @@ class Shipment(models.Model):
     shipped_at = models.DateTimeField(auto_now_add=True)
     delivered_at = models.DateTimeField(null=True, blank=True)
     last_polled_at = models.DateTimeField(null=True, blank=True)
+    # The carrier's label when staff booked the shipment through its API ("Create label"); private to Order staff.
+    label = models.FileField(upload_to=label_path, storage=private_storage, blank=True)
 
     def __str__(self):
         return f"{self.get_carrier_display()} {self.tracking_number}"

@@ -8,7 +8,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from bidangil.errors import NotFound
-from commerce.orders.models import Order
+from commerce.orders.models import Order, OrderEvent
 from commerce.shipping.models import Parcel
 
 
@@ -43,3 +43,9 @@ def days_waiting_for_payment(parcel: Parcel, now=None) -> int | None:
     if parcel.received_at is None or not any(o.status == Order.Status.DELIVERY_QUOTED for o in parcel.orders.all()):
         return None
     return ((now or timezone.now()) - parcel.received_at).days
+
+
+def last_intake_data(order_id: int) -> dict:
+    """The data of the order's latest INTAKE event (weight, fee, which source priced it), {} before any intake."""
+    event = OrderEvent.objects.filter(order_id=order_id, kind=OrderEvent.Kind.INTAKE).order_by("-pk").first()
+    return event.data if event else {}

@@ -14,13 +14,13 @@ from decimal import ROUND_CEILING, Decimal, InvalidOperation
 from django.conf import settings
 from django.core.files.base import ContentFile
 from django.db import DatabaseError, transaction
-from django.db.models import Q
+from django.db.models import Q, prefetch_related_objects
 from django.utils import timezone
 from django.utils.text import format_lazy
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy as _lazy
 
-from bidangil.errors import Conflict, InvalidInput, NotFound
+from bidangil.errors import Conflict, InvalidInput, NotFound, ProviderError
 from bidangil.images import CleanImage, ImageRefused, ImageTooLarge, clean_image
 from bidangil.leases import leased
 from bidangil.money import format_usd_cents
@@ -39,6 +39,10 @@ from commerce.shipping.models import CustomsLine, DeliveryRate, Parcel, ParcelPh
 from integrations.backends import get_backend
 from integrations.carriers import (
     CarrierError,
+    CarrierRefused,
+    Commodity,
+    ParcelSpec,
+    PostalAddress,
     Status,
     TrackEvent,
     TrackResult,
@@ -195,8 +199,10 @@ def record_intake(
 ) -> Order:
     """Warehouse received the parcel: store weight, dimensions and photos, quote the delivery fee.
 
-    purchased → delivery_quoted. The fee is the rate-table price of the billable weight
-    (max of actual and volumetric) for the order's destination country.
+    purchased → delivery_quoted. The fee is the carrier's rate for the measured parcel (FedEx Rate API), asked
+    before any row is locked; when the carrier gives none (the dummy) or cannot be asked (logged, and named in the
+    INTAKE event's `carrier_error`), the rate-table price of the billable weight (max of actual and volumetric)
+    for the destination country. The event's `fee_source` says which priced it.
     """
     weight = _clean_weight(weight_g)
     sides = {
@@ -211,6 +217,7 @@ def record_intake(
         )
     photos = validate_photos(photos)
     billable = billable_weight_g(weight, **sides)
+    carrier_fee, carrier_error = _carrier_rate(order_id, weight, sides)
 
     stored_files: list = []
     try:
@@ -219,7 +226,10 @@ def record_intake(
             for each in orders:
                 each.require_status(Order.Status.PURCHASED)
             lead = orders[0]
-            fee = delivery_fee_cents((lead.shipping_address or {}).get("country", ""), billable)
+            if carrier_fee is None:
+                fee = delivery_fee_cents((lead.shipping_address or {}).get("country", ""), billable)
+            else:
+                fee = carrier_fee
             parcel = lead.parcel or Parcel()
             parcel.weight_g = weight
             parcel.billable_weight_g = billable
@@ -249,6 +259,8 @@ def record_intake(
                         "weight_g": weight,
                         "billable_weight_g": billable,
                         "delivery_fee_cents": fee,
+                        "fee_source": FEE_FROM_TABLE if carrier_fee is None else FEE_FROM_CARRIER,
+                        **({"carrier_error": carrier_error} if carrier_error else {}),
                         "photos": len(photos),
                         "parcel": parcel.pk,
                         "orders": numbers,
@@ -261,6 +273,121 @@ def record_intake(
             stored.delete(save=False)
         raise
     return next(each for each in orders if each.pk == order_id)
+
+
+# --- Carrier rates and labels ---------------------------------------------------------------------
+
+FEE_FROM_CARRIER = "carrier"
+FEE_FROM_TABLE = "rate_table"
+_ADDRESS_FIELDS = ("name", "phone", "line1", "line2", "city", "state", "postal_code", "country")
+
+
+def _address(snapshot: dict | None) -> PostalAddress:
+    return PostalAddress(**{key: str((snapshot or {}).get(key) or "") for key in _ADDRESS_FIELDS})
+
+
+def parcel_spec(orders: Sequence[Order], *, weight_g: int, length_cm, width_cm, height_cm) -> ParcelSpec:
+    """The parcel as the carrier needs it: from the warehouse to the lead order's address, printed with the order
+    numbers, one customs line per charged item at what was paid for it (items loaded)."""
+    paid = _paid_item_cents(orders)
+    commodities = tuple(
+        Commodity(
+            description=(item.name or item.url)[:MAX_CUSTOMS_DESCRIPTION],
+            quantity=item.quantity,
+            unit_value_cents=max(1, round(paid[item.pk] / item.quantity)),
+        )
+        for order in orders
+        for item in order.items.all()
+        if not item.restricted and item.pk in paid
+    )
+    return ParcelSpec(
+        reference=", ".join(order.number for order in orders),
+        weight_g=weight_g,
+        length_cm=Decimal(length_cm),
+        width_cm=Decimal(width_cm),
+        height_cm=Decimal(height_cm),
+        shipper=_address(settings.WAREHOUSE_SHIPPER),
+        recipient=_address(orders[0].shipping_address),
+        commodities=commodities,
+    )
+
+
+def _parcel_orders(order_id: int) -> list[Order]:
+    """The order and those sharing its parcel, lead first, with their items (read without locks)."""
+    order = Order.objects.filter(pk=order_id).only("parcel_id").first()
+    if order is None:
+        return []
+    rows = Order.objects.filter(parcel_id=order.parcel_id) if order.parcel_id else Order.objects.filter(pk=order_id)
+    return list(rows.prefetch_related("items").order_by("pk"))
+
+
+def _carrier_rate(order_id: int, weight_g: int, sides: dict) -> tuple[int | None, str]:
+    """The carrier's price for the measured parcel, asked before any row is locked (the call may take seconds), and
+    why there is none when the carrier could not be asked (logged; the rate table prices the parcel then)."""
+    orders = _parcel_orders(order_id)
+    if not orders:
+        return None, ""
+    try:
+        quote = get_backend("carriers").rate(parcel_spec(orders, weight_g=weight_g, **sides))
+    except CarrierError as exc:
+        logger.warning("No carrier rate for order %s (%s); the rate table prices it", orders[0].number, exc)
+        return None, str(exc)[:300]
+    return (quote.amount_cents if quote else None), ""
+
+
+def create_label(*, parcel_id: int, actor) -> Parcel:
+    """Book the parcel's shipment at the carrier (FedEx Ship API) and ship its orders: the tracking number and the PDF
+    label come back, the label is stored privately, and every order moves delivery_paid → shipped as with a typed
+    number (`ship_order`). The carrier is called while the parcel's orders are locked, so two clicks cannot book
+    twice. The carrier refusing the data is a 400 with its words; the carrier failing or not answering a 502 that
+    tells staff to check FedEx before trying again (the Ship API is never retried after a timeout); nothing is
+    written in either case."""
+    order_id = (
+        Order.objects.filter(parcel_id=parcel_id).order_by("pk").values_list("pk", flat=True).first()
+        if parcel_id
+        else None
+    )
+    if order_id is None:
+        raise NotFound(_("No such parcel."))
+    stored = None
+    try:
+        with transaction.atomic():
+            orders = lock_parcel_orders(order_id)
+            parcel = _paid_parcel(orders)
+            prefetch_related_objects(orders, "items")
+            spec = parcel_spec(
+                orders,
+                weight_g=parcel.weight_g,
+                length_cm=parcel.length_cm,
+                width_cm=parcel.width_cm,
+                height_cm=parcel.height_cm,
+            )
+            try:
+                booked = get_backend("carriers").create_shipment(spec)
+            except CarrierRefused as exc:
+                raise InvalidInput(
+                    _("The carrier refused the shipment: %(reason)s") % {"reason": exc},
+                    code=error_codes.CARRIER_REFUSED,
+                ) from None
+            except CarrierError as exc:
+                logger.warning("Label for parcel %s failed: %s", parcel.pk, exc)
+                raise ProviderError(
+                    _(
+                        "The carrier did not confirm the shipment (%(reason)s). Check FedEx for a shipment of "
+                        "%(orders)s before creating the label again, or enter its tracking number."
+                    )
+                    % {"reason": exc, "orders": spec.reference},
+                    code=error_codes.CARRIER_UNAVAILABLE,
+                ) from None
+            shipment = Shipment(parcel=parcel, carrier=Shipment.Carrier.FEDEX, tracking_number=booked.tracking_number)
+            shipment.label.save("label.pdf", ContentFile(booked.label_pdf), save=False)
+            stored = shipment.label
+            _ship_parcel(orders, shipment, actor)
+    except Exception:
+        if stored:  # the rows are rolled back: the label file goes too
+            stored.storage.delete(stored.name)
+        raise
+    return parcel
 
 
 # --- Consolidation --------------------------------------------------------------------------------
@@ -601,14 +728,7 @@ def ship_order(*, order_id: int, actor, carrier: str, tracking_number: str) -> O
 
     with transaction.atomic():
         orders = lock_parcel_orders(order_id)
-        for each in orders:
-            each.require_status(Order.Status.DELIVERY_PAID)
-        parcel = orders[0].parcel
-        if parcel is None:
-            raise Conflict(
-                _("Order %(number)s has no parcel recorded.") % {"number": orders[0].number},
-                code=error_codes.ORDER_CONFLICT,
-            )
+        parcel = _paid_parcel(orders)
         other = (
             Shipment.objects.filter(carrier=carrier, tracking_number=number)
             .exclude(parcel=parcel)
@@ -621,16 +741,32 @@ def ship_order(*, order_id: int, actor, carrier: str, tracking_number: str) -> O
                 "other": other,
             }
             raise InvalidInput(message, fields={"tracking_number": [message]})
-        Shipment.objects.create(parcel=parcel, carrier=carrier, tracking_number=number)
-        for each in orders:
-            transition(
-                each,
-                Order.Status.SHIPPED,
-                OrderEvent.Kind.SHIPPED,
-                actor=actor,
-                data={"carrier": carrier, "tracking_number": number},
-            )
+        _ship_parcel(orders, Shipment(parcel=parcel, carrier=carrier, tracking_number=number), actor)
     return next(each for each in orders if each.pk == order_id)
+
+
+def _paid_parcel(orders: list[Order]) -> Parcel:
+    """The locked orders' parcel, once every one of them has its delivery paid (else 409)."""
+    for each in orders:
+        each.require_status(Order.Status.DELIVERY_PAID)
+    parcel = orders[0].parcel
+    if parcel is None:
+        raise Conflict(
+            _("Order %(number)s has no parcel recorded.") % {"number": orders[0].number},
+            code=error_codes.ORDER_CONFLICT,
+        )
+    return parcel
+
+
+def _ship_parcel(orders: list[Order], shipment: Shipment, actor) -> None:
+    """On the locked orders: the Shipment to poll, and delivery_paid → shipped for each (one SHIPPED event, the
+    customer told); the tracking poll takes it from there."""
+    shipment.save()
+    data = {"carrier": shipment.carrier, "tracking_number": shipment.tracking_number}
+    if shipment.label:
+        data["label"] = True
+    for each in orders:
+        transition(each, Order.Status.SHIPPED, OrderEvent.Kind.SHIPPED, actor=actor, data=data)
 
 
 # --- Tracking ------------------------------------------------------------------------------------
@@ -655,7 +791,8 @@ def apply_tracking_batch(results: Sequence[tuple[int, TrackResult]]) -> dict[int
     order to delivered; each new exception scan raises one staff-visible CARRIER_EXCEPTION event.
     A per-number carrier error only records the poll time. The orders and shipments are locked, and
     scans, events, status changes and notifications written, with a fixed number of queries whatever
-    the batch size. Returns an outcome per shipment that still exists.
+    the batch size (the shipments' fields with one UPDATE per distinct status). Returns an outcome per
+    shipment that still exists.
     """
     now = timezone.now()
     failed = [pk for pk, result in results if result.error]
@@ -669,7 +806,10 @@ def apply_tracking_batch(results: Sequence[tuple[int, TrackResult]]) -> dict[int
     with transaction.atomic():
         parcel_ids = set(Shipment.objects.filter(pk__in=list(answered)).values_list("parcel_id", flat=True))
         orders: dict[int, list[Order]] = {}  # by parcel: the orders a shipment carries
-        for order in Order.objects.select_for_update().filter(parcel_id__in=parcel_ids).order_by("pk"):
+        locked = Order.objects.select_for_update().filter(parcel_id__in=parcel_ids).order_by("pk")
+        # The address, notes and quote lines play no part in tracking: not decoded for every order of the batch.
+        locked = locked.defer("shipping_address", "customer_note", "quote_note", "quote_lines")
+        for order in locked:
             orders.setdefault(order.parcel_id, []).append(order)
         shipments = list(Shipment.objects.select_for_update().filter(pk__in=list(answered)).order_by("pk"))
         known: dict[int, set] = {shipment.pk: set() for shipment in shipments}
@@ -717,10 +857,21 @@ def apply_tracking_batch(results: Sequence[tuple[int, TrackResult]]) -> dict[int
             )
         if tracking_notes:
             notify_many(tracking_notes)
-        Shipment.objects.bulk_update(
-            shipments, ["status_code", "status_description", "estimated_delivery_at", "last_polled_at", "delivered_at"]
-        )
+        _save_tracking_fields(shipments)
     return outcomes
+
+
+TRACKING_FIELDS = ("status_code", "status_description", "estimated_delivery_at", "last_polled_at", "delivered_at")
+
+
+def _save_tracking_fields(shipments: list[Shipment]) -> None:
+    """One UPDATE per distinct set of tracking values (a batch's shipments mostly share their status), which is
+    far cheaper than bulk_update's CASE per row and field."""
+    groups: dict[tuple, list[int]] = {}
+    for shipment in shipments:
+        groups.setdefault(tuple(getattr(shipment, name) for name in TRACKING_FIELDS), []).append(shipment.pk)
+    for values, pks in groups.items():
+        Shipment.objects.filter(pk__in=pks).update(**dict(zip(TRACKING_FIELDS, values, strict=True)))
 
 
 def _new_scans(shipment: Shipment, result: TrackResult, known: set) -> list[ShipmentEvent]:
@@ -733,7 +884,7 @@ def _new_scans(shipment: Shipment, result: TrackResult, known: set) -> list[Ship
         known.add(key)
         new_rows.append(
             ShipmentEvent(
-                shipment=shipment,
+                shipment_id=shipment.pk,
                 occurred_at=event.occurred_at,
                 code=event.code[:10],
                 description=event.description[:200],

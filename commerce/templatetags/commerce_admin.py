@@ -16,3 +16,9 @@ def photo_url(photo):
 def message_image_url(image):
     """A message image's signed link (the conversation screen is for Order staff only)."""
     return conversation_documents.image_url(image)
+
+
+@register.filter
+def label_url(shipment):
+    """The shipment's carrier label link (the order screen is for Order staff only); None without a label."""
+    return documents.label_url(shipment)

@@ -25,7 +25,7 @@ from wagtail.models import Page
 from accounts.models import User
 from bidangil.progress import command_progress
 from commerce.orders.models import ExchangeRate, Order, OrderEvent, OrderItem
-from commerce.orders.services import record_event
+from commerce.orders.services import rebuild_order_counts, record_event
 from commerce.payments.models import Payment
 from commerce.shipping.models import Parcel, Shipment, ShipmentEvent
 from community.demo import ensure_boards
@@ -105,6 +105,7 @@ class Command(BaseCommand):
                 with transaction.atomic(), _given_created_at(Order, Comment):
                     step(sizes[name])
                 progress.update(**{name: sizes[name]})
+        rebuild_order_counts()  # the rows went in without the services that keep the counts
         self.stdout.write(self.style.SUCCESS("Seeded: " + ", ".join(f"{n} {name}" for name, n in sizes.items())))
 
     def _ago(self, max_days: int = 365):
