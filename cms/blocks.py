@@ -2,6 +2,7 @@
 
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy as _lazy
 from wagtail import blocks
 from wagtail.images.api.fields import ImageRenditionField
 from wagtail.images.blocks import ImageChooserBlock
@@ -21,7 +22,7 @@ def rendition_json(image, spec: str) -> dict:
 
 class HeadingBlock(blocks.StructBlock):
     text = blocks.CharBlock(max_length=120)
-    level = blocks.ChoiceBlock(choices=[("h2", "Heading 2"), ("h3", "Heading 3")], default="h2")
+    level = blocks.ChoiceBlock(choices=[("h2", _lazy("Heading 2")), ("h3", _lazy("Heading 3"))], default="h2")
 
     class Meta:
         icon = "title"
@@ -30,7 +31,7 @@ class HeadingBlock(blocks.StructBlock):
 
 class ImageBlock(blocks.StructBlock):
     image = ImageChooserBlock()
-    alt = blocks.CharBlock(max_length=200, help_text="Describe the image for people who cannot see it.")
+    alt = blocks.CharBlock(max_length=200, help_text=_lazy("Describe the image for people who cannot see it."))
     caption = blocks.CharBlock(max_length=200, required=False)
 
     class Meta:
@@ -52,8 +53,8 @@ class ImageBlock(blocks.StructBlock):
 
 class CallToActionBlock(blocks.StructBlock):
     label = blocks.CharBlock(max_length=60)
-    page = blocks.PageChooserBlock(required=False, help_text="Link to a page of this site…")
-    url = blocks.URLBlock(required=False, help_text="…or to another address.")
+    page = blocks.PageChooserBlock(required=False, help_text=_lazy("Link to a page of this site…"))
+    url = blocks.URLBlock(required=False, help_text=_lazy("…or to another address."))
 
     class Meta:
         icon = "pick"
@@ -86,14 +87,16 @@ class FAQBlock(blocks.StructBlock):
 
     class Meta:
         icon = "help"
-        label = "FAQ list"
+        label = _lazy("FAQ list")
         template = "cms/blocks/faq.html"
 
 
 class RestrictedItemBlock(blocks.StructBlock):
     item = blocks.CharBlock(max_length=100)
     reason = blocks.CharBlock(max_length=200)
-    allowed = blocks.BooleanBlock(required=False, help_text="Tick when we can ship it (with the conditions in notes).")
+    allowed = blocks.BooleanBlock(
+        required=False, help_text=_lazy("Tick when we can ship it (with the conditions in notes).")
+    )
     notes = blocks.CharBlock(max_length=300, required=False)
 
 
@@ -103,13 +106,13 @@ class RestrictedItemsTableBlock(blocks.StructBlock):
 
     class Meta:
         icon = "warning"
-        label = "Restricted items table"
+        label = _lazy("Restricted items table")
         template = "cms/blocks/restricted_items.html"
 
 
 class FeeRowBlock(blocks.StructBlock):
     label = blocks.CharBlock(max_length=100)
-    value = blocks.CharBlock(max_length=60, help_text="As shown, e.g. “4%” or “$18.50”.")
+    value = blocks.CharBlock(max_length=60, help_text=_lazy("As shown, e.g. “4%” or “$18.50”."))
     note = blocks.CharBlock(max_length=300, required=False)
 
 
@@ -119,7 +122,7 @@ class FeeTableBlock(blocks.StructBlock):
 
     class Meta:
         icon = "table"
-        label = "Fee table"
+        label = _lazy("Fee table")
         template = "cms/blocks/fee_table.html"
 
 

@@ -4,6 +4,7 @@ from django.core.exceptions import ValidationError
 from django.core.validators import URLValidator
 from django.db import models
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy as _lazy
 from wagtail.admin.panels import FieldPanel, MultiFieldPanel
 from wagtail.api import APIField
 from wagtail.contrib.settings.models import BaseGenericSetting, register_setting
@@ -55,7 +56,7 @@ class HomePage(HeadlessPreviewModesMixin, Page):
     content_panels = [
         *Page.content_panels,
         MultiFieldPanel(
-            [FieldPanel("hero_heading"), FieldPanel("hero_intro"), FieldPanel("hero_image")], heading="Hero"
+            [FieldPanel("hero_heading"), FieldPanel("hero_intro"), FieldPanel("hero_image")], heading=_lazy("Hero")
         ),
         FieldPanel("body"),
     ]
@@ -68,13 +69,13 @@ class HomePage(HeadlessPreviewModesMixin, Page):
     api_fields = [APIField("hero_heading"), APIField("hero_intro"), *_image_api_fields("hero_image"), APIField("body")]
 
     class Meta:
-        verbose_name = "home page"
+        verbose_name = _lazy("home page")
 
 
 class ContentPage(HeadlessPreviewModesMixin, Page):
     """A guide, FAQ, policy or list page built from blocks."""
 
-    intro = models.TextField(max_length=500, blank=True, help_text="One or two sentences shown in listings.")
+    intro = models.TextField(max_length=500, blank=True, help_text=_lazy("One or two sentences shown in listings."))
     feature_image = models.ForeignKey(
         "wagtailimages.Image", null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
     )
@@ -88,7 +89,7 @@ class ContentPage(HeadlessPreviewModesMixin, Page):
     api_fields = [APIField("intro"), *_image_api_fields("feature_image"), APIField("body")]
 
     class Meta:
-        verbose_name = "content page"
+        verbose_name = _lazy("content page")
 
 
 def validate_link(value: str) -> None:
@@ -101,23 +102,26 @@ def validate_link(value: str) -> None:
 @register_setting(icon="site")
 class SiteSettings(BaseGenericSetting):
     contact_email = models.EmailField(blank=True)
-    business_hours = models.CharField(max_length=200, blank=True, help_text="e.g. Mon–Fri 10:00–18:00 KST")
-    announcement_active = models.BooleanField(default=False, help_text="Show the banner on every page.")
+    business_hours = models.CharField(max_length=200, blank=True, help_text=_lazy("e.g. Mon–Fri 10:00–18:00 KST"))
+    announcement_active = models.BooleanField(default=False, help_text=_lazy("Show the banner on every page."))
     announcement_text = models.CharField(max_length=200, blank=True)
     announcement_link = models.CharField(
-        max_length=300, blank=True, validators=[validate_link], help_text="A path such as /fees/ or a full address."
+        max_length=300,
+        blank=True,
+        validators=[validate_link],
+        help_text=_lazy("A path such as /fees/ or a full address."),
     )
 
     panels = [
-        MultiFieldPanel([FieldPanel("contact_email"), FieldPanel("business_hours")], heading="Contact"),
+        MultiFieldPanel([FieldPanel("contact_email"), FieldPanel("business_hours")], heading=_lazy("Contact")),
         MultiFieldPanel(
             [FieldPanel("announcement_active"), FieldPanel("announcement_text"), FieldPanel("announcement_link")],
-            heading="Announcement banner",
+            heading=_lazy("Announcement banner"),
         ),
     ]
 
     class Meta:
-        verbose_name = "site settings"
+        verbose_name = _lazy("site settings")
 
     def clean(self):
         super().clean()

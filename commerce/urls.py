@@ -1,6 +1,7 @@
 from django.urls import path
 
 from commerce.api import conversations as conversations_api
+from commerce.api import problems as problems_api
 from commerce.api import shipping as shipping_api
 from commerce.api import views as orders_api
 from commerce.conversations import documents as conversation_documents
@@ -18,6 +19,17 @@ urlpatterns = [
         "orders/<str:number>/messages/read/",
         conversations_api.OrderMessagesReadView.as_view(),
         name="order-messages-read",
+    ),
+    path("orders/<str:number>/item-problems/", problems_api.OrderProblemsView.as_view(), name="order-problems"),
+    path(
+        "orders/<str:number>/item-problems/<int:problem_id>/answer/",
+        problems_api.OrderProblemAnswerView.as_view(),
+        name="order-problem-answer",
+    ),
+    path(
+        "staff/orders/<str:number>/item-problems/",
+        problems_api.StaffOrderProblemsView.as_view(),
+        name="staff-order-problems",
     ),
     path("message-images/<str:token>/", conversation_documents.message_image, name="message-image"),
     path("payments/stripe/webhook/", webhooks.stripe_webhook, name="stripe-webhook"),

@@ -55,6 +55,7 @@ def order_admin_urls():
         path("orders/<int:pk>/cancel/", admin_views.cancel_view, name="commerce_order_cancel"),
         path("orders/<int:pk>/refund/", admin_views.refund_view, name="commerce_order_refund"),
         path("orders/<int:pk>/note/", admin_views.note_view, name="commerce_order_note"),
+        path("orders/<int:pk>/item-problem/", admin_views.item_problem_view, name="commerce_order_item_problem"),
     ]
 
 

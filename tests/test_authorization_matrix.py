@@ -12,6 +12,7 @@ role never changes what the next one sees.
 """
 
 import re
+from datetime import timedelta
 
 import pytest
 from django.conf import settings
@@ -32,6 +33,7 @@ from commerce.conversations.models import ReplyTemplate
 from commerce.orders.models import ExchangeRate, HsCategory
 from commerce.payments import services as payments
 from commerce.payments.models import Payment
+from commerce.problems.models import ItemProblem
 from commerce.products.models import ProductLookup
 from commerce.shipping import documents
 from commerce.shipping import services as shipping
@@ -128,6 +130,12 @@ def build_world() -> dict:
         order_id=order.pk, author=staff, body="Here it is", images=[image_upload("item.png")], from_staff=True
     )
     message_image = message.images.get()
+    problem = ItemProblem.objects.create(
+        order=order,
+        item=order.items.first(),
+        kind=ItemProblem.Kind.UNAVAILABLE,
+        deadline=order.created_at + timedelta(days=3),
+    )
     image = ImageFactory()
     document = get_document_model().objects.create(title="Guide", file=ContentFile(b"%PDF-1.4", name="guide.pdf"))
     collection = Collection.get_first_root_node().add_child(name="Shop photos")
@@ -143,6 +151,7 @@ def build_world() -> dict:
         "nickname": customer.profile.nickname,
         "address": AddressFactory(user=customer),
         "order": order,
+        "problem": problem,
         "payment": payment,
         "photo": photo,
         "parcel": parcel_order.parcel,
@@ -237,6 +246,7 @@ def url_for(key: str, world: dict) -> str:
         "uidb64": "x",
         "lookup_id": w["lookup"].pk,
         "parcel_id": w["parcel"].pk,
+        "problem_id": w["problem"].pk,
         "session_id": w["payment"].session_id if route.startswith("payments/") else 0,
         "path": w["photo"].image.name,
         "parent_page_id": w["site"].root_page_id,
@@ -369,6 +379,9 @@ API = {
     "order-list": {"get": "auth ok ok ok ok ok", "post": "auth ok ok ok ok ok"},
     "order-detail": {"get": "auth ok hidden hidden hidden hidden"},
     "order-cancel": {"post": "auth ok hidden hidden hidden hidden"},
+    "order-problems": {"get": "auth ok hidden hidden hidden hidden"},
+    "order-problem-answer": {"post": "auth ok hidden hidden hidden hidden"},
+    "staff-order-problems": {"get": "auth auth auth auth ok ok", "post": "auth auth auth auth ok ok"},
     "order-checkout": {"post": "auth ok hidden hidden hidden hidden"},
     "stripe-webhook": {"get": "405 405 405 405 405 405", "post": "ok ok ok ok ok ok"},
     "staff-order-list": {"get": "auth auth auth auth ok ok"},
@@ -724,6 +737,7 @@ ADMIN = {
     "commerce_order_cancel": {"get": "auth auth auth auth ok ok", "post": "auth auth auth auth ok ok"},
     "commerce_order_refund": {"get": "auth auth auth auth ok ok", "post": "auth auth auth auth ok ok"},
     "commerce_order_note": {"get": "auth auth auth auth ok ok", "post": "auth auth auth auth ok ok"},
+    "commerce_order_item_problem": {"get": "auth auth auth auth ok ok", "post": "auth auth auth auth ok ok"},
     "commerce_order_conversation": {"get": "auth auth auth auth ok ok", "post": "auth auth auth auth ok ok"},
     "commerce_order_conversation_read": {"get": "auth auth auth 405 405 405", "post": "auth auth auth auth ok ok"},
     "commerce_order_modeladmin_index": {"get": "auth auth auth auth ok ok", "post": "auth auth auth auth 405 405"},

@@ -367,6 +367,9 @@ SPECTACULAR_SETTINGS = {
         "PaymentStatusEnum": "commerce.payments.models.Payment.Status",
         "PaymentKindEnum": "commerce.payments.models.Payment.Kind",
         "OrderEventKindEnum": "commerce.orders.models.OrderEvent.Kind",
+        "ItemProblemKindEnum": "commerce.problems.models.ItemProblem.Kind",
+        "ItemProblemStatusEnum": "commerce.problems.models.ItemProblem.Status",
+        "ItemProblemChoiceEnum": "commerce.problems.models.ItemProblem.Choice",
         # pending/ready/failed of a background job: product lookups, item names, avatars.
         "JobStatusEnum": "commerce.products.models.ProductLookup.Status",
     },
@@ -421,6 +424,9 @@ TRACKING_POLL_INTERVAL_MINUTES = env.int("TRACKING_POLL_INTERVAL_MINUTES", defau
 # reminders sent to the customer while it waits (one per period, the first after that many days).
 STORAGE_FREE_DAYS = env.int("STORAGE_FREE_DAYS", default=30)
 STORAGE_REMINDER_DAYS = env.int("STORAGE_REMINDER_DAYS", default=7)
+# Item problems after payment: how long the customer has to choose, and what applies without an answer.
+ITEM_PROBLEM_ANSWER_HOURS = env.int("ITEM_PROBLEM_ANSWER_HOURS", default=72)
+ITEM_PROBLEM_DEFAULT = env("ITEM_PROBLEM_DEFAULT", default="refund_item")  # refund_item | cancel
 # The shipper on commercial invoices: the Korean warehouse, one line per address line.
 WAREHOUSE_ADDRESS = env(
     "WAREHOUSE_ADDRESS", default="Bidangil warehouse\n123 Gonghang-ro, Jung-gu\nIncheon 22382\nRepublic of Korea (KR)"

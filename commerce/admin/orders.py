@@ -5,6 +5,7 @@ the Order desk modeladmin both use."""
 from datetime import timedelta
 from functools import wraps
 
+from django import forms
 from django.conf import settings
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied
@@ -30,6 +31,9 @@ from commerce.orders.steps import STEPS
 from commerce.payments import services as payments
 from commerce.payments.models import Payment
 from commerce.payments.selectors import payment_totals
+from commerce.problems import selectors as problem_selectors
+from commerce.problems import services as problems
+from commerce.problems.models import ItemProblem
 from commerce.selectors import detail_queryset
 
 
@@ -52,6 +56,12 @@ def order_actions(order: Order) -> list[dict]:
         (_lazy("Approve quote"), "commerce_order_quote", status == Order.Status.REQUESTED, "button"),
         (_lazy("Reject"), "commerce_order_reject", status == Order.Status.REQUESTED, "button-secondary"),
         (_lazy("Mark purchased"), "commerce_order_purchase", status == Order.Status.ITEMS_PAID, "button"),
+        (
+            _lazy("Report item problem"),
+            "commerce_order_item_problem",
+            status == problems.OPEN_STATUS,
+            "button-secondary",
+        ),
         (_lazy("Record warehouse intake"), "commerce_order_intake", status == Order.Status.PURCHASED, "button"),
         (_lazy("Create label"), "commerce_order_label", status == Order.Status.DELIVERY_PAID, "button"),
         (_lazy("Enter tracking"), "commerce_order_ship", status == Order.Status.DELIVERY_PAID, "button-secondary"),
@@ -110,6 +120,7 @@ def order_context(order: Order) -> dict:
         "shipment": related_or_none(order, "shipment"),
         "actions": order_actions(order),
         "totals": payment_totals(order),
+        "item_problems": list(problem_selectors.order_problems(order.pk)),
     }
 
 
@@ -229,6 +240,38 @@ refund_view = action_view(
     _lazy("Refund"),
     with_cleaned_data(payments.refund_order),
     success=_lazy("Refund recorded for {number}."),
+)
+
+
+class ItemProblemForm(forms.Form):
+    item = forms.TypedChoiceField(coerce=int, label=_lazy("Item"))
+    kind = forms.ChoiceField(choices=ItemProblem.Kind.choices, label=_lazy("Problem"))
+    new_price_krw = forms.IntegerField(
+        min_value=1, required=False, label=_lazy("New unit price (KRW)"), help_text=_lazy("For a changed price.")
+    )
+    note = forms.CharField(
+        max_length=1000, required=False, widget=forms.Textarea, help_text=_lazy("Added to the customer's message.")
+    )
+
+    def __init__(self, *args, order: Order, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["item"].choices = [(item.pk, f"{item.position + 1}. {item}") for item in order.items.all()]
+
+
+item_problem_view = action_view(
+    ItemProblemForm,
+    _lazy("Report item problem"),
+    lambda order, user, form: problems.open_item_problem(
+        order_id=order.pk,
+        actor=user,
+        item_id=form.cleaned_data["item"],
+        kind=form.cleaned_data["kind"],
+        new_price_krw=form.cleaned_data["new_price_krw"],
+        note=form.cleaned_data["note"],
+    ),
+    success=_lazy("The customer of {number} was asked to choose."),
+    form_kwargs=lambda order: {"order": order},
+    statuses=(problems.OPEN_STATUS,),
 )
 note_view = action_view(
     admin_forms.NoteForm,

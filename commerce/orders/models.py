@@ -161,6 +161,8 @@ class OrderEvent(models.Model):
         REFUND_ISSUED = "refund_issued", _lazy("Refund issued")
         NOTE = "note", _lazy("Staff note")
         MESSAGE = "message", _lazy("Message")
+        ITEM_PROBLEM = "item_problem", _lazy("Item problem reported")
+        ITEM_PROBLEM_ANSWERED = "item_problem_answered", _lazy("Item problem resolved")
         ACCOUNT_CLOSED = "account_closed", _lazy("Customer closed their account")
 
     order = models.ForeignKey(Order, on_delete=models.CASCADE, related_name="events")

@@ -78,6 +78,15 @@ def test_demo_pages_are_korean_translations_of_the_english_ones(client, api_clie
     ]
 
 
+def test_the_restricted_items_table_speaks_the_pages_language(client, home):
+    demo.load(io.StringIO())
+    korean = client.get("/ko/restricted-items/", HTTP_ACCEPT_LANGUAGE="en").content.decode()
+    english = client.get("/restricted-items/", HTTP_ACCEPT_LANGUAGE="ko").content.decode()
+
+    assert "<th>배송 가능 여부</th>" in korean and "Can we ship it?" not in korean
+    assert "<th>Can we ship it?</th>" in english and "배송 가능 여부" not in english
+
+
 def test_demo_pages_through_the_api(api_client, home):
     demo.load(io.StringIO())
 

@@ -14,7 +14,7 @@ def count_existing_orders(apps, schema_editor):
 
 class Migration(migrations.Migration):
     dependencies = [
-        ("commerce", "0013_shipment_label"),
+        ("commerce", "0014_item_problems"),
     ]
 
     operations = [
