@@ -198,8 +198,8 @@ def transition(
 
 def count_orders(moves: Counter) -> None:
     """Add each status's change in number of orders to OrderStatusCount (one UPDATE per status that changed),
-    in the caller's transaction."""
-    for status, delta in moves.items():
+    in the caller's transaction; rows are updated in status order, so two writers never lock them crosswise."""
+    for status, delta in sorted(moves.items()):
         if delta and not OrderStatusCount.objects.filter(status=status).update(count=F("count") + delta):
             OrderStatusCount.objects.get_or_create(status=status)  # the status's first order
             OrderStatusCount.objects.filter(status=status).update(count=F("count") + delta)
@@ -207,8 +207,8 @@ def count_orders(moves: Counter) -> None:
 
 def rebuild_order_counts() -> None:
     """Recount OrderStatusCount from the orders (after bulk loads, or to repair a count)."""
-    counts = dict(Order.objects.order_by().values_list("status").annotate(n=Count("pk")))
     with transaction.atomic():
+        counts = dict(Order.objects.order_by().values_list("status").annotate(n=Count("pk")))
         OrderStatusCount.objects.all().delete()
         OrderStatusCount.objects.bulk_create(
             OrderStatusCount(status=status, count=counts.get(status, 0)) for status in Order.Status.values
