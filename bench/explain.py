@@ -9,6 +9,7 @@ least BIG_ROWS rows: sorting the twenty rows of a page is fine, sorting the tabl
 EXPLAIN QUERY PLAN is read for full `SCAN`s of the hot tables and temporary B-trees.
 """
 
+import re
 import sys
 from dataclasses import dataclass, field
 
@@ -128,7 +129,8 @@ def problems_of(sql: str) -> list[str]:
 
 
 def _bad_mysql_row(row: dict) -> bool:
-    rows = int(row.get("rows") or 0)
+    # MariaDB annotates a rowid-filtered estimate: "1 (2%)".
+    rows = int(re.match(r"\d*", str(row.get("rows") or "")).group() or 0)
     table = str(row.get("table") or "")
     extra = str(row.get("extra") or "")
     if rows < BIG_ROWS:

@@ -5,6 +5,7 @@ over the limit is refused with the headers, a chunked body (no length at all) at
 the server's memory stays flat under parallel oversized uploads.
 """
 
+import contextlib
 import json
 import select
 import socket
@@ -92,8 +93,9 @@ def upload(host: str, headers: str, body_bytes: int, *, chunked: bool, content_t
                 break
             sent += CHUNK
         else:
-            if chunked:
-                sock.sendall(b"0\r\n\r\n")
+            if chunked and sent >= body_bytes:  # all sent with no answer yet: end the body
+                with contextlib.suppress(OSError):  # the server answered and closed meanwhile
+                    sock.sendall(b"0\r\n\r\n")
         response = b""
         while b"\r\n\r\n" not in response or len(response.split(b"\r\n\r\n", 1)[1]) < _length(response):
             data = sock.recv(65536)

@@ -4,7 +4,7 @@ documents, pushes and emails to whoever is not connected, unread counts and read
 import os
 
 import pytest
-from asgiref.sync import async_to_sync
+from asgiref.sync import async_to_sync, sync_to_async
 from django.core import mail
 from django.test import Client
 
@@ -100,8 +100,11 @@ def test_staff_reply_with_images_reaches_the_customer(
 
 
 def test_a_connected_recipient_gets_the_push_and_no_email(
-    user_client, staff_client, order, django_capture_on_commit_callbacks
+    user_client, staff_client, order, django_capture_on_commit_callbacks, monkeypatch
 ):
+    # The consumer's database_sync_to_async closes "old" connections, and inside the test's transaction
+    # MariaDB's connection looks like one (autocommit off): keep it, as SQLite's in-memory one is kept.
+    monkeypatch.setattr("channels.db.close_old_connections", lambda: None)
     session = session_cookie(order.user)
 
     async def body():
@@ -109,13 +112,13 @@ def test_a_connected_recipient_gets_the_push_and_no_email(
         connected, _ = await ws.connect()
         assert connected
         assert presence.is_connected(order.user.pk)
-        from channels.db import database_sync_to_async
 
         def reply():
             with django_capture_on_commit_callbacks(execute=True):
                 assert post(staff_client, order, staff=True, body="Shipped today").status_code == 201
 
-        await database_sync_to_async(reply)()
+        # On the test's own thread and connection: the order exists only inside the test's transaction.
+        await sync_to_async(reply)()
         pushed = await ws.receive_json_from(timeout=2)
         assert pushed["type"] == "order.message" and pushed["message"] == "Shipped today"
         await ws.disconnect()
