@@ -10,121 +10,26 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from accounts import error_codes
-from bidangil.absolute import absolute_url
 from bidangil.errors import DomainError, Forbidden, InvalidInput
-from commerce.api.serializers import OrderDetailSerializer
 from commerce.conversations.services import erase_conversations
 from commerce.orders.services import anonymise_customer_orders
 from commerce.products.models import ProductLookup
 from commerce.shipping.services import erase_parcel_photos
-from community.api.serializers import PostDetail
 from community.services import remove_member
 from notifications.models import Notification
 
 from . import selectors
 from .models import Address, EmailCode, User
-from .serializers import AddressSerializer
+from .serializers import MemberExportOutput
 from .services import revoke_credentials
 
 # Addresses under the reserved .invalid top-level domain can never receive mail (RFC 2606).
 CLOSED_EMAIL_DOMAIN = "closed.invalid"
 
 
-def _profile(profile, request) -> dict | None:
-    if profile is None:
-        return None
-    return {
-        "nickname": profile.nickname,
-        "state": profile.region_state,
-        "county": profile.region_county,
-        "bio": profile.bio,
-        "avatar": absolute_url(profile.avatar.url, request) if profile.avatar else None,
-        "is_banned": profile.is_banned,
-        "created_at": profile.created_at,
-    }
-
-
 def build_export(*, request, user: User) -> dict:
-    """Everything stored about the member, as one JSON document (shape: serializers.MemberExportOutput)."""
-    data = selectors.member_export(user=user)
-    account = data.user
-    context = {"request": request}
-    return {
-        "exported_at": timezone.now(),
-        "account": {
-            "id": account.pk,
-            "email": account.email,
-            "first_name": account.first_name,
-            "last_name": account.last_name,
-            "phone": account.phone,
-            "notify_by_email": account.notify_by_email,
-            "notify_by_sms": account.notify_by_sms,
-            "email_verified_at": account.email_verified_at,
-            "date_joined": account.date_joined,
-            "last_login": account.last_login,
-        },
-        "profile": _profile(getattr(account, "profile", None), request),
-        "addresses": AddressSerializer(data.addresses, many=True, context=context).data,
-        "orders": OrderDetailSerializer(data.orders, many=True, context=context).data,
-        "product_lookups": [
-            {
-                "url": lookup.url,
-                "status": lookup.status,
-                "name": lookup.name,
-                "price_krw": lookup.price_krw,
-                "created_at": lookup.created_at,
-            }
-            for lookup in data.product_lookups
-        ],
-        "posts": PostDetail(data.posts, many=True, context={"request": request}).data,
-        "comments": [
-            {
-                "id": comment.pk,
-                "post": comment.post.slug,
-                "post_title": comment.post.title,
-                "parent": comment.parent_id,
-                "body": comment.body,
-                "deleted": comment.is_deleted,
-                "is_hidden": comment.is_hidden,
-                "created_at": comment.created_at,
-                "edited_at": comment.edited_at,
-            }
-            for comment in data.comments
-        ],
-        "likes": {
-            "posts": [{"post": like.post.slug, "created_at": like.created_at} for like in data.post_likes],
-            "comments": [
-                {"comment": like.comment_id, "post": like.comment.post.slug, "created_at": like.created_at}
-                for like in data.comment_likes
-            ],
-            "profiles": [
-                {"nickname": like.profile.nickname, "created_at": like.created_at} for like in data.profile_likes
-            ],
-        },
-        "reports": [
-            {
-                "post": report.post.slug if report.post_id else None,
-                "comment": report.comment_id,
-                "reason": report.reason,
-                "status": report.status,
-                "created_at": report.created_at,
-            }
-            for report in data.reports
-        ],
-        "avatar_requests": [
-            {
-                "species": avatar.species,
-                "answers": avatar.answers,
-                "status": avatar.status,
-                "created_at": avatar.created_at,
-                "finished_at": avatar.finished_at,
-            }
-            for avatar in data.avatar_requests
-        ],
-        "notifications": [
-            {**notification.as_message(), "read_at": notification.read_at} for notification in data.notifications
-        ],
-    }
+    """Everything stored about the member, as one JSON document."""
+    return MemberExportOutput(selectors.member_export(user=user), context={"request": request}).data
 
 
 def close_account(*, request, user: User, password: str) -> None:

@@ -1,11 +1,13 @@
 from django.contrib.auth import password_validation
 from django.core.exceptions import ValidationError as DjangoValidationError
 from django.core.validators import RegexValidator
+from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy as _lazy
-from drf_spectacular.utils import inline_serializer
+from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
+from bidangil.absolute import absolute_url
 from bidangil.api.serializers import MAX_ID, StrictCharField, StrictEmailField, StrictModelSerializer, StrictSerializer
 from commerce.api.serializers import OrderDetailSerializer
 from community import limits as community_limits
@@ -208,118 +210,128 @@ class CloseAccountInput(StrictSerializer):
     password = _password_field()
 
 
-def _export_output():
-    """The shape of GET /me/export/ (accounts.privacy.build_export), for the schema."""
-
-    def rows(name, fields):
-        return inline_serializer(name, fields, many=True)
-
-    at = serializers.DateTimeField
-    return inline_serializer(
-        "MemberExport",
-        {
-            "exported_at": at(),
-            "account": inline_serializer(
-                "MemberExportAccount",
-                {
-                    "id": serializers.IntegerField(),
-                    "email": serializers.EmailField(),
-                    "first_name": serializers.CharField(),
-                    "last_name": serializers.CharField(),
-                    "phone": serializers.CharField(),
-                    "notify_by_email": serializers.BooleanField(),
-                    "notify_by_sms": serializers.BooleanField(),
-                    "email_verified_at": at(allow_null=True),
-                    "date_joined": at(),
-                    "last_login": at(allow_null=True),
-                },
-            ),
-            "profile": inline_serializer(
-                "MemberExportProfile",
-                {
-                    "nickname": serializers.CharField(),
-                    "state": serializers.CharField(),
-                    "county": serializers.CharField(),
-                    "bio": serializers.CharField(),
-                    "avatar": serializers.URLField(allow_null=True),
-                    "is_banned": serializers.BooleanField(),
-                    "created_at": at(),
-                },
-                allow_null=True,
-            ),
-            "addresses": AddressSerializer(many=True),
-            "orders": OrderDetailSerializer(many=True),
-            "product_lookups": rows(
-                "MemberExportProductLookup",
-                {
-                    "url": serializers.URLField(),
-                    "status": serializers.CharField(),
-                    "name": serializers.CharField(),
-                    "price_krw": serializers.IntegerField(allow_null=True),
-                    "created_at": at(),
-                },
-            ),
-            "posts": PostDetail(many=True, help_text="Every post the member wrote, drafts and hidden ones too."),
-            "comments": rows(
-                "MemberExportComment",
-                {
-                    "id": serializers.IntegerField(),
-                    "post": serializers.CharField(help_text="The post's slug."),
-                    "post_title": serializers.CharField(),
-                    "parent": serializers.IntegerField(allow_null=True),
-                    "body": serializers.CharField(),
-                    "deleted": serializers.BooleanField(),
-                    "is_hidden": serializers.BooleanField(),
-                    "created_at": at(),
-                    "edited_at": at(allow_null=True),
-                },
-            ),
-            "likes": inline_serializer(
-                "MemberExportLikes",
-                {
-                    "posts": rows(
-                        "MemberExportPostLike", {"post": serializers.CharField(help_text="Slug."), "created_at": at()}
-                    ),
-                    "comments": rows(
-                        "MemberExportCommentLike",
-                        {"comment": serializers.IntegerField(), "post": serializers.CharField(), "created_at": at()},
-                    ),
-                    "profiles": rows(
-                        "MemberExportProfileLike", {"nickname": serializers.CharField(), "created_at": at()}
-                    ),
-                },
-            ),
-            "reports": rows(
-                "MemberExportReport",
-                {
-                    "post": serializers.CharField(allow_null=True, help_text="Slug of a reported post."),
-                    "comment": serializers.IntegerField(allow_null=True, help_text="Id of a reported comment."),
-                    "reason": serializers.CharField(),
-                    "status": serializers.CharField(),
-                    "created_at": at(),
-                },
-            ),
-            "avatar_requests": rows(
-                "MemberExportAvatarRequest",
-                {
-                    "species": serializers.CharField(),
-                    "answers": serializers.ListField(child=serializers.IntegerField()),
-                    "status": serializers.CharField(),
-                    "created_at": at(),
-                    "finished_at": at(allow_null=True),
-                },
-            ),
-            "notifications": rows(
-                "MemberExportNotification",
-                {
-                    "id": serializers.IntegerField(),
-                    "type": serializers.CharField(),
-                    "created_at": at(),
-                    "read_at": at(allow_null=True),
-                },
-            ),
-        },
-    )
+class _ExportAccount(serializers.ModelSerializer):
+    class Meta:
+        model = User
+        fields = [
+            "id",
+            "email",
+            "first_name",
+            "last_name",
+            "phone",
+            "notify_by_email",
+            "notify_by_sms",
+            "email_verified_at",
+            "date_joined",
+            "last_login",
+        ]
 
 
-MemberExportOutput = _export_output()
+class _ExportProfile(serializers.Serializer):
+    nickname = serializers.CharField()
+    state = serializers.CharField(source="region_state")
+    county = serializers.CharField(source="region_county")
+    bio = serializers.CharField()
+    avatar = serializers.SerializerMethodField()
+    is_banned = serializers.BooleanField()
+    created_at = serializers.DateTimeField()
+
+    @extend_schema_field(serializers.URLField(allow_null=True))
+    def get_avatar(self, profile):
+        return absolute_url(profile.avatar.url, self.context.get("request")) if profile.avatar else None
+
+
+class _ExportProductLookup(serializers.Serializer):
+    url = serializers.URLField()
+    status = serializers.CharField()
+    name = serializers.CharField()
+    price_krw = serializers.IntegerField(allow_null=True)
+    created_at = serializers.DateTimeField()
+
+
+class _ExportComment(serializers.Serializer):
+    id = serializers.IntegerField()
+    post = serializers.CharField(source="post.slug", help_text="The post's slug.")
+    post_title = serializers.CharField(source="post.title")
+    parent = serializers.IntegerField(source="parent_id", allow_null=True)
+    body = serializers.CharField()
+    deleted = serializers.BooleanField(source="is_deleted")
+    is_hidden = serializers.BooleanField()
+    created_at = serializers.DateTimeField()
+    edited_at = serializers.DateTimeField(allow_null=True)
+
+
+class _ExportPostLike(serializers.Serializer):
+    post = serializers.CharField(source="post.slug", help_text="Slug.")
+    created_at = serializers.DateTimeField()
+
+
+class _ExportCommentLike(serializers.Serializer):
+    comment = serializers.IntegerField(source="comment_id")
+    post = serializers.CharField(source="comment.post.slug")
+    created_at = serializers.DateTimeField()
+
+
+class _ExportProfileLike(serializers.Serializer):
+    nickname = serializers.CharField(source="profile.nickname")
+    created_at = serializers.DateTimeField()
+
+
+class _ExportLikes(serializers.Serializer):
+    posts = _ExportPostLike(source="post_likes", many=True)
+    comments = _ExportCommentLike(source="comment_likes", many=True)
+    profiles = _ExportProfileLike(source="profile_likes", many=True)
+
+
+class _ExportReport(serializers.Serializer):
+    post = serializers.CharField(source="post.slug", allow_null=True, help_text="Slug of a reported post.")
+    comment = serializers.IntegerField(source="comment_id", allow_null=True, help_text="Id of a reported comment.")
+    reason = serializers.CharField()
+    status = serializers.CharField()
+    created_at = serializers.DateTimeField()
+
+
+class _ExportAvatarRequest(serializers.Serializer):
+    species = serializers.CharField()
+    answers = serializers.ListField(child=serializers.IntegerField())
+    status = serializers.CharField()
+    created_at = serializers.DateTimeField()
+    finished_at = serializers.DateTimeField(allow_null=True)
+
+
+class _ExportNotification(serializers.Serializer):
+    """The notification as it was pushed (its payload's keys vary by type), with when it was read."""
+
+    id = serializers.IntegerField()
+    type = serializers.CharField()
+    created_at = serializers.DateTimeField()
+    read_at = serializers.DateTimeField(allow_null=True)
+
+    def to_representation(self, notification):
+        return {**notification.as_message(), "read_at": notification.read_at}
+
+
+class MemberExportOutput(serializers.Serializer):
+    """GET /me/export/: everything stored about the member (an accounts.selectors.MemberExport)."""
+
+    exported_at = serializers.SerializerMethodField()
+    account = _ExportAccount(source="user")
+    profile = serializers.SerializerMethodField()
+    addresses = AddressSerializer(many=True)
+    orders = OrderDetailSerializer(many=True)
+    product_lookups = _ExportProductLookup(many=True)
+    posts = PostDetail(many=True, help_text="Every post the member wrote, drafts and hidden ones too.")
+    comments = _ExportComment(many=True)
+    likes = _ExportLikes(source="*")
+    reports = _ExportReport(many=True)
+    avatar_requests = _ExportAvatarRequest(many=True)
+    notifications = _ExportNotification(many=True)
+
+    @extend_schema_field(serializers.DateTimeField())
+    def get_exported_at(self, data):
+        return timezone.now()
+
+    @extend_schema_field(_ExportProfile(allow_null=True))
+    def get_profile(self, data):
+        profile = getattr(data.user, "profile", None)
+        return _ExportProfile(profile, context=self.context).data if profile else None

@@ -109,7 +109,7 @@ def test_staff_day_and_customer_payments(live_server, browser_context, settings)
     staff_page.fill("input[name=height_cm]", "10")
     staff_page.set_input_files("input[name=photos]", parcel_photo())
     staff_page.get_by_role("button", name="Record warehouse intake").click()
-    staff_page.get_by_text(f"Parcel of {order.number} recorded; delivery fee quoted.").wait_for()
+    staff_page.get_by_text(f"Parcel of {order.number} recorded; the rate table priced the delivery fee at").wait_for()
     expect_status(order, Order.Status.DELIVERY_QUOTED)
     assert order.parcel.photos.count() == 1
 
