@@ -335,13 +335,8 @@ def _carrier_rate(order_id: int, weight_g: int, sides: dict) -> tuple[int | None
     return (quote.amount_cents if quote else None), ""
 
 
-def create_label(*, parcel_id: int, actor) -> Parcel:
-    """Book the parcel's shipment at the carrier (FedEx Ship API) and ship its orders: the tracking number and the PDF
-    label come back, the label is stored privately, and every order moves delivery_paid → shipped as with a typed
-    number (`ship_order`). The carrier is called while the parcel's orders are locked, so two clicks cannot book
-    twice. The carrier refusing the data is a 400 with its words; the carrier failing or not answering a 502 that
-    tells staff to check FedEx before trying again (the Ship API is never retried after a timeout); nothing is
-    written in either case."""
+def _lead_order_id(parcel_id: int) -> int:
+    """The parcel's lead order (its lowest id), the one its locks start from; 404 for an unknown parcel."""
     order_id = (
         Order.objects.filter(parcel_id=parcel_id).order_by("pk").values_list("pk", flat=True).first()
         if parcel_id
@@ -349,6 +344,17 @@ def create_label(*, parcel_id: int, actor) -> Parcel:
     )
     if order_id is None:
         raise NotFound(_("No such parcel."))
+    return order_id
+
+
+def create_label(*, parcel_id: int, actor) -> Parcel:
+    """Book the parcel's shipment at the carrier (FedEx Ship API) and ship its orders: the tracking number and the PDF
+    label come back, the label is stored privately, and every order moves delivery_paid → shipped as with a typed
+    number (`ship_order`). The carrier is called while the parcel's orders are locked, so two clicks cannot book
+    twice. The carrier refusing the data is a 400 with its words; the carrier failing or not answering a 502 that
+    tells staff to check FedEx before trying again (the Ship API is never retried after a timeout); nothing is
+    written in either case."""
+    order_id = _lead_order_id(parcel_id)
     stored = None
     try:
         with transaction.atomic():
@@ -444,13 +450,7 @@ def split_parcel(*, parcel_id: int, actor) -> list[Order]:
     deleted; an open delivery checkout is expired by the payments sweep, and a payment that still lands is
     flagged for a refund). After the fee is paid (or for a single order's parcel) 409.
     """
-    order_id = (
-        Order.objects.filter(parcel_id=parcel_id).order_by("pk").values_list("pk", flat=True).first()
-        if parcel_id
-        else None
-    )
-    if order_id is None:
-        raise NotFound(_("No such parcel."))
+    order_id = _lead_order_id(parcel_id)
     with transaction.atomic():
         orders = lock_parcel_orders(order_id)
         parcel = Parcel.objects.select_for_update().get(pk=orders[0].parcel_id)
