@@ -6,7 +6,12 @@ from django.conf import settings
 from django.core import signing
 from django.core.files.storage import FileSystemStorage, storages
 from django.http import FileResponse, Http404, HttpResponseRedirect
+from django.shortcuts import get_object_or_404
+from django.urls import reverse
+from django.views.decorators.http import require_safe
 from storages.backends.s3 import S3Storage
+
+from bidangil.absolute import absolute_url
 
 
 class PrivateFileSystemStorage(FileSystemStorage):
@@ -44,10 +49,15 @@ def private_storage():
 
 
 class PrivateLinks:
-    """Links to one private file, signed for its row and valid PRIVATE_MEDIA_LINK_MAX_AGE seconds."""
+    """Links to the private file `field` of a row, signed for that row and valid PRIVATE_MEDIA_LINK_MAX_AGE seconds.
 
-    def __init__(self, salt: str):
+    `url(row)` hands one out; `view` serves it (route it as `viewname` with a `token` argument).
+    """
+
+    def __init__(self, salt: str, *, viewname: str, queryset, field: str, content_type: str | None = None):
         self._signer = signing.TimestampSigner(salt=salt)
+        self.viewname, self.queryset, self.field, self.content_type = viewname, queryset, field, content_type
+        self.view = require_safe(self._serve)
 
     def sign(self, pk: int) -> str:
         return self._signer.sign(str(pk))
@@ -58,6 +68,16 @@ class PrivateLinks:
             return int(self._signer.unsign(token, max_age=settings.PRIVATE_MEDIA_LINK_MAX_AGE))
         except (signing.BadSignature, ValueError):
             raise Http404 from None
+
+    def url(self, row, request=None) -> str:
+        return absolute_url(reverse(self.viewname, args=[self.sign(row.pk)]), request)
+
+    def _serve(self, request, token: str):
+        row = get_object_or_404(self.queryset, pk=self.unsign(token))
+        response = private_file_response(getattr(row, self.field))
+        if self.content_type:
+            response["Content-Type"] = self.content_type
+        return response
 
 
 def private_file_response(field_file):

@@ -278,7 +278,7 @@ def test_forged_image_links_are_404(user_client, staff_client, order):
     # A parcel-photo link for the same id is no message-image link.
     from commerce.shipping import documents
 
-    token = documents._links.sign(image.pk)
+    token = documents._photos.sign(image.pk)
     assert Client().get(f"/api/v1/message-images/{token}/").status_code == 404
 
 
