@@ -96,16 +96,22 @@ def upload(host: str, headers: str, body_bytes: int, *, chunked: bool, content_t
             if chunked and sent >= body_bytes:  # all sent with no answer yet: end the body
                 with contextlib.suppress(OSError):  # the server answered and closed meanwhile
                     sock.sendall(b"0\r\n\r\n")
-        response = b""
-        while b"\r\n\r\n" not in response or len(response.split(b"\r\n\r\n", 1)[1]) < _length(response):
-            data = sock.recv(65536)
-            if not data:
-                break
-            response += data
+        response = read_response(sock)
     finally:
         sock.close()
     head, _, body = response.partition(b"\r\n\r\n")
     return int(head.split()[1]), json.loads(body or b"{}"), sent
+
+
+def read_response(sock: socket.socket) -> bytes:
+    """The whole answer: the head, then as many body bytes as it declares (they may come in later packets)."""
+    response = b""
+    while b"\r\n\r\n" not in response or len(response.split(b"\r\n\r\n", 1)[1]) < _length(response):
+        data = sock.recv(65536)
+        if not data:
+            break
+        response += data
+    return response
 
 
 def _length(response: bytes) -> int:
@@ -124,7 +130,7 @@ def test_a_declared_length_over_the_limit_is_refused_before_any_body(served):
             f"POST /api/v1/auth/login/ HTTP/1.1\r\nHost: {address}\r\nContent-Type: application/json\r\n"
             f"Content-Length: {50 * LIMIT}\r\nExpect: 100-continue\r\n\r\n".encode()
         )
-        response = sock.recv(65536)
+        response = read_response(sock)
     assert response.startswith(b"HTTP/1.1 413 ")  # no "100 Continue" first
     assert json.loads(response.split(b"\r\n\r\n", 1)[1])["error"]["code"] == "too_large"
 
