@@ -1,16 +1,16 @@
 """Account housekeeping, once a day: expired email codes, and sign-ups never verified."""
 
 from huey import crontab
-from huey.contrib.djhuey import db_periodic_task
 
 from accounts.services import purge_stale_codes, purge_unverified_accounts
+from tasks.periodic import periodic
 
 
-@db_periodic_task(crontab(minute="17", hour="3"))
+@periodic(crontab(minute="17", hour="3"), name="accounts.purge-email-codes")
 def purge_email_codes() -> None:
     purge_stale_codes()
 
 
-@db_periodic_task(crontab(minute="27", hour="3"))
+@periodic(crontab(minute="27", hour="3"), name="accounts.purge-unverified-signups")
 def purge_unverified_signups() -> None:
     purge_unverified_accounts()

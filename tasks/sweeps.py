@@ -2,17 +2,17 @@
 enqueued again from it; files no row references are deleted."""
 
 from huey import crontab
-from huey.contrib.djhuey import db_periodic_task
 
 from bidangil import jobs, orphans
+from tasks.periodic import periodic
 
 
-@db_periodic_task(crontab(minute="*"), name="sweeps.pending-work")
+@periodic(crontab(minute="*"), name="sweeps.pending-work")
 def sweep_pending_work() -> dict[str, int] | None:
     return jobs.requeue_stalled()
 
 
-@db_periodic_task(crontab(minute="41"), name="sweeps.orphaned-files")
+@periodic(crontab(minute="41"), name="sweeps.orphaned-files")
 def sweep_orphaned_files() -> int | None:
     """Hourly: delete media files no row references (uploads killed mid-request, replaced avatars)."""
     return orphans.sweep()

@@ -4,10 +4,11 @@ import logging
 from dataclasses import asdict
 
 from django.conf import settings
-from huey.contrib.djhuey import db_periodic_task, db_task
+from huey.contrib.djhuey import db_task
 
 from bidangil import jobs
 from commerce.shipping import tracking
+from tasks.periodic import periodic
 
 logger = logging.getLogger(__name__)
 
@@ -22,7 +23,7 @@ def is_poll_due(dt) -> bool:
     return minutes % interval_minutes() == 0
 
 
-@db_periodic_task(is_poll_due, name="tracking.poll")
+@periodic(is_poll_due, name="tracking.poll")
 def poll_tracking() -> dict:
     """Every TRACKING_POLL_INTERVAL_MINUTES: ask the carrier about every shipped order."""
     try:

@@ -34,8 +34,9 @@ def queued_jobs():
     HUEY.immediate = True
 
 
-def start_worker(*args: str, redis_url: str = "", **env) -> subprocess.Popen:
-    """`run_huey` with one worker thread by default, no periodic jobs, on this test's database and Redis."""
+def start_worker(*args: str, redis_url: str = "", periodic: bool = False, **env) -> subprocess.Popen:
+    """`run_huey` with one worker thread by default, no periodic jobs unless asked, on this test's database and
+    Redis."""
     db = connection.settings_dict
     environment = {
         **os.environ,
@@ -50,7 +51,13 @@ def start_worker(*args: str, redis_url: str = "", **env) -> subprocess.Popen:
     # A file, not a pipe: a worker logging thousands of jobs would block on a full pipe. Closed by stop_worker.
     log = tempfile.TemporaryFile()  # noqa: SIM115
     process = subprocess.Popen(
-        [sys.executable, str(ROOT / "manage.py"), "run_huey", "--no-periodic", *(args or ("--workers", "1"))],
+        [
+            sys.executable,
+            str(ROOT / "manage.py"),
+            "run_huey",
+            *(() if periodic else ("--no-periodic",)),
+            *(args or ("--workers", "1")),
+        ],
         env=environment,
         stdout=log,
         stderr=subprocess.STDOUT,

@@ -18,7 +18,7 @@ STRIPE_WEBHOOK_SECRET = "whsec_test_secret"
 SITE_URL = "http://testserver"
 WAGTAILADMIN_BASE_URL = SITE_URL
 WAGTAILAPI_BASE_URL = SITE_URL
-LOGGING["root"]["level"] = "WARNING"  # noqa: F405
+LOGGING["root"]["level"] = env("TEST_LOG_LEVEL", default="WARNING")  # noqa: F405 (a worker a test reads: INFO)
 WHITENOISE_AUTOREFRESH = True  # no static scan at start-up: tests never collect static files
 # The suite never asks DNS: product pages fail to resolve unless a test replaces integrations.fetch.resolve.
 FETCH_OFFLINE = True

@@ -82,8 +82,8 @@ def test_the_purge_job_is_scheduled_daily():
     def due(hour, minute):
         return [t.name for t in HUEY.read_periodic(datetime(2026, 1, 1, hour, minute))]
 
-    assert "purge_unverified_signups" in due(3, 27)
-    assert "purge_unverified_signups" not in due(4, 27)
+    assert "accounts.purge-unverified-signups" in due(3, 27)
+    assert "accounts.purge-unverified-signups" not in due(4, 27)
 
 
 def test_idle_wrong_guess_counts_are_forgotten_after_a_day():

@@ -49,6 +49,11 @@ def test_seed_bulk_builds_the_dataset_at_scale(api_client):
     assert api_client.get("/api/cms/v2/pages/?type=community.ReviewPostPage").status_code == 200
     assert api_client.get(posts[0].url).status_code == 200
 
+    # An order desk member, as the bench measures the staff endpoints.
+    api_client.force_authenticate(User.objects.get(email__startswith="seed-", email__endswith="-staff@example.com"))
+    response = api_client.get("/api/v1/staff/orders/?page_size=5")
+    assert response.status_code == 200 and response.json()["count"] == 200
+
 
 def test_seed_bulk_refuses_a_silly_scale():
     from django.core.management.base import CommandError

@@ -16,6 +16,7 @@ from contextlib import contextmanager
 from datetime import timedelta
 
 from django.contrib.auth.hashers import make_password
+from django.contrib.auth.models import Group
 from django.contrib.contenttypes.models import ContentType
 from django.core.management.base import BaseCommand, CommandError
 from django.db import connection, transaction
@@ -25,6 +26,7 @@ from wagtail.models import Page
 from accounts.models import User
 from bidangil.progress import command_progress
 from commerce.orders.models import ExchangeRate, Order, OrderEvent, OrderItem
+from commerce.orders.selectors import ORDER_STAFF_GROUP
 from commerce.orders.services import rebuild_order_counts, record_event
 from commerce.payments.models import Payment
 from commerce.shipping.models import Parcel, Shipment, ShipmentEvent
@@ -137,6 +139,10 @@ class Command(BaseCommand):
         ]
         for chunk in _chunks(profiles):
             CommunityProfile.objects.bulk_create(chunk)
+        desk = User.objects.create_user(  # the order desk the staff endpoints are measured as
+            email=f"seed-{self.tag}-staff@example.com", password=PASSWORD, is_staff=True, email_verified_at=self.now
+        )
+        desk.groups.add(Group.objects.get(name=ORDER_STAFF_GROUP))
 
     # --- orders -----------------------------------------------------------------------------------
 
