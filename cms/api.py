@@ -15,9 +15,11 @@ from rest_framework import status
 from rest_framework.permissions import AllowAny
 from rest_framework.response import Response
 from rest_framework.views import APIView
+from wagtail.api.querysets import get_public_pages_queryset
 from wagtail.api.v2.filters import LocaleFilter
+from wagtail.api.v2.pagination import WagtailPagination
 from wagtail.api.v2.router import WagtailAPIRouter
-from wagtail.api.v2.utils import BadRequestError
+from wagtail.api.v2.utils import BadRequestError, page_models_from_string
 from wagtail.api.v2.views import PagesAPIViewSet
 from wagtail.documents.api.v2.views import DocumentsAPIViewSet
 from wagtail.images.api.v2.views import ImagesAPIViewSet
@@ -27,6 +29,7 @@ from wagtail_headless_preview.models import HeadlessPreviewMixin, PagePreview
 from bidangil.api.exceptions import error_body
 from bidangil.search import MAX_OFFSET, plain_search_text
 from community import selectors as community_selectors
+from community.models import PostPage
 
 from . import selectors
 from .urls import path_content_language
@@ -82,10 +85,42 @@ class ContentLocaleFilter(LocaleFilter):
         return super().filter_queryset(request, queryset, view)
 
 
+def _content_types(model) -> list[ContentType]:
+    """The content types of `model` and of its page subclasses (a listing of PostPage holds every post type)."""
+    models = [m for m in get_page_models() if issubclass(m, model)]
+    return list(ContentType.objects.get_for_models(*models).values())
+
+
+class _Counted:
+    """A queryset whose row count is already known: what WagtailPagination reads (count, then one slice)."""
+
+    def __init__(self, queryset, total: int):
+        self.queryset, self.total = queryset, total
+
+    def count(self) -> int:
+        return self.total
+
+    def __getitem__(self, key):
+        return self.queryset[key]
+
+
+class StoredCountPagination(WagtailPagination):
+    """`meta.total_count` of a plain listing of one post type from the stored public post counts, not COUNT(*)."""
+
+    def paginate_queryset(self, queryset, request, view=None):
+        total = view.stored_total(queryset) if view is not None else None
+        return super().paginate_queryset(queryset if total is None else _Counted(queryset, total), request, view)
+
+
+# Parameters that do not change which pages a listing holds: with only these, a post type's count is stored.
+COUNT_NEUTRAL_PARAMETERS = {"type", "limit", "offset", "fields", "order", "locale"}
+
+
 class CmsPagesAPIViewSet(PublicReadMixin, PagesAPIViewSet):
     filter_backends = [
         ContentLocaleFilter if backend is LocaleFilter else backend for backend in PagesAPIViewSet.filter_backends
     ]
+    pagination_class = StoredCountPagination
 
     def find_object(self, queryset, request):
         """`find/?html_path=/ko/fees/` finds the Korean page: the path's language prefix picks the locale's tree,
@@ -103,21 +138,55 @@ class CmsPagesAPIViewSet(PublicReadMixin, PagesAPIViewSet):
             return None
         return page if queryset.filter(pk=page.pk).exists() else None
 
-    def get_base_queryset(self):
-        # Wagtail lets a request through a restriction it satisfies (e.g. a signed-in member on a
-        # "login required" page); this API is public and cacheable, so restricted pages are never listed.
-        queryset = super().get_base_queryset()
+    def _public_pages(self, model=Page):
+        """The live pages of `model` anyone may see on this site.
+
+        Wagtail lets a request through a restriction it satisfies (e.g. a signed-in member on a "login required"
+        page); this API is public and cacheable, so restricted pages are never listed. Posts hidden by a
+        moderator are shown to their author and editors elsewhere (/api/v1/posts/, admin)."""
+        try:
+            queryset = get_public_pages_queryset(self.request, model=model)
+        except ValueError as exc:
+            raise BadRequestError(str(exc)) from exc
+        if model is not Page:  # the page table's own type column: MariaDB then walks the path index, no sort
+            queryset = queryset.filter(content_type__in=_content_types(model))
         restricted = selectors.restricted_pages_q()
         if restricted:
             queryset = queryset.exclude(restricted)
-        # Posts hidden by a moderator are shown to their author and editors elsewhere (/api/v1/posts/, admin).
-        for model in _moderation_hidden_models():
-            queryset = queryset.exclude(pk__in=model.objects.filter(is_hidden=True).values("pk"))
+        for hidden_model in _moderation_hidden_models():
+            if issubclass(model, hidden_model):
+                queryset = queryset.filter(is_hidden=False)  # a column of the model's own join
+            else:
+                queryset = queryset.exclude(pk__in=hidden_model.objects.filter(is_hidden=True).values("pk"))
         return queryset
 
+    def get_base_queryset(self):
+        return self._public_pages()
+
+    def _single_type(self):
+        try:
+            models = page_models_from_string(self.request.GET.get("type", ""))
+        except (LookupError, ValueError):
+            return None  # Wagtail's get_queryset answers it
+        return models[0] if len(models) == 1 and models[0] is not Page else None
+
     def get_queryset(self):
-        # Every listed page names its locale (meta.locale): one join instead of a query per page.
-        return super().get_queryset().select_related("locale")
+        # One page type: its own table joined to the page's, filtered there (Wagtail filters `pk IN (every public
+        # page)`, which MariaDB answers by reading the whole type table). Every listed page names its locale
+        # (meta.locale): prefetched, as a join to that table of a few rows would lead the plan and sort the pages.
+        model = self._single_type() if self.action == "listing_view" else None
+        queryset = self._public_pages(model) if model is not None else super().get_queryset()
+        return queryset.prefetch_related("locale")
+
+    def stored_total(self, queryset) -> int | None:
+        """The row count of a listing of one post type with nothing else filtering it, from the stored counts."""
+        model = self._single_type()
+        if model is None or not issubclass(model, PostPage) or set(self.request.GET) - COUNT_NEUTRAL_PARAMETERS:
+            return None
+        code = self.request.GET.get("locale")
+        locale_id = Locale.objects.get(language_code=code).pk if code else None  # the filter checked the code
+        types = [content_type.model_class() for content_type in _content_types(model)]
+        return community_selectors.visible_post_count(None, queryset, types=types, locale_id=locale_id)
 
 
 class PublicCollectionsMixin:

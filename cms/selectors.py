@@ -20,17 +20,30 @@ def _satisfies(restriction: PageViewRestriction, user) -> bool:
     return False
 
 
+def passes_a_restriction(user, restrictions=None) -> bool:
+    """Whether some page view restriction lets `user` through (no query for an anonymous request)."""
+    if user is None or not user.is_authenticated:
+        return False
+    return any(_satisfies(r, user) for r in (page_restrictions() if restrictions is None else restrictions))
+
+
 def _group_ids(user) -> set[int]:
     if not hasattr(user, "_page_privacy_group_ids"):
         user._page_privacy_group_ids = set(user.groups.values_list("pk", flat=True))
     return user._page_privacy_group_ids
 
 
-def restricted_pages_q(user=None, *, prefix: str = "") -> Q | None:
+def page_restrictions() -> list[PageViewRestriction]:
+    """Every page view restriction, with its page and groups (for several checks of one request)."""
+    return list(PageViewRestriction.objects.select_related("page").prefetch_related("groups"))
+
+
+def restricted_pages_q(user=None, *, prefix: str = "", restrictions=None) -> Q | None:
     """Pages under a view restriction (password, login, groups) the user does not satisfy, with their subpages;
-    None when there is none. `prefix` points at a page from another model (e.g. "post__")."""
+    None when there is none. `prefix` points at a page from another model (e.g. "post__"); `restrictions`, when
+    given, are page_restrictions() already read."""
     restricted = Q()
-    for restriction in PageViewRestriction.objects.select_related("page").prefetch_related("groups"):
+    for restriction in page_restrictions() if restrictions is None else restrictions:
         if not _satisfies(restriction, user):
             restricted |= Q(**{f"{prefix}path__startswith": restriction.page.path})
     return restricted or None

@@ -243,6 +243,26 @@ class FunPostPage(PostPage):
 POST_TYPES = {Category.REVIEW: ReviewPostPage, Category.SHARE: SharePostPage, Category.FUN: FunPostPage}
 
 
+class PublicPostCount(models.Model):
+    """How many public posts (live, not hidden, under no view restriction) there are per post type, locale and
+    subcategory (blank for types without one). The post lists' page counts add these rows up instead of counting
+    the page table; `community.services.recount_public_posts` writes them (every minute, and after each post write
+    by a member or a moderator)."""
+
+    content_type = models.ForeignKey("contenttypes.ContentType", on_delete=models.CASCADE, related_name="+")
+    locale = models.ForeignKey("wagtailcore.Locale", on_delete=models.CASCADE, related_name="+")
+    subcategory = models.CharField(max_length=10, blank=True)
+    count = models.PositiveIntegerField()
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["content_type", "locale", "subcategory"], name="one_public_post_count")
+        ]
+
+    def __str__(self):
+        return f"{self.content_type} {self.subcategory} ({self.locale}): {self.count}"
+
+
 class PostImage(Orderable):
     """One of a post's images (a Wagtail image in the "Community uploads" collection)."""
 

@@ -10,7 +10,7 @@ from wagtail.models import Page, WorkflowState
 
 from bidangil.errors import NotFound
 from bidangil.search import plain_search_text
-from cms.selectors import restricted_pages_q
+from cms.selectors import page_restrictions, passes_a_restriction, restricted_pages_q
 
 from .models import (
     POST_TYPES,
@@ -22,6 +22,7 @@ from .models import (
     PostLike,
     PostPage,
     ProfileLike,
+    PublicPostCount,
     Report,
     ReviewPostPage,
 )
@@ -78,11 +79,11 @@ def post_queryset(user):
     return qs
 
 
-def public_post_q(user=None, *, prefix: str = "") -> Q:
+def public_post_q(user=None, *, prefix: str = "", restrictions=None) -> Q:
     """Posts everyone may see: live (no drafts), not hidden by a moderator, and not behind a page view
     restriction the user does not satisfy. `prefix` points at the post from another model ("post__")."""
     public = Q(**{f"{prefix}live": True, f"{prefix}is_hidden": False})
-    restricted = restricted_pages_q(user, prefix=prefix)
+    restricted = restricted_pages_q(user, prefix=prefix, restrictions=restrictions)
     return public & ~restricted if restricted else public
 
 
@@ -102,6 +103,50 @@ def visible_posts(user):
     if user and user.is_authenticated:
         return qs.filter(public | Q(author=user))
     return qs.filter(public)
+
+
+def sees_only_public_posts(user) -> bool:
+    """Whether `visible_posts(user)` is exactly the public posts: an anonymous request, or a member who moderates
+    nothing, passes no view restriction and has no post of their own that is not public."""
+    if user is None or not user.is_authenticated:
+        return True
+    restrictions = page_restrictions()
+    if is_moderator(user) or passes_a_restriction(user, restrictions):
+        return False
+    return not PostPage.objects.filter(author=user).exclude(public_post_q(restrictions=restrictions)).exists()
+
+
+def liked_post_ids(user, post_ids) -> set[int]:
+    """Which of the posts the member liked (none for an anonymous request)."""
+    if user is None or not user.is_authenticated:
+        return set()
+    return set(PostLike.objects.filter(user=user, post_id__in=post_ids).values_list("post_id", flat=True))
+
+
+def visible_post_count(user, posts, *, types, subcategory: str = "", locale_id: int | None = None) -> int:
+    """`posts.count()`, where `posts` is `visible_posts(user)` (or the public posts, for user None) of the post
+    `types`, a fun post `subcategory` and a locale: added up from the stored public counts, plus the member's own
+    posts that are not public (through the author index), instead of counting the page table.
+
+    Counted from the rows for moderators (they see drafts), for a member some view restriction lets through, and
+    while no count is stored. The stored counts follow the services' writes at once and the admin's within a
+    minute (community.services.recount_public_posts)."""
+    if is_moderator(user) or passes_a_restriction(user):
+        return posts.count()
+    stored = list(PublicPostCount.objects.values_list("content_type_id", "locale_id", "subcategory", "count"))
+    if not stored:
+        return posts.count()
+    type_ids = {ContentType.objects.get_for_model(model).pk for model in types}
+    total = sum(
+        n
+        for content_type_id, locale, sub, n in stored
+        if content_type_id in type_ids
+        and (not subcategory or sub == subcategory)
+        and (locale_id is None or locale == locale_id)
+    )
+    if user and user.is_authenticated:
+        total += posts.filter(author=user).exclude(public_post_q()).count()
+    return total
 
 
 def interactable_post(user, slug: str) -> PostPage:

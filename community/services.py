@@ -2,6 +2,7 @@
 
 from django.conf import settings
 from django.db import IntegrityError, transaction
+from django.db.models import Count, F
 from django.utils import timezone
 from django.utils.text import format_lazy, slugify
 from django.utils.translation import gettext as _
@@ -9,8 +10,9 @@ from django.utils.translation import gettext_lazy as _lazy
 from wagtail.coreutils import string_to_ascii
 from wagtail.images import get_image_model
 
+from bidangil import jobs
 from bidangil.errors import DomainError, Forbidden, InvalidInput
-from community import error_codes, limits
+from community import error_codes, feed_cache, limits
 from community import images as uploads
 from community.avatars.models import AvatarRequest
 from notifications.push import close_user_sockets
@@ -28,6 +30,7 @@ from .models import (
     PostLike,
     PostPage,
     ProfileLike,
+    PublicPostCount,
     Report,
     ReviewPostPage,
     Subcategory,
@@ -35,7 +38,7 @@ from .models import (
 from .nicknames import CLOSED_MEMBER_NICKNAME, closed_key, nickname_key, validate_nickname
 from .regions import region_problem
 from .sanitize import clean_body, clean_text
-from .selectors import is_moderator
+from .selectors import is_moderator, public_post_q
 
 SLUG_MAX = 60
 
@@ -80,6 +83,7 @@ def update_profile(*, user, nickname=None, state=None, county=None, bio=None) ->
         except IntegrityError:
             message = _("This nickname is already taken.")
             raise InvalidInput(message, code=error_codes.INVALID_NICKNAME, fields={"nickname": [message]}) from None
+        feed_cache.changed()  # the feed shows authors' nicknames
     return profile
 
 
@@ -113,6 +117,7 @@ def remove_member(*, user, remove_content: bool) -> None:
         profile.bio = profile.region_state = profile.region_county = ""
         profile.avatar = ""
         profile.save()
+    feed_cache.changed()
     transaction.on_commit(lambda: uploads.delete_files(sorted(set(files))))
 
 
@@ -292,6 +297,7 @@ def create_post(
                     workflow.start(page, author)
             else:
                 revision.publish(user=author, skip_permission_checks=True)  # the service checked the author
+                public_posts_changed()
     except Exception:
         uploads.delete_files(stored_files)
         raise
@@ -335,6 +341,7 @@ def update_post(*, actor, post: PostPage, title=None, body=None, subcategory=Non
             revision = page.save_revision(user=actor, log_action=True)
             if page.live:
                 revision.publish(user=actor, skip_permission_checks=True)
+                public_posts_changed()  # a fun post may have changed subcategory
             if old_image_ids:
                 # Files are removed by Wagtail once the transaction commits.
                 get_image_model().objects.filter(pk__in=old_image_ids).delete()
@@ -351,6 +358,7 @@ def delete_post(*, actor, post: PostPage) -> None:
         image_ids = list(PostImage.objects.filter(post=post).values_list("image_id", flat=True))
         post.delete()
         get_image_model().objects.filter(pk__in=image_ids).delete()
+        public_posts_changed()
 
 
 # --- Likes --------------------------------------------------------------------------------------
@@ -371,6 +379,7 @@ def set_post_like(*, user, post: PostPage, liked: bool) -> tuple[bool, int]:
         _like(PostLike, user, post=post)
     else:
         PostLike.objects.filter(user=user, post=post).delete()
+    feed_cache.changed()
     return liked, PostLike.objects.filter(post=post).count()
 
 
@@ -440,6 +449,7 @@ def add_comment(*, author, post: PostPage, body: str, parent_id=None) -> Comment
         comment = Comment.objects.create(
             post=post, author=author, parent=parent, depth=parent.depth + 1 if parent else 1, body=body
         )
+        feed_cache.changed()  # the post's comment count
         message = format_lazy(_lazy("{nickname} commented on “{title}”"), nickname=profile.nickname, title=post.title)
         notified = {author.pk}
         if post.author_id and post.author_id not in notified:
@@ -476,6 +486,7 @@ def delete_comment(*, actor, comment: Comment) -> None:
     if comment.author_id != actor.pk and not is_moderator(actor):
         raise Forbidden(_("You can only delete your own comments."))
     with transaction.atomic():
+        feed_cache.changed()  # the post's comment count
         comment = Comment.objects.select_for_update().get(pk=comment.pk)
         if comment.replies.exists():
             comment.is_deleted = True
@@ -523,6 +534,7 @@ def set_post_hidden(*, actor, post: PostPage, hidden: bool) -> None:
     _require_moderator(actor)
     with transaction.atomic():
         PostPage.objects.filter(pk=post.pk).update(is_hidden=hidden)
+        public_posts_changed()
         if hidden:
             _close_reports(actor, Report.objects.filter(post=post), Report.Status.ACTIONED)
 
@@ -532,6 +544,7 @@ def set_comment_hidden(*, actor, comment: Comment, hidden: bool) -> None:
     _require_moderator(actor)
     with transaction.atomic():
         Comment.objects.filter(pk=comment.pk).update(is_hidden=hidden)
+        feed_cache.changed()  # the post's comment count
         if hidden:
             _close_reports(actor, Report.objects.filter(comment=comment), Report.Status.ACTIONED)
 
@@ -550,5 +563,38 @@ def set_member_banned(*, actor, user, banned: bool) -> None:
     if banned and is_moderator(user):
         raise DomainError(_("Editors and moderators cannot be banned here."), code=error_codes.CANNOT_BAN_MODERATOR)
     CommunityProfile.objects.filter(user=user).update(is_banned=banned)
+    feed_cache.changed()
     if banned:
         transaction.on_commit(lambda: close_user_sockets(user.pk))
+
+
+# --- Counts -------------------------------------------------------------------------------------
+
+
+def public_posts_changed() -> None:
+    """After a write that may add, change or remove a public post: the feed's pages are out of date, and the
+    posts are counted again once the transaction commits."""
+    feed_cache.changed()
+    jobs.enqueue_on_commit("community.recount-posts")
+
+
+def recount_public_posts() -> int:
+    """Count the public posts (live, not hidden, under no view restriction) per type, locale and subcategory
+    and replace every PublicPostCount row with the result, in one transaction; returns the total.
+
+    Run every minute (what the Wagtail admin publishes, unpublishes, moves, deletes or restricts is counted
+    then) and after each post write of the services."""
+    rows = (
+        PostPage.objects.filter(public_post_q())
+        .order_by()
+        .values("content_type_id", "locale_id", sub=F("funpostpage__subcategory"))
+        .annotate(n=Count("pk"))
+    )
+    counts = [
+        PublicPostCount(content_type_id=ct, locale_id=locale, subcategory=sub or "", count=n)
+        for ct, locale, sub, n in rows.values_list("content_type_id", "locale_id", "sub", "n")
+    ]
+    with transaction.atomic():
+        PublicPostCount.objects.all().delete()
+        PublicPostCount.objects.bulk_create(counts)
+    return sum(count.count for count in counts)

@@ -45,10 +45,10 @@ def _int_param(request, name: str, default: int, maximum: int = MAX_OFFSET) -> i
     return value
 
 
-def _page(request, queryset, render) -> dict:
+def _page(request, queryset, render, total: int) -> dict:
+    """One page of `queryset`, of `total` rows (the selectors read it from stored counts, not COUNT(*))."""
     page = _int_param(request, "page", 1)
     size = _int_param(request, "size", DEFAULT_PAGE_SIZE, MAX_PAGE_SIZE)
-    total = queryset.count()
     rows = list(queryset[(page - 1) * size : page * size])
     return payloads.page_payload([render(request, row) for row in rows], page=page, size=size, total=total)
 
@@ -244,7 +244,9 @@ class ReviewListView(PublicLegacyView):
     """GET ?page&size → {results: [Review], page, page_size, has_next, total_pages}."""
 
     def get(self, request):
-        return Response(_page(request, legacy_selectors.reviews(request.user), payloads.review_payload))
+        posts = legacy_selectors.reviews(request.user)
+        total = legacy_selectors.reviews_total(request.user, posts)
+        return Response(_page(request, posts, payloads.review_payload, total))
 
 
 class PostListView(PublicLegacyView):
@@ -254,7 +256,9 @@ class PostListView(PublicLegacyView):
         value = request.query_params.get("filter", "").strip()
         if value not in legacy_selectors.POST_FILTERS:
             raise bad_request(_("filter must be empty or one of share, food, meetup, chat."), "filter")
-        return Response(_page(request, legacy_selectors.post_list(request.user, value), payloads.post_payload))
+        posts = legacy_selectors.post_list(request.user, value)
+        total = legacy_selectors.post_list_total(request.user, value, posts)
+        return Response(_page(request, posts, payloads.post_payload, total))
 
 
 class MyPostsView(LegacyView):

@@ -8,7 +8,7 @@ from accounts.models import User
 from bidangil.errors import NotFound
 from commerce.selectors import detail_queryset
 from community import selectors as community_selectors
-from community.models import Category, PostLike, ProfileLike, ReviewPostPage
+from community.models import POST_TYPES, Category, PostLike, ProfileLike, ReviewPostPage
 
 # The original's `filter` values of GET /api/posts/: "" (everything but reviews), share, or a fun subcategory.
 POST_FILTERS = {
@@ -39,8 +39,20 @@ def post_list(user, filter_value: str):
     return posts.order_by(*NEWEST_FIRST)
 
 
+def post_list_total(user, filter_value: str, posts) -> int:
+    """How many posts `post_list(user, filter_value)` lists, from the stored public counts."""
+    spec = POST_FILTERS[filter_value]
+    category = spec.get("category")
+    types = [POST_TYPES[category]] if category else [t for t in POST_TYPES.values() if t is not ReviewPostPage]
+    return community_selectors.visible_post_count(user, posts, types=types, subcategory=spec.get("subcategory", ""))
+
+
 def reviews(user):
     return community_selectors.feed(user, category=Category.REVIEW).order_by(*NEWEST_FIRST)
+
+
+def reviews_total(user, posts) -> int:
+    return community_selectors.visible_post_count(user, posts, types=[ReviewPostPage])
 
 
 def my_posts(user):

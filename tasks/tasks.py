@@ -1,3 +1,3 @@
 """Imported by huey.contrib.djhuey's autodiscovery (it imports `<app>.tasks`): registers every job module."""
 
-from tasks import accounts, avatars, notifications, payments, problems, products, storage, sweeps, tracking  # noqa: F401
+from tasks import accounts, avatars, community, notifications, payments, problems, products, storage, sweeps, tracking  # noqa: F401

@@ -81,7 +81,12 @@ class Order(models.Model):
 
     class Meta:
         ordering = ["-created_at", "-pk"]
-        indexes = [models.Index(fields=["user", "-created_at"]), models.Index(fields=["status", "-created_at"])]
+        # (created_at, id): the whole list newest first (the staff desk), walked from its end with no sort.
+        indexes = [
+            models.Index(fields=["user", "-created_at"]),
+            models.Index(fields=["status", "-created_at"]),
+            models.Index(fields=["created_at", "id"], name="commerce_order_newest"),
+        ]
 
     def __str__(self):
         return self.number

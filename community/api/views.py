@@ -13,7 +13,7 @@ from bidangil.api.pagination import NewestFirstCursorPagination
 from bidangil.api.serializers import error_responses
 from bidangil.api.throttling import ScopedThrottle
 from bidangil.errors import NotFound
-from community import regions, selectors, services
+from community import feed_cache, regions, selectors, services
 
 from ..models import CommunityProfile
 from ..nicknames import nickname_problem
@@ -69,10 +69,22 @@ class PostListView(WriteThrottled, APIView):
     )
     def get(self, request):
         filters = _input(s.FeedQuery, request.query_params)
-        posts = selectors.feed(request.user, **filters)
+        user = request.user
+        if not selectors.sees_only_public_posts(user):
+            return Response(self._page(request, user, filters))
+        # The page everyone sees alike, from the cache (community/feed_cache.py); the member's own likes on top.
+        data = feed_cache.page(request.build_absolute_uri(), lambda: self._page(request, None, filters))
+        liked = selectors.liked_post_ids(user, [item["id"] for item in data["results"]])
+        if liked:
+            data = {**data, "results": [{**item, "liked_by_me": item["id"] in liked} for item in data["results"]]}
+        return Response(data)
+
+    def _page(self, request, user, filters) -> dict:
+        posts = selectors.feed(user, **filters)
         paginator = self.pagination_class()
         page = paginator.paginate_queryset(posts, request, view=self)
-        return paginator.get_paginated_response(s.PostListItem(page, many=True, context={"request": request}).data)
+        items = list(s.PostListItem(page, many=True, context={"request": request}).data)  # plain: it is cached
+        return paginator.get_paginated_response(items).data
 
     @extend_schema(
         tags=TAGS,

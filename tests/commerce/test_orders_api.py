@@ -150,8 +150,8 @@ def test_cancel_while_requested_or_quoted(user_client):
 def test_list_query_count_is_constant(user_client, django_assert_num_queries, n):
     for _ in range(n):
         requested_order(user_client.user, items=2)
-    # count, page of orders, their events
-    with django_assert_num_queries(3):
+    # count, page of orders, their exchange rates, their events
+    with django_assert_num_queries(4):
         response = user_client.get(URL, {"page_size": 50})
     assert len(response.json()["results"]) == n
 

@@ -43,6 +43,7 @@ from community.models import (
     ReviewPostPage,
     SharePostPage,
 )
+from community.services import recount_public_posts
 
 logger = logging.getLogger(__name__)
 
@@ -108,6 +109,7 @@ class Command(BaseCommand):
                     step(sizes[name])
                 progress.update(**{name: sizes[name]})
         rebuild_order_counts()  # the rows went in without the services that keep the counts
+        recount_public_posts()
         self.stdout.write(self.style.SUCCESS("Seeded: " + ", ".join(f"{n} {name}" for name, n in sizes.items())))
 
     def _ago(self, max_days: int = 365):

@@ -1,0 +1,91 @@
+"""The public feed's pages come from the cache until the next community write; each member's `liked_by_me` is
+their own, and whoever sees more than the public posts (their own hidden post, a moderator) is never served them."""
+
+import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+from rest_framework.test import APIClient
+
+from community import services
+from community.models import SharePostPage
+from tests.accounts.factories import UserFactory
+from tests.community.factories import ModeratorFactory, make_post
+
+pytestmark = pytest.mark.django_db
+
+
+def client_as(user=None):
+    client = APIClient()
+    if user is not None:
+        client.force_authenticate(user)
+    return client
+
+
+def feed(client, **params) -> dict:
+    response = client.get("/api/v1/posts/", params)
+    assert response.status_code == 200, response.content
+    return response.json()
+
+
+def items(client, **params) -> dict:
+    return {item["slug"]: item for item in feed(client, **params)["results"]}
+
+
+def post_queries(client) -> list[str]:
+    with CaptureQueriesContext(connection) as queries:
+        feed(client)
+    return [q["sql"] for q in queries.captured_queries if "community_postpage" in q["sql"]]
+
+
+@pytest.fixture
+def posts(boards):
+    return [make_post(UserFactory(), "share", f"Desk {n}") for n in range(3)]
+
+
+def test_a_page_is_built_once_and_then_served_from_the_cache(posts):
+    anonymous = client_as()
+    assert post_queries(anonymous)  # built
+    assert post_queries(anonymous) == []  # served
+    member = UserFactory()
+    assert len(post_queries(client_as(member))) == 1  # only: has the member posts of their own that are not public
+
+
+def test_each_member_sees_their_own_likes_and_every_write_shows_at_once(posts):
+    fan, other = UserFactory(), UserFactory()
+    feed(client_as())  # the page is cached
+    services.set_post_like(user=fan, post=posts[0], liked=True)
+    assert items(client_as(fan))[posts[0].slug]["liked_by_me"] is True
+    assert items(client_as(fan))[posts[0].slug]["like_count"] == 1
+    assert items(client_as(other))[posts[0].slug]["liked_by_me"] is False
+    assert items(client_as())[posts[0].slug] == {**items(client_as(fan))[posts[0].slug], "liked_by_me": False}
+
+    services.add_comment(author=other, post=posts[1], body="Still there?")
+    assert items(client_as())[posts[1].slug]["comment_count"] == 1
+    new = make_post(UserFactory(), "share", "Lamp")
+    assert new.slug in items(client_as())
+    services.set_post_hidden(actor=ModeratorFactory(), post=new, hidden=True)
+    assert new.slug not in items(client_as())
+    services.update_profile(user=posts[2].author, nickname="DeskOwner")
+    assert items(client_as())[posts[2].slug]["author"]["nickname"] == "DeskOwner"
+
+
+def test_who_sees_more_than_the_public_posts_is_never_served_the_public_page(posts):
+    feed(client_as())
+    moderator = ModeratorFactory()
+    SharePostPage.objects.filter(pk=posts[0].pk).update(is_hidden=True)  # as the Wagtail admin writes: no renewal
+    assert posts[0].slug in items(client_as(posts[0].author))  # their own hidden post
+    assert posts[0].slug in items(client_as(moderator))
+    assert posts[0].slug in items(client_as())  # the public page is stale until it expires or the next write
+    services.set_post_like(user=UserFactory(), post=posts[1], liked=True)
+    assert posts[0].slug not in items(client_as())
+
+
+def test_pages_of_the_cursor_and_filters_are_cached_apart(posts, settings):
+    first = feed(client_as(), page_size=2)
+    assert len(first["results"]) == 2 and first["next"]
+    second = client_as().get(first["next"]).json()
+    assert [item["slug"] for item in second["results"]] == [posts[0].slug]
+    assert feed(client_as(), category="review")["results"] == []
+    settings.FEED_CACHE_SECONDS = 0  # not kept at all
+    client = client_as()
+    assert post_queries(client) and post_queries(client)
