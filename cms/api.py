@@ -26,6 +26,7 @@ from wagtail.images.api.v2.views import ImagesAPIViewSet
 from wagtail.models import Locale, Page, Site, get_page_models
 from wagtail_headless_preview.models import HeadlessPreviewMixin, PagePreview
 
+from bidangil import public_cache
 from bidangil.api.exceptions import error_body
 from bidangil.search import MAX_OFFSET, plain_search_text
 from community import selectors as community_selectors
@@ -159,6 +160,11 @@ class CmsPagesAPIViewSet(PublicReadMixin, PagesAPIViewSet):
             else:
                 queryset = queryset.exclude(pk__in=hidden_model.objects.filter(is_hidden=True).values("pk"))
         return queryset
+
+    def listing_view(self, request):
+        # Public and alike for everyone: cached until the next content write (bidangil/public_cache.py).
+        build = super().listing_view
+        return Response(public_cache.page(request.build_absolute_uri(), lambda: build(request).data))
 
     def get_base_queryset(self):
         return self._public_pages()

@@ -10,9 +10,9 @@ from django.utils.translation import gettext_lazy as _lazy
 from wagtail.coreutils import string_to_ascii
 from wagtail.images import get_image_model
 
-from bidangil import jobs
+from bidangil import jobs, public_cache
 from bidangil.errors import DomainError, Forbidden, InvalidInput
-from community import error_codes, feed_cache, limits
+from community import error_codes, limits
 from community import images as uploads
 from community.avatars.models import AvatarRequest
 from notifications.push import close_user_sockets
@@ -83,7 +83,7 @@ def update_profile(*, user, nickname=None, state=None, county=None, bio=None) ->
         except IntegrityError:
             message = _("This nickname is already taken.")
             raise InvalidInput(message, code=error_codes.INVALID_NICKNAME, fields={"nickname": [message]}) from None
-        feed_cache.changed()  # the feed shows authors' nicknames
+        public_cache.changed()  # the feed shows authors' nicknames
     return profile
 
 
@@ -117,7 +117,7 @@ def remove_member(*, user, remove_content: bool) -> None:
         profile.bio = profile.region_state = profile.region_county = ""
         profile.avatar = ""
         profile.save()
-    feed_cache.changed()
+    public_cache.changed()
     transaction.on_commit(lambda: uploads.delete_files(sorted(set(files))))
 
 
@@ -379,7 +379,7 @@ def set_post_like(*, user, post: PostPage, liked: bool) -> tuple[bool, int]:
         _like(PostLike, user, post=post)
     else:
         PostLike.objects.filter(user=user, post=post).delete()
-    feed_cache.changed()
+    public_cache.changed()
     return liked, PostLike.objects.filter(post=post).count()
 
 
@@ -449,7 +449,7 @@ def add_comment(*, author, post: PostPage, body: str, parent_id=None) -> Comment
         comment = Comment.objects.create(
             post=post, author=author, parent=parent, depth=parent.depth + 1 if parent else 1, body=body
         )
-        feed_cache.changed()  # the post's comment count
+        public_cache.changed()  # the post's comment count
         message = format_lazy(_lazy("{nickname} commented on “{title}”"), nickname=profile.nickname, title=post.title)
         notified = {author.pk}
         if post.author_id and post.author_id not in notified:
@@ -486,7 +486,7 @@ def delete_comment(*, actor, comment: Comment) -> None:
     if comment.author_id != actor.pk and not is_moderator(actor):
         raise Forbidden(_("You can only delete your own comments."))
     with transaction.atomic():
-        feed_cache.changed()  # the post's comment count
+        public_cache.changed()  # the post's comment count
         comment = Comment.objects.select_for_update().get(pk=comment.pk)
         if comment.replies.exists():
             comment.is_deleted = True
@@ -544,7 +544,7 @@ def set_comment_hidden(*, actor, comment: Comment, hidden: bool) -> None:
     _require_moderator(actor)
     with transaction.atomic():
         Comment.objects.filter(pk=comment.pk).update(is_hidden=hidden)
-        feed_cache.changed()  # the post's comment count
+        public_cache.changed()  # the post's comment count
         if hidden:
             _close_reports(actor, Report.objects.filter(comment=comment), Report.Status.ACTIONED)
 
@@ -563,7 +563,7 @@ def set_member_banned(*, actor, user, banned: bool) -> None:
     if banned and is_moderator(user):
         raise DomainError(_("Editors and moderators cannot be banned here."), code=error_codes.CANNOT_BAN_MODERATOR)
     CommunityProfile.objects.filter(user=user).update(is_banned=banned)
-    feed_cache.changed()
+    public_cache.changed()
     if banned:
         transaction.on_commit(lambda: close_user_sockets(user.pk))
 
@@ -574,7 +574,7 @@ def set_member_banned(*, actor, user, banned: bool) -> None:
 def public_posts_changed() -> None:
     """After a write that may add, change or remove a public post: the feed's pages are out of date, and the
     posts are counted again once the transaction commits."""
-    feed_cache.changed()
+    public_cache.changed()
     jobs.enqueue_on_commit("community.recount-posts")
 
 
@@ -594,7 +594,10 @@ def recount_public_posts() -> int:
         PublicPostCount(content_type_id=ct, locale_id=locale, subcategory=sub or "", count=n)
         for ct, locale, sub, n in rows.values_list("content_type_id", "locale_id", "sub", "n")
     ]
-    with transaction.atomic():
-        PublicPostCount.objects.all().delete()
-        PublicPostCount.objects.bulk_create(counts)
+    stored = set(PublicPostCount.objects.values_list("content_type_id", "locale_id", "subcategory", "count"))
+    if stored != {(c.content_type_id, c.locale_id, c.subcategory, c.count) for c in counts}:
+        with transaction.atomic():
+            PublicPostCount.objects.all().delete()
+            PublicPostCount.objects.bulk_create(counts)
+            public_cache.changed()  # the lists' page counts
     return sum(count.count for count in counts)

@@ -8,6 +8,7 @@ from rest_framework.response import Response
 
 from accounts.models import Language
 from accounts.services import update_me
+from bidangil import public_cache
 from bidangil.search import MAX_OFFSET
 from community import selectors, services
 from community.api.serializers import PostInput
@@ -51,6 +52,14 @@ def _page(request, queryset, render, total: int) -> dict:
     size = _int_param(request, "size", DEFAULT_PAGE_SIZE, MAX_PAGE_SIZE)
     rows = list(queryset[(page - 1) * size : page * size])
     return payloads.page_payload([render(request, row) for row in rows], page=page, size=size, total=total)
+
+
+def _public_page(request, build) -> dict:
+    """`build(request, user)`: for whoever sees only the public posts, built as for everyone and cached
+    (bidangil/public_cache.py); the lists hold nothing of the member's own."""
+    if not selectors.sees_only_public_posts(request.user):
+        return build(request, request.user)
+    return public_cache.page(request.build_absolute_uri(), lambda: build(request, None))
 
 
 def _field(data, name: str) -> str:
@@ -244,9 +253,12 @@ class ReviewListView(PublicLegacyView):
     """GET ?page&size → {results: [Review], page, page_size, has_next, total_pages}."""
 
     def get(self, request):
-        posts = legacy_selectors.reviews(request.user)
-        total = legacy_selectors.reviews_total(request.user, posts)
-        return Response(_page(request, posts, payloads.review_payload, total))
+        return Response(_public_page(request, self._page))
+
+    @staticmethod
+    def _page(request, user):
+        posts = legacy_selectors.reviews(user)
+        return _page(request, posts, payloads.review_payload, legacy_selectors.reviews_total(user, posts))
 
 
 class PostListView(PublicLegacyView):
@@ -256,9 +268,13 @@ class PostListView(PublicLegacyView):
         value = request.query_params.get("filter", "").strip()
         if value not in legacy_selectors.POST_FILTERS:
             raise bad_request(_("filter must be empty or one of share, food, meetup, chat."), "filter")
-        posts = legacy_selectors.post_list(request.user, value)
-        total = legacy_selectors.post_list_total(request.user, value, posts)
-        return Response(_page(request, posts, payloads.post_payload, total))
+        return Response(_public_page(request, lambda request, user: self._page(request, user, value)))
+
+    @staticmethod
+    def _page(request, user, value):
+        posts = legacy_selectors.post_list(user, value)
+        total = legacy_selectors.post_list_total(user, value, posts)
+        return _page(request, posts, payloads.post_payload, total)
 
 
 class MyPostsView(LegacyView):

@@ -196,9 +196,9 @@ else:
         "immediate": False,
         "consumer": {"workers": 2, "worker_type": "thread"},
     }
-# A page of the public feed stays in the cache at most this long; every community write renews them all at once
-# (community/feed_cache.py), so this bounds only what the Wagtail admin changed.
-FEED_CACHE_SECONDS = env.int("FEED_CACHE_SECONDS", default=30)
+# A public API page (feed, post lists, post, CMS pages) stays cached at most this long; every community write
+# and every page the Wagtail admin publishes renews them all at once (bidangil/public_cache.py).
+PUBLIC_CACHE_SECONDS = env.int("PUBLIC_CACHE_SECONDS", default=30)
 # Huey runs inside the web process (`manage.py serve`) when there is no Redis to share a queue through.
 HUEY_EMBEDDED = env.bool("HUEY_EMBEDDED", default=not REDIS_URL)
 # How long a job's claim on a pending row (bidangil.claims), or a periodic job's lease, holds without renewal:

@@ -9,11 +9,12 @@ from rest_framework.permissions import SAFE_METHODS, AllowAny, IsAuthenticated, 
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
+from bidangil import public_cache
 from bidangil.api.pagination import NewestFirstCursorPagination
 from bidangil.api.serializers import error_responses
 from bidangil.api.throttling import ScopedThrottle
 from bidangil.errors import NotFound
-from community import feed_cache, regions, selectors, services
+from community import regions, selectors, services
 
 from ..models import CommunityProfile
 from ..nicknames import nickname_problem
@@ -72,8 +73,8 @@ class PostListView(WriteThrottled, APIView):
         user = request.user
         if not selectors.sees_only_public_posts(user):
             return Response(self._page(request, user, filters))
-        # The page everyone sees alike, from the cache (community/feed_cache.py); the member's own likes on top.
-        data = feed_cache.page(request.build_absolute_uri(), lambda: self._page(request, None, filters))
+        # The page everyone sees alike, from the cache (bidangil/public_cache.py); the member's own likes on top.
+        data = public_cache.page(request.build_absolute_uri(), lambda: self._page(request, None, filters))
         liked = selectors.liked_post_ids(user, [item["id"] for item in data["results"]])
         if liked:
             data = {**data, "results": [{**item, "liked_by_me": item["id"] in liked} for item in data["results"]]}
@@ -116,8 +117,17 @@ class PostDetailView(APIView):
 
     @extend_schema(tags=TAGS, responses={200: s.PostDetail, **_errors(404)})
     def get(self, request, slug):
-        post = selectors.get_post(request.user, slug)
-        return Response(s.PostDetail(post, context={"request": request}).data)
+        user = request.user
+        if not selectors.sees_only_public_posts(user):
+            return Response(self._detail(request, user, slug))
+        data = public_cache.page(request.build_absolute_uri(), lambda: self._detail(request, None, slug))
+        if selectors.liked_post_ids(user, [data["id"]]):
+            data = {**data, "liked_by_me": True}
+        return Response(data)
+
+    @staticmethod
+    def _detail(request, user, slug) -> dict:
+        return s.PostDetail(selectors.get_post(user, slug), context={"request": request}).data
 
     @extend_schema(
         tags=TAGS,

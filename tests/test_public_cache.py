@@ -1,15 +1,18 @@
-"""The public feed's pages come from the cache until the next community write; each member's `liked_by_me` is
-their own, and whoever sees more than the public posts (their own hidden post, a moderator) is never served them."""
+"""Public API pages (the v1 feed and post, the original client's post lists, the CMS pages API) come from the
+cache until the next content write; each member's `liked_by_me` is their own, and whoever sees more than the
+public posts (their own hidden post, a moderator) is never served them."""
 
 import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from rest_framework.test import APIClient
+from wagtail.models import Site
 
 from community import services
 from community.models import SharePostPage
 from tests.accounts.factories import UserFactory
-from tests.community.factories import ModeratorFactory, make_post
+from tests.cms.factories import make_content_page
+from tests.community.factories import ModeratorFactory, make_boards, make_post
 
 pytestmark = pytest.mark.django_db
 
@@ -31,10 +34,15 @@ def items(client, **params) -> dict:
     return {item["slug"]: item for item in feed(client, **params)["results"]}
 
 
-def post_queries(client) -> list[str]:
+def post_queries(client, path="/api/v1/posts/") -> list[str]:
     with CaptureQueriesContext(connection) as queries:
-        feed(client)
+        assert client.get(path).status_code == 200
     return [q["sql"] for q in queries.captured_queries if "community_postpage" in q["sql"]]
+
+
+@pytest.fixture
+def boards(db):
+    return make_boards()
 
 
 @pytest.fixture
@@ -86,6 +94,47 @@ def test_pages_of_the_cursor_and_filters_are_cached_apart(posts, settings):
     second = client_as().get(first["next"]).json()
     assert [item["slug"] for item in second["results"]] == [posts[0].slug]
     assert feed(client_as(), category="review")["results"] == []
-    settings.FEED_CACHE_SECONDS = 0  # not kept at all
+    settings.PUBLIC_CACHE_SECONDS = 0  # not kept at all
     client = client_as()
     assert post_queries(client) and post_queries(client)
+
+
+@pytest.mark.parametrize("path", ["/api/posts/?page=1&size=20&filter=", "/api/get_reviews/?page=1&size=20"])
+def test_the_original_clients_lists_are_cached_alike(posts, path):
+    anonymous = client_as()
+    assert post_queries(anonymous, path)
+    assert post_queries(anonymous, path) == []
+    services.delete_post(actor=posts[0].author, post=posts[0])
+    assert post_queries(anonymous, path)
+    if "filter" in path:
+        assert posts[0].slug not in {p["slug"] for p in anonymous.get(path).json()["results"]}
+
+
+def test_a_post_page_is_cached_with_the_members_like_on_top(posts):
+    path = f"/api/v1/posts/{posts[0].slug}/"
+    fan = UserFactory()
+    services.set_post_like(user=fan, post=posts[0], liked=True)
+    assert client_as().get(path).json()["liked_by_me"] is False
+    assert post_queries(client_as(), path) == []
+    assert client_as(fan).get(path).json()["liked_by_me"] is True
+    assert client_as(fan).get(path).json()["like_count"] == 1
+    services.set_post_hidden(actor=ModeratorFactory(), post=posts[0], hidden=True)
+    assert client_as().get(path).status_code == 404
+    assert client_as(posts[0].author).get(path).status_code == 200
+
+
+def test_the_cms_pages_api_is_cached_until_the_admin_publishes(db):
+    home = Site.objects.get(is_default_site=True).root_page.specific
+    make_content_page(home, title="Fees")
+    pages = "/api/cms/v2/pages/?type=cms.ContentPage"
+    anonymous = client_as()
+    assert [item["title"] for item in anonymous.get(pages).json()["items"]] == ["Fees"]
+    with CaptureQueriesContext(connection) as queries:
+        anonymous.get(pages)
+    assert not [q for q in queries.captured_queries if "wagtailcore_page" in q["sql"]]
+    guide = make_content_page(home, title="Guide")  # publishing sends page_published
+    assert [item["title"] for item in anonymous.get(pages).json()["items"]] == ["Fees", "Guide"]
+    guide.unpublish()
+    assert [item["title"] for item in anonymous.get(pages).json()["items"]] == ["Fees"]
+    guide.delete()
+    assert anonymous.get(pages).json()["meta"]["total_count"] == 1
