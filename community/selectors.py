@@ -116,6 +116,24 @@ def sees_only_public_posts(user) -> bool:
     return not PostPage.objects.filter(author=user).exclude(public_post_q(restrictions=restrictions)).exists()
 
 
+def sees_only_public_comments(user, slug: str) -> bool:
+    """Whether the post's comment threads look to `user` as to everyone: they see only the public posts and have
+    no hidden comment of their own there (shown to them, a tombstone to others)."""
+    if user is None or not user.is_authenticated:
+        return True
+    return (
+        sees_only_public_posts(user)
+        and not Comment.objects.filter(post__slug=slug, author=user, is_hidden=True).exists()
+    )
+
+
+def liked_comment_ids(user, slug: str) -> set[int]:
+    """Which comments of the post the member liked (none for an anonymous request)."""
+    if user is None or not user.is_authenticated:
+        return set()
+    return set(CommentLike.objects.filter(user=user, comment__post__slug=slug).values_list("comment_id", flat=True))
+
+
 def liked_post_ids(user, post_ids) -> set[int]:
     """Which of the posts the member liked (none for an anonymous request)."""
     if user is None or not user.is_authenticated:

@@ -390,6 +390,7 @@ def set_comment_like(*, user, comment: Comment, liked: bool) -> tuple[bool, int]
         _like(CommentLike, user, comment=comment)
     else:
         CommentLike.objects.filter(user=user, comment=comment).delete()
+    public_cache.changed()
     return liked, CommentLike.objects.filter(comment=comment).count()
 
 
@@ -478,6 +479,7 @@ def edit_comment(*, actor, comment: Comment, body: str) -> Comment:
     comment.body = body
     comment.edited_at = timezone.now()
     comment.save(update_fields=["body", "edited_at"])
+    public_cache.changed()
     return comment
 
 

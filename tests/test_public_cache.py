@@ -138,3 +138,26 @@ def test_the_cms_pages_api_is_cached_until_the_admin_publishes(db):
     assert [item["title"] for item in anonymous.get(pages).json()["items"]] == ["Fees"]
     guide.delete()
     assert anonymous.get(pages).json()["meta"]["total_count"] == 1
+
+
+def test_comment_threads_are_cached_with_the_members_likes_on_replies(posts):
+    path = f"/api/v1/posts/{posts[0].slug}/comments/"
+    talker, fan = UserFactory(), UserFactory()
+    root = services.add_comment(author=talker, post=posts[0], body="Is it free?")
+    reply = services.add_comment(author=posts[0].author, post=posts[0], body="Yes", parent_id=root.pk)
+    anonymous = client_as()
+    anonymous.get(path)
+    with CaptureQueriesContext(connection) as queries:
+        assert anonymous.get(path).json()["results"][0]["children"][0]["body"] == "Yes"
+    assert not [q for q in queries.captured_queries if "community_comment" in q["sql"]]
+
+    services.set_comment_like(user=fan, comment=reply, liked=True)
+    mine = client_as(fan).get(path).json()["results"][0]
+    assert (mine["liked_by_me"], mine["children"][0]["liked_by_me"], mine["children"][0]["like_count"]) == (
+        False, True, 1,
+    )  # fmt: skip
+    assert anonymous.get(path).json()["results"][0]["children"][0]["liked_by_me"] is False
+
+    services.set_comment_hidden(actor=ModeratorFactory(), comment=root, hidden=True)
+    assert anonymous.get(path).json()["results"][0]["deleted"] is True  # a tombstone, for its reply
+    assert client_as(talker).get(path).json()["results"][0]["body"] == "Is it free?"  # its author sees it

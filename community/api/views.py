@@ -53,6 +53,11 @@ def _input(serializer_class, data, **kwargs):
     return serializer.validated_data
 
 
+def _with_liked(comments: list[dict], liked: set[int]) -> list[dict]:
+    """Cached comment threads with the member's own likes set, replies included."""
+    return [{**c, "liked_by_me": c["id"] in liked, "children": _with_liked(c["children"], liked)} for c in comments]
+
+
 def _post_fields(data: dict) -> dict:
     return {key: value for key, value in data.items() if key not in ("category", "title", "body", "subcategory")}
 
@@ -202,9 +207,18 @@ class PostCommentsView(WriteThrottled, APIView):
 
     @extend_schema(tags=TAGS, summary="The comment threads of a post", responses={200: s.CommentThread, **_errors(404)})
     def get(self, request, slug):
-        post = selectors.get_post(request.user, slug)
-        tree = selectors.comments_for(request.user, post)
-        return Response(s.CommentThread({"results": tree}, context={"request": request}).data)
+        user = request.user
+        if not selectors.sees_only_public_comments(user, slug):
+            return Response(self._threads(request, user, slug))
+        data = public_cache.page(request.build_absolute_uri(), lambda: self._threads(request, None, slug))
+        liked = selectors.liked_comment_ids(user, slug)
+        return Response({"results": _with_liked(data["results"], liked)} if liked else data)
+
+    @staticmethod
+    def _threads(request, user, slug) -> dict:
+        post = selectors.get_post(user, slug)
+        tree = selectors.comments_for(user, post)
+        return s.CommentThread({"results": tree}, context={"request": request}).data
 
     @extend_schema(
         tags=TAGS,
