@@ -161,8 +161,10 @@ class Server:
             raise SystemExit(f"{self.name}: {path} answered {status}; its log:\n{self.log_tail()}")
 
     def log_tail(self) -> str:
+        """The end of the server's log without its 2xx access lines: the answers that failed and their errors."""
         self.log.flush()
-        return Path(self.log.name).read_text(errors="replace")[-3000:]
+        lines = Path(self.log.name).read_text(errors="replace").splitlines()
+        return "\n".join(line for line in lines if not re.search(r'" 2\d\d \d+$', line))[-3000:]
 
     def url(self, path: str) -> str:
         return f"http://127.0.0.1:{self.port}{path}"
