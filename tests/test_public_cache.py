@@ -5,23 +5,15 @@ public posts (their own hidden post, a moderator) is never served them."""
 import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
-from rest_framework.test import APIClient
 from wagtail.models import Site
 
 from community import services
 from community.models import SharePostPage
-from tests.accounts.factories import UserFactory
+from tests.accounts.factories import UserFactory, client_as
 from tests.cms.factories import make_content_page
 from tests.community.factories import ModeratorFactory, make_boards, make_post
 
 pytestmark = pytest.mark.django_db
-
-
-def client_as(user=None):
-    client = APIClient()
-    if user is not None:
-        client.force_authenticate(user)
-    return client
 
 
 def feed(client, **params) -> dict:

@@ -1,6 +1,7 @@
 import factory
 from django.contrib.auth.models import Group
 from django.utils import timezone
+from rest_framework.test import APIClient
 
 from accounts.models import Address, User
 from community.models import CommunityProfile
@@ -68,3 +69,11 @@ class AddressFactory(factory.django.DjangoModelFactory):
     line1 = "123 Wilshire Blvd"
     postal_code = "90010"
     is_default = True
+
+
+def client_as(user=None) -> APIClient:
+    """An API client signed in as `user` (anonymous when None)."""
+    client = APIClient()
+    if user is not None:
+        client.force_authenticate(user)
+    return client

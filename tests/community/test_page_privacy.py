@@ -4,13 +4,12 @@ pages and images endpoints."""
 
 import pytest
 from django.contrib.auth.models import Group
-from rest_framework.test import APIClient
 from wagtail.images import get_image_model
 from wagtail.models import Collection, CollectionViewRestriction, PageViewRestriction
 
 from community import services
 from community.models import PostImage
-from tests.accounts.factories import UserFactory
+from tests.accounts.factories import UserFactory, client_as
 from tests.community.factories import ModeratorFactory, image_upload, make_post
 
 pytestmark = pytest.mark.django_db
@@ -20,13 +19,6 @@ def restrict(page, kind, *, password="", groups=()):
     restriction = PageViewRestriction.objects.create(page=page, restriction_type=kind, password=password)
     restriction.groups.set(groups)
     return restriction
-
-
-def client_as(user=None):
-    client = APIClient()
-    if user is not None:
-        client.force_authenticate(user)
-    return client
 
 
 def v1_slugs(client):

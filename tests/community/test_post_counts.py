@@ -5,23 +5,15 @@ being public."""
 import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
-from rest_framework.test import APIClient
 from wagtail.models import PageViewRestriction
 
 from community import services
 from community.models import FunPostPage, PublicPostCount, ReviewPostPage, SharePostPage
 from tasks.community import recount_posts_periodically
-from tests.accounts.factories import UserFactory
+from tests.accounts.factories import UserFactory, client_as
 from tests.community.factories import ModeratorFactory, make_post
 
 pytestmark = pytest.mark.django_db
-
-
-def client_as(user=None):
-    client = APIClient()
-    if user is not None:
-        client.force_authenticate(user)
-    return client
 
 
 def legacy_total(client, filter_value="", path="/api/posts/"):
