@@ -147,8 +147,8 @@ def visible_post_count(user, posts, *, types, subcategory: str = "", locale_id: 
     posts that are not public (through the author index), instead of counting the page table.
 
     Counted from the rows for moderators (they see drafts), for a member some view restriction lets through, and
-    while no count is stored. The stored counts follow the services' writes at once and the admin's within a
-    minute (community.services.recount_public_posts)."""
+    while no count is stored. The stored counts are recounted after each post write of the services and every
+    minute, for the admin's (community.services.recount_public_posts)."""
     if is_moderator(user) or passes_a_restriction(user):
         return posts.count()
     stored = list(PublicPostCount.objects.values_list("content_type_id", "locale_id", "subcategory", "count"))
