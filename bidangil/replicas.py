@@ -39,6 +39,17 @@ def replica_reads():
         _replica_reads.reset(token)
 
 
+@contextlib.contextmanager
+def primary_reads():
+    """Within the block, every read goes to the primary: a page built here is stored for others (page_cache), so
+    it must not carry a lagging replica's rows past the write that renewed it."""
+    token = _replica_reads.set(False)
+    try:
+        yield
+    finally:
+        _replica_reads.reset(token)
+
+
 class ReplicaRouter:
     def db_for_read(self, model, **hints):
         if not _replica_reads.get() or model._meta.label_lower in PRIMARY_ONLY:

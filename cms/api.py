@@ -26,7 +26,7 @@ from wagtail.images.api.v2.views import ImagesAPIViewSet
 from wagtail.models import Locale, Page, Site, get_page_models
 from wagtail_headless_preview.models import HeadlessPreviewMixin, PagePreview
 
-from bidangil import public_cache
+from bidangil import page_cache
 from bidangil.api.exceptions import error_body
 from bidangil.search import MAX_OFFSET, plain_search_text
 from community import selectors as community_selectors
@@ -53,6 +53,14 @@ class PublicReadMixin:
             query["search"] = plain_search_text(query["search"])
             request._request.GET = query
         return super().listing_view(request)
+
+    def get_renderer_context(self):
+        # Wagtail pretty-prints its API (indent 4): a third more bytes, and Python's JSON encoder in pure Python
+        # instead of its C one. Compact, like the rest of the API; `Accept: application/json; indent=4` still
+        # pretty-prints.
+        context = super().get_renderer_context()
+        context.pop("indent", None)
+        return context
 
     def handle_exception(self, exc):
         if isinstance(exc, Http404):
@@ -162,9 +170,9 @@ class CmsPagesAPIViewSet(PublicReadMixin, PagesAPIViewSet):
         return queryset
 
     def listing_view(self, request):
-        # Public and alike for everyone: cached until the next content write (bidangil/public_cache.py).
+        # Public and alike for everyone: cached until the next content write (bidangil/page_cache.py).
         build = super().listing_view
-        return Response(public_cache.page(request.build_absolute_uri(), lambda: build(request).data))
+        return Response(page_cache.page(request.build_absolute_uri(), lambda: build(request).data))
 
     def get_base_queryset(self):
         return self._public_pages()

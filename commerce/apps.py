@@ -11,3 +11,9 @@ class CommerceConfig(PackagedModelsConfig):
         "conversations",
         "problems",
     )  # one label, one migrations folder
+
+    def ready(self):
+        super().ready()
+        from commerce.orders import pages
+
+        pages.connect()  # the cached order pages follow the order rows' writes

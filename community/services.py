@@ -10,7 +10,7 @@ from django.utils.translation import gettext_lazy as _lazy
 from wagtail.coreutils import string_to_ascii
 from wagtail.images import get_image_model
 
-from bidangil import jobs, public_cache
+from bidangil import jobs, page_cache
 from bidangil.errors import DomainError, Forbidden, InvalidInput
 from community import error_codes, limits
 from community import images as uploads
@@ -83,7 +83,7 @@ def update_profile(*, user, nickname=None, state=None, county=None, bio=None) ->
         except IntegrityError:
             message = _("This nickname is already taken.")
             raise InvalidInput(message, code=error_codes.INVALID_NICKNAME, fields={"nickname": [message]}) from None
-        public_cache.changed()  # the feed shows authors' nicknames
+        page_cache.changed()  # the feed shows authors' nicknames
     return profile
 
 
@@ -117,7 +117,7 @@ def remove_member(*, user, remove_content: bool) -> None:
         profile.bio = profile.region_state = profile.region_county = ""
         profile.avatar = ""
         profile.save()
-    public_cache.changed()
+    page_cache.changed()
     transaction.on_commit(lambda: uploads.delete_files(sorted(set(files))))
 
 
@@ -379,7 +379,7 @@ def set_post_like(*, user, post: PostPage, liked: bool) -> tuple[bool, int]:
         _like(PostLike, user, post=post)
     else:
         PostLike.objects.filter(user=user, post=post).delete()
-    public_cache.changed()
+    page_cache.changed()
     return liked, PostLike.objects.filter(post=post).count()
 
 
@@ -390,7 +390,7 @@ def set_comment_like(*, user, comment: Comment, liked: bool) -> tuple[bool, int]
         _like(CommentLike, user, comment=comment)
     else:
         CommentLike.objects.filter(user=user, comment=comment).delete()
-    public_cache.changed()
+    page_cache.changed()
     return liked, CommentLike.objects.filter(comment=comment).count()
 
 
@@ -450,7 +450,7 @@ def add_comment(*, author, post: PostPage, body: str, parent_id=None) -> Comment
         comment = Comment.objects.create(
             post=post, author=author, parent=parent, depth=parent.depth + 1 if parent else 1, body=body
         )
-        public_cache.changed()  # the post's comment count
+        page_cache.changed()  # the post's comment count
         message = format_lazy(_lazy("{nickname} commented on “{title}”"), nickname=profile.nickname, title=post.title)
         notified = {author.pk}
         if post.author_id and post.author_id not in notified:
@@ -479,7 +479,7 @@ def edit_comment(*, actor, comment: Comment, body: str) -> Comment:
     comment.body = body
     comment.edited_at = timezone.now()
     comment.save(update_fields=["body", "edited_at"])
-    public_cache.changed()
+    page_cache.changed()
     return comment
 
 
@@ -488,7 +488,7 @@ def delete_comment(*, actor, comment: Comment) -> None:
     if comment.author_id != actor.pk and not is_moderator(actor):
         raise Forbidden(_("You can only delete your own comments."))
     with transaction.atomic():
-        public_cache.changed()  # the post's comment count
+        page_cache.changed()  # the post's comment count
         comment = Comment.objects.select_for_update().get(pk=comment.pk)
         if comment.replies.exists():
             comment.is_deleted = True
@@ -546,7 +546,7 @@ def set_comment_hidden(*, actor, comment: Comment, hidden: bool) -> None:
     _require_moderator(actor)
     with transaction.atomic():
         Comment.objects.filter(pk=comment.pk).update(is_hidden=hidden)
-        public_cache.changed()  # the post's comment count
+        page_cache.changed()  # the post's comment count
         if hidden:
             _close_reports(actor, Report.objects.filter(comment=comment), Report.Status.ACTIONED)
 
@@ -565,7 +565,7 @@ def set_member_banned(*, actor, user, banned: bool) -> None:
     if banned and is_moderator(user):
         raise DomainError(_("Editors and moderators cannot be banned here."), code=error_codes.CANNOT_BAN_MODERATOR)
     CommunityProfile.objects.filter(user=user).update(is_banned=banned)
-    public_cache.changed()
+    page_cache.changed()
     if banned:
         transaction.on_commit(lambda: close_user_sockets(user.pk))
 
@@ -576,7 +576,7 @@ def set_member_banned(*, actor, user, banned: bool) -> None:
 def public_posts_changed() -> None:
     """After a write that may add, change or remove a public post: the feed's pages are out of date, and the
     posts are counted again once the transaction commits."""
-    public_cache.changed()
+    page_cache.changed()
     jobs.enqueue_on_commit("community.recount-posts")
 
 
@@ -601,5 +601,5 @@ def recount_public_posts() -> int:
         with transaction.atomic():
             PublicPostCount.objects.all().delete()
             PublicPostCount.objects.bulk_create(counts)
-            public_cache.changed()  # the lists' page counts
+            page_cache.changed()  # the lists' page counts
     return sum(count.count for count in counts)

@@ -8,7 +8,7 @@ from rest_framework.response import Response
 
 from accounts.models import Language
 from accounts.services import update_me
-from bidangil import public_cache
+from bidangil import page_cache
 from bidangil.search import MAX_OFFSET
 from community import selectors, services
 from community.api.serializers import PostInput
@@ -56,10 +56,10 @@ def _page(request, queryset, render, total: int) -> dict:
 
 def _public_page(request, build) -> dict:
     """`build(request, user)`: for whoever sees only the public posts, built as for everyone and cached
-    (bidangil/public_cache.py); the lists hold nothing of the member's own."""
+    (bidangil/page_cache.py); the lists hold nothing of the member's own."""
     if not selectors.sees_only_public_posts(request.user):
         return build(request, request.user)
-    return public_cache.page(request.build_absolute_uri(), lambda: build(request, None))
+    return page_cache.page(request.build_absolute_uri(), lambda: build(request, None))
 
 
 def _field(data, name: str) -> str:

@@ -12,6 +12,7 @@ from accounts.models import Address
 from bidangil.replicas import PIN_COOKIE, ReplicaRouter, replica_reads
 from tests.accounts.factories import AddressFactory, UserFactory
 from tests.accounts.test_addresses import URL, VALID
+from tests.commerce.factories import requested_order
 
 pytestmark = pytest.mark.django_db(transaction=True, serialized_rollback=True, databases=["default", "replica"])
 
@@ -119,3 +120,13 @@ def test_without_a_replica_everything_reads_from_the_primary(settings):
         client.get(URL)
     assert len(counted.replica.captured_queries) == 0
     assert PIN_COOKIE not in response.cookies
+
+
+def test_a_page_stored_in_the_cache_is_built_from_the_primary():
+    """The replica may lag behind the write that renewed the page; what is stored is served to others."""
+    order = requested_order()
+    client = token_client(order.user)
+    with Counted() as counted:
+        assert client.get("/api/v1/orders/").json()["results"][0]["number"] == order.number
+    assert "commerce_order" in counted.tables(counted.primary)
+    assert "commerce_order" not in counted.tables(counted.replica)

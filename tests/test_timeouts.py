@@ -18,10 +18,10 @@ def _assert_bounded(kwargs):
 
 
 def test_the_redis_cache_client_has_socket_timeouts(redis_settings):
-    from django.core.cache.backends.redis import RedisCache
+    from django.utils.module_loading import import_string
 
     config = redis_settings["CACHES"]["default"]
-    cache = RedisCache(config["LOCATION"], {"OPTIONS": config["OPTIONS"]})
+    cache = import_string(config["BACKEND"])(config["LOCATION"], {"OPTIONS": config["OPTIONS"]})
     _assert_bounded(cache._cache.get_client().connection_pool.connection_kwargs)
 
 

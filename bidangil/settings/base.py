@@ -32,8 +32,8 @@ INSTALLED_APPS = [
     "bidangil.apps.BidangilConfig",
     "accounts",
     "cms",
-    "commerce",
-    "community",
+    "commerce.apps.CommerceConfig",
+    "community.apps.CommunityConfig",
     "integrations",
     "notifications",
     "tasks",
@@ -164,7 +164,7 @@ REDIS_TIMEOUTS = {"socket_connect_timeout": 5, "socket_timeout": 10}
 if REDIS_URL:
     CACHES = {
         "default": {
-            "BACKEND": "django.core.cache.backends.redis.RedisCache",
+            "BACKEND": "bidangil.redis_cache.RedisCache",
             "LOCATION": REDIS_URL,
             "KEY_PREFIX": env("CACHE_KEY_PREFIX", default="bidangil"),
             "OPTIONS": REDIS_TIMEOUTS,
@@ -197,8 +197,12 @@ else:
         "consumer": {"workers": 2, "worker_type": "thread"},
     }
 # A public API page (feed, post lists, post, CMS pages) stays cached at most this long; every community write
-# and every page the Wagtail admin publishes renews them all at once (bidangil/public_cache.py).
+# and every page the Wagtail admin publishes renews them all at once (bidangil/page_cache.py).
 PUBLIC_CACHE_SECONDS = env.int("PUBLIC_CACHE_SECONDS", default=30)
+# A member's order list and order pages, and the staff order list, stay cached at most this long; every write to
+# an order renews its owner's and the staff list's (commerce/orders/pages.py). Well under
+# PRIVATE_MEDIA_LINK_MAX_AGE: an order page carries signed photo links.
+ORDER_PAGES_CACHE_SECONDS = env.int("ORDER_PAGES_CACHE_SECONDS", default=60)
 # Huey runs inside the web process (`manage.py serve`) when there is no Redis to share a queue through.
 HUEY_EMBEDDED = env.bool("HUEY_EMBEDDED", default=not REDIS_URL)
 # How long a job's claim on a pending row (bidangil.claims), or a periodic job's lease, holds without renewal:

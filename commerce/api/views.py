@@ -14,6 +14,7 @@ from bidangil.api.serializers import error_responses
 from bidangil.api.throttling import ScopedThrottle
 from commerce import error_codes
 from commerce.api import serializers as s
+from commerce.orders import pages as order_pages
 from commerce.orders import selectors, services
 from commerce.orders.models import Order
 from commerce.payments import services as payments
@@ -67,10 +68,14 @@ class OrderListCreateView(APIView):
         responses={200: s.OrderListSerializer(many=True), **_errors(400, 401)},
     )
     def get(self, request):
-        orders = customer_orders(request.user, status=_status_filter(request))
-        paginator = self.pagination_class()
-        page = paginator.paginate_queryset(orders, request, view=self)
-        return paginator.get_paginated_response(s.OrderListSerializer(page, many=True).data)
+        status = _status_filter(request)
+
+        def build():
+            paginator = self.pagination_class()
+            page = paginator.paginate_queryset(customer_orders(request.user, status=status), request, view=self)
+            return paginator.get_paginated_response(s.OrderListSerializer(page, many=True).data).data
+
+        return Response(order_pages.page(request, build, scope=order_pages.member_scope(request.user.pk)))
 
     @extend_schema(
         tags=["orders"],
@@ -90,8 +95,11 @@ class OrderListCreateView(APIView):
 class OrderDetailView(APIView):
     @extend_schema(tags=["orders"], responses={200: s.OrderDetailSerializer, **_errors(401, 404)})
     def get(self, request, number):
-        order = order_for_customer(request.user, number)
-        return Response(s.OrderDetailSerializer(order, context={"request": request}).data)
+        def build():
+            order = order_for_customer(request.user, number)
+            return s.OrderDetailSerializer(order, context={"request": request}).data
+
+        return Response(order_pages.page(request, build, scope=order_pages.member_scope(request.user.pk)))
 
 
 class OrderCancelView(APIView):
@@ -147,12 +155,17 @@ class StaffOrderListView(APIView):
     def get(self, request):
         status, q = _status_filter(request), request.query_params.get("q")
         waiting = request.query_params.get("waiting") in ("1", "true")
-        orders = staff_orders(status=status, q=q, waiting=waiting)
-        # Unfiltered or by status only, the total is the maintained count; a search counts its matches.
-        count = None if q or waiting else selectors.order_count(status)
-        paginator = self.pagination_class()
-        page = paginator.paginate_queryset(orders, request, view=self, count=count)
-        return paginator.get_paginated_response(s.StaffOrderListSerializer(page, many=True).data)
+
+        def build():
+            orders = staff_orders(status=status, q=q, waiting=waiting)
+            # Unfiltered or by status only, the total is the maintained count; a search counts its matches.
+            count = None if q or waiting else selectors.order_count(status)
+            paginator = self.pagination_class()
+            page = paginator.paginate_queryset(orders, request, view=self, count=count)
+            return paginator.get_paginated_response(s.StaffOrderListSerializer(page, many=True).data).data
+
+        # The same list for all order staff (permission_classes has checked the viewer).
+        return Response(order_pages.page(request, build, scope=order_pages.STAFF))
 
 
 class StaffOrderDetailView(APIView):

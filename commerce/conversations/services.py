@@ -20,6 +20,7 @@ from bidangil.errors import InvalidInput, NotFound
 from bidangil.images import prepare_uploads
 from commerce import error_codes, limits
 from commerce.conversations.models import OrderMessage, OrderMessageImage, ReplyTemplate
+from commerce.orders import pages
 from commerce.orders.models import Order, OrderEvent
 from commerce.orders.selectors import ORDER_STAFF_GROUP
 from commerce.orders.services import lock_order, record_event
@@ -78,7 +79,10 @@ def _notify_recipients(order: Order, message: OrderMessage) -> None:
 
 def _mark_read(order_id: int, *, from_staff: bool) -> int:
     unread = OrderMessage.objects.filter(order_id=order_id, from_staff=from_staff, read_at__isnull=True)
-    return unread.update(read_at=timezone.now())
+    marked = unread.update(read_at=timezone.now())
+    if marked:
+        pages.changed(orders=[order_id])  # the unread counts
+    return marked
 
 
 def post_message(
@@ -142,6 +146,7 @@ def erase_conversations(*, user) -> None:
     names = list(images.values_list("image", flat=True))
     images.delete()
     OrderMessage.objects.filter(order__user=user).delete()
+    pages.changed(users=[user])
 
     def delete_files():
         for name in names:

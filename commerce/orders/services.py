@@ -19,7 +19,7 @@ from bidangil.errors import Conflict, InvalidInput
 from bidangil.i18n import lazy_strip
 from bidangil.money import format_usd_cents
 from commerce import error_codes, limits
-from commerce.orders import pricing
+from commerce.orders import pages, pricing
 from commerce.orders.models import (
     ExchangeRate,
     HsCategory,
@@ -86,6 +86,7 @@ def record_event(order: Order | list[Order], kind: str, *, actor=None, data: dic
     rows = [
         OrderEvent(order=one, kind=kind, actor=actor, data=extra or {}) for one, extra in zip(order, datas, strict=True)
     ]
+    pages.changed(orders=order)  # bulk_create sends no signals
     return OrderEvent.objects.bulk_create(rows)
 
 
@@ -514,3 +515,4 @@ def anonymise_customer_orders(*, user) -> None:
         order.save(update_fields=["shipping_address", "customer_note", "updated_at"])
         record_event(order, OrderEvent.Kind.ACCOUNT_CLOSED, actor=user)
     OrderItem.objects.filter(order__in=orders).exclude(note="").update(note="")
+    pages.changed(users=[user])

@@ -21,6 +21,7 @@ from django.utils.translation import gettext as _
 
 from bidangil import claims, jobs
 from bidangil.errors import InvalidInput
+from commerce.orders import pages
 from commerce.orders.models import OrderItem
 from commerce.products.models import ProductLookup
 from integrations import fetch
@@ -330,6 +331,7 @@ def fill_order_item_names(order_id: int, *, final_attempt: bool = True) -> None:
             claims.release(mine, token, prefix="name_")
             raise
         mine.update(name=info.name[:MAX_NAME], name_status=OrderItem.NameStatus.READY)
+    pages.changed(orders=[order_id])
     if retry is not None:
         raise retry
 
@@ -358,7 +360,10 @@ def stalled_item_order_ids(now=None) -> list[int]:
         created_field="order__created_at",
         prefix="name_",
     )
-    stalled.filter(name_attempts__gte=MAX_ATTEMPTS).update(name_status=OrderItem.NameStatus.FAILED)
+    failed = stalled.filter(name_attempts__gte=MAX_ATTEMPTS)
+    failed_orders = set(failed.values_list("order_id", flat=True))
+    if failed.update(name_status=OrderItem.NameStatus.FAILED):
+        pages.changed(orders=failed_orders)
     return sorted(set(stalled.values_list("order_id", flat=True)))
 
 

@@ -25,6 +25,7 @@ from bidangil.images import CleanImage, ImageRefused, ImageTooLarge, clean_image
 from bidangil.leases import leased
 from bidangil.money import format_usd_cents
 from commerce import error_codes, limits
+from commerce.orders import pages
 from commerce.orders.models import HS_CODE_PATTERN, HsCategory, Order, OrderEvent, RestrictedItemRule
 from commerce.orders.services import (
     lock_parcel_orders,
@@ -813,6 +814,7 @@ def apply_tracking_batch(results: Sequence[tuple[int, TrackResult]]) -> dict[int
             orders.setdefault(order.parcel_id, []).append(order)
         shipments = list(Shipment.objects.select_for_update().filter(pk__in=list(answered)).order_by("pk"))
         known: dict[int, set] = {shipment.pk: set() for shipment in shipments}
+        shown_before = {shipment.pk: _shown_tracking(shipment) for shipment in shipments}
         for shipment_id, occurred_at, code in ShipmentEvent.objects.filter(shipment__in=shipments).values_list(
             "shipment_id", "occurred_at", "code"
         ):
@@ -858,7 +860,19 @@ def apply_tracking_batch(results: Sequence[tuple[int, TrackResult]]) -> dict[int
         if tracking_notes:
             notify_many(tracking_notes)
         _save_tracking_fields(shipments)
+        moved = [
+            each.parcel_id
+            for each in shipments
+            if outcomes[each.pk].new_events or _shown_tracking(each) != shown_before[each.pk]
+        ]
+        if moved:
+            pages.changed(orders=[order for parcel_id in moved for order in orders.get(parcel_id, [])])
     return outcomes
+
+
+def _shown_tracking(shipment: Shipment) -> tuple:
+    """What the order pages show of a shipment's tracking (not when it was last polled)."""
+    return tuple(getattr(shipment, name) for name in TRACKING_FIELDS if name != "last_polled_at")
 
 
 TRACKING_FIELDS = ("status_code", "status_description", "estimated_delivery_at", "last_polled_at", "delivered_at")

@@ -9,7 +9,7 @@ from rest_framework.permissions import SAFE_METHODS, AllowAny, IsAuthenticated, 
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
-from bidangil import public_cache
+from bidangil import page_cache
 from bidangil.api.pagination import NewestFirstCursorPagination
 from bidangil.api.serializers import error_responses
 from bidangil.api.throttling import ScopedThrottle
@@ -78,8 +78,8 @@ class PostListView(WriteThrottled, APIView):
         user = request.user
         if not selectors.sees_only_public_posts(user):
             return Response(self._page(request, user, filters))
-        # The page everyone sees alike, from the cache (bidangil/public_cache.py); the member's own likes on top.
-        data = public_cache.page(request.build_absolute_uri(), lambda: self._page(request, None, filters))
+        # The page everyone sees alike, from the cache (bidangil/page_cache.py); the member's own likes on top.
+        data = page_cache.page(request.build_absolute_uri(), lambda: self._page(request, None, filters))
         liked = selectors.liked_post_ids(user, [item["id"] for item in data["results"]])
         if liked:
             data = {**data, "results": [{**item, "liked_by_me": item["id"] in liked} for item in data["results"]]}
@@ -125,7 +125,7 @@ class PostDetailView(APIView):
         user = request.user
         if not selectors.sees_only_public_posts(user):
             return Response(self._detail(request, user, slug))
-        data = public_cache.page(request.build_absolute_uri(), lambda: self._detail(request, None, slug))
+        data = page_cache.page(request.build_absolute_uri(), lambda: self._detail(request, None, slug))
         if selectors.liked_post_ids(user, [data["id"]]):
             data = {**data, "liked_by_me": True}
         return Response(data)
@@ -210,7 +210,7 @@ class PostCommentsView(WriteThrottled, APIView):
         user = request.user
         if not selectors.sees_only_public_comments(user, slug):
             return Response(self._threads(request, user, slug))
-        data = public_cache.page(request.build_absolute_uri(), lambda: self._threads(request, None, slug))
+        data = page_cache.page(request.build_absolute_uri(), lambda: self._threads(request, None, slug))
         liked = selectors.liked_comment_ids(user, slug)
         return Response({"results": _with_liked(data["results"], liked)} if liked else data)
 

@@ -17,7 +17,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy as _lazy
 
-from bidangil import claims, jobs, public_cache
+from bidangil import claims, jobs, page_cache
 from bidangil.absolute import absolute_url
 from bidangil.errors import DomainError, InvalidInput, RateLimited
 from bidangil.images import CleanImage, ImageRefused, ImageTooLarge, clean_image, open_bounded
@@ -221,7 +221,7 @@ def generate(request_id: int, *, final_attempt: bool = True) -> AvatarRequest | 
         locked.save(update_fields=["status", "image", "finished_at"])
         # A narrow UPDATE so edits of the rest of the profile are never overwritten.
         CommunityProfile.objects.filter(user_id=locked.user_id).update(avatar=name)
-        public_cache.changed()  # the feed shows authors' avatars
+        page_cache.changed()  # the feed shows authors' avatars
         notify(
             locked.user_id,
             Notification.Type.AVATAR_READY,

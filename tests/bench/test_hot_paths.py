@@ -38,6 +38,7 @@ def _queries(client, path: str) -> tuple[int, int]:
 
 def test_hot_lists_take_the_same_queries_for_a_page_of_1_and_a_full_page(seeded, client, settings):
     settings.PUBLIC_CACHE_SECONDS = 0  # every page built: what a cached page costs is tests/test_public_cache.py's
+    settings.ORDER_PAGES_CACHE_SECONDS = 0  # and tests/commerce/test_order_pages_cache.py's
     mismatches = []
     for name, path, user in hot_endpoints():
         if name not in PAGED:

@@ -131,6 +131,14 @@ def test_listing_filters_by_type_and_exposes_api_fields(api_client, home):
     assert item["feature_image_thumbnail"] is None
 
 
+def test_the_api_answers_compact_json_unless_asked_to_indent(api_client, home):
+    make_content_page(home, title="Fees")
+    compact = api_client.get(PAGES, {"type": "cms.ContentPage"})
+    assert compact.content.startswith(b'{"meta":{"total_count":1}')
+    indented = api_client.get(PAGES, {"type": "cms.ContentPage"}, HTTP_ACCEPT="application/json; indent=2")
+    assert indented.content.startswith(b'{\n  "meta"') and indented.json() == compact.json()
+
+
 def test_listing_query_count_does_not_grow_with_pages(api_client, home, django_assert_num_queries, settings):
     from django.db import connection
     from django.test.utils import CaptureQueriesContext
