@@ -4,13 +4,14 @@ With the in-memory channel layer (`make run`) the consumers live on daphne's eve
 Huey worker threads push from other threads. The in-memory layer is built on asyncio queues that
 are not thread-safe, so a `group_send` run on a worker thread's own loop may never wake the
 consumer. `manage.py serve` therefore registers daphne's loop here, and pushes from other threads
-are scheduled onto that loop. With channels-redis every process has its own connection and the
-plain `async_to_sync` path is used.
+are scheduled onto that loop. With channels-redis, sync code pushes on a loop thread of its own per process
+(`_push_loop`), which keeps the layer's Redis connections open from one push to the next.
 """
 
 import asyncio
 import hashlib
 import logging
+import os
 import threading
 
 from asgiref.sync import async_to_sync
@@ -102,12 +103,35 @@ def _send(events: list[tuple[str, dict]]) -> None:
                 return
             asyncio.run_coroutine_threadsafe(_send_all(layer, events), loop).result(PUSH_TIMEOUT_SECONDS)
             return
+        if hasattr(layer, "group_send_many"):  # Redis: its connections stay open on the process's push loop
+            asyncio.run_coroutine_threadsafe(_send_all(layer, events), _push_loop()).result(PUSH_TIMEOUT_SECONDS)
+            return
         async_to_sync(_send_all)(layer, events)
     except Exception:  # noqa: BLE001 - best effort, see above
         logger.exception("push of %d events failed", len(events))
 
 
+_push_loop_lock = threading.Lock()
+_own_loop: tuple[int, asyncio.AbstractEventLoop] | None = None  # (process id, loop)
+
+
+def _push_loop() -> asyncio.AbstractEventLoop:
+    """The event loop this process pushes on from sync code (web workers, Huey threads), in a thread of its own,
+    started on first use (again in a forked child). `async_to_sync` would start a loop, and the channel layer a
+    Redis connection, for every push."""
+    global _own_loop
+    with _push_loop_lock:
+        if _own_loop is None or _own_loop[0] != os.getpid():
+            loop = asyncio.new_event_loop()
+            threading.Thread(target=loop.run_forever, name="push-loop", daemon=True).start()
+            _own_loop = (os.getpid(), loop)
+        return _own_loop[1]
+
+
 async def _send_all(layer, events: list[tuple[str, dict]]) -> None:
+    if hasattr(layer, "group_send_many"):  # Redis: the empty groups are skipped (notifications/layers.py)
+        await layer.group_send_many(events)
+        return
     for group, event in events:
         try:
             await layer.group_send(group, event)

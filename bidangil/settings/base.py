@@ -172,7 +172,7 @@ if REDIS_URL:
     }
     CHANNEL_LAYERS = {
         "default": {
-            "BACKEND": "channels_redis.core.RedisChannelLayer",
+            "BACKEND": "notifications.layers.RedisChannelLayer",
             "CONFIG": {
                 "hosts": [{"address": REDIS_URL, **REDIS_TIMEOUTS}],
                 "prefix": env("CHANNELS_PREFIX", default="bidangil:asgi"),

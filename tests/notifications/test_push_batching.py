@@ -5,6 +5,7 @@ import threading
 import pytest
 from asgiref.sync import async_to_sync
 from channels.layers import get_channel_layer
+from django.conf import settings
 from django.db import transaction
 
 from notifications import push
@@ -89,3 +90,29 @@ def test_notify_many_stores_in_one_insert(django_assert_num_queries):
         notifications = notify_many([(user.pk, "order.tracking", {"n": user.pk}) for user in users])
     assert [n.pk is not None for n in notifications] == [True] * 5
     assert {n.user_id for n in notifications} == {user.pk for user in users}
+
+
+@pytest.mark.redis
+@pytest.mark.skipif(not settings.REDIS_URL, reason="needs REDIS_URL")
+def test_on_redis_the_users_without_a_socket_cost_no_send_and_each_users_order_holds(
+    hops, monkeypatch, django_capture_on_commit_callbacks
+):
+    listening, *away = UserFactory.create_batch(4)
+    layer = get_channel_layer()
+    channel = _listen(layer, listening)
+    sent = []
+    group_send = layer.group_send
+
+    async def recording(group, message):
+        sent.append(group)
+        await group_send(group, message)
+
+    monkeypatch.setattr(layer, "group_send", recording)
+    with django_capture_on_commit_callbacks(execute=True), transaction.atomic():
+        for n in range(3):
+            notify_many([(user.pk, "order.tracking", {"n": n}) for user in (listening, *away)])
+    with django_capture_on_commit_callbacks(execute=True):
+        notify(listening.pk, "order.status", {"n": "again"})  # the push loop serves the next push too
+    assert sent == [user_group(listening.pk)] * 4  # one pipeline each time found the other groups empty
+    assert [m["message"]["n"] for m in _received(layer, channel, 4)] == [0, 1, 2, "again"]
+    assert hops == []  # pushed on the process's push loop, not through a new loop per push
