@@ -3,7 +3,8 @@
 Each server serves `bench.settings` (production settings with the bench's URLs: a bare Django view and a bare DRF
 view beside the site) from the same database, one after the other in this run: the production web service
 (gunicorn, deploy/gunicorn.conf.py, WEB_CONCURRENCY workers) and one daphne process (`manage.py serve`, the
-embedded default's server). wrk drives each URL for BENCH_SECONDS on 127.0.0.1. Queries per request are counted
+embedded default's server). wrk drives each URL for BENCH_SECONDS on 127.0.0.1, in BENCH_ROUNDS passes over all
+the URLs (the median pass counts). Queries per request are counted
 in this process at page size 1 and 50. The data is the demo data in a throw-away database (a temporary SQLite
 file, or `test_<name>` on MariaDB), or with BENCH_DATA=bulk the DATABASE_URL database as `manage.py seed_bulk`
 left it.
@@ -30,6 +31,7 @@ from django.test.utils import CaptureQueriesContext, setup_test_environment, tea
 ROOT = Path(__file__).resolve().parents[1]
 CONCURRENCY = 16
 SECONDS = int(os.environ.get("BENCH_SECONDS", "5"))
+ROUNDS = int(os.environ.get("BENCH_ROUNDS", "3"))
 BULK = os.environ.get("BENCH_DATA", "demo") == "bulk"
 BASELINES = {"bare Django view": "/bench/django/", "bare DRF view": "/bench/drf/"}
 
@@ -201,17 +203,24 @@ def _ms(output: str, percentile: str) -> float:
 
 
 def _measure(servers: list, values: dict, tokens: dict, baselines: dict) -> None:
-    """Each URL on each server in turn, after a one-second warm-up, so both see the same machine load."""
+    """Each URL on each server in turn, after a one-second warm-up, so both see the same machine load; the whole
+    pass ROUNDS times, each figure the round with the median rate (a shared machine's CPU speed drifts by tens of
+    per cent from one minute to the next: one slow stretch does not decide a ratio)."""
     urls = [(baselines.setdefault(name, {}), path, "") for name, path in BASELINES.items()]
     urls += [(e.results, e.path.format(**values), tokens[e.auth] if e.auth else "") for e in ENDPOINTS]
-    for results, path, token in urls:
-        for server in servers:
-            server.warm(path, token)
-            try:
-                wrk(server.url(path), token, seconds=1, warm_up=True)
-                results[server.name] = wrk(server.url(path), token)
-            except SystemExit as failed:
-                raise SystemExit(f"{failed.code}\n{server.name}'s log:\n{server.log_tail()}") from None
+    runs: dict[tuple[int, str], list] = {}
+    for round_ in range(ROUNDS):
+        for results, path, token in urls:
+            for server in servers:
+                try:
+                    if round_ == 0:
+                        server.warm(path, token)
+                        wrk(server.url(path), token, seconds=1, warm_up=True)
+                    rounds = runs.setdefault((id(results), server.name), [])
+                    rounds.append(wrk(server.url(path), token))
+                except SystemExit as failed:
+                    raise SystemExit(f"{failed.code}\n{server.name}'s log:\n{server.log_tail()}") from None
+                results[server.name] = sorted(rounds)[len(rounds) // 2]  # (rate, p50, p99): the median rate
 
 
 def _explain() -> tuple[bool, str]:
@@ -279,7 +288,8 @@ def main() -> None:
     redis = "yes" if settings.REDIS_URL else "no"
     print(
         f"data: {'seed_bulk' if BULK else 'demo'} on {connection.vendor}; redis: {redis}; "
-        f"wrk -c{CONCURRENCY} {SECONDS}s per URL; gunicorn: {workers} workers; daphne: 1 process"
+        f"wrk -c{CONCURRENCY} {SECONDS}s per URL, median of {ROUNDS} rounds; gunicorn: {workers} workers; "
+        "daphne: 1 process"
     )
     print("\n".join(_table(baselines)))
     print(f"EXPLAIN check: {explain}")

@@ -17,12 +17,14 @@ outside those paths (a row fixed in the database).
 """
 
 import hashlib
+import json
 import uuid
 
 from django.conf import settings
 from django.core.cache import cache
 from django.db import transaction
 from django.utils.translation import get_language
+from rest_framework.utils.encoders import JSONEncoder
 
 from bidangil.replicas import primary_reads
 
@@ -49,9 +51,15 @@ def page(url: str, build, *, scope: str = PUBLIC, timeout: int | None = None) ->
     data = cache.get(key)
     if data is None:
         with primary_reads():  # served to others until the next write: never from a replica behind it
-            data = build()
+            data = _plain(build())
         cache.set(key, data, timeout=settings.PUBLIC_CACHE_SECONDS if timeout is None else timeout)
     return data
+
+
+def _plain(data):
+    """The page as the renderer writes it, in plain JSON values: lazy texts translated once (the key holds the
+    language), so a hit neither unpickles lazy objects nor translates each label again."""
+    return json.loads(json.dumps(data, cls=JSONEncoder))
 
 
 def changed(*scopes: str, **_signal) -> None:

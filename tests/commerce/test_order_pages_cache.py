@@ -11,7 +11,8 @@ from django.core.cache import cache
 from django.db import connection
 from django.http import HttpRequest
 from django.test.utils import CaptureQueriesContext
-from django.utils import timezone
+from django.utils import timezone, translation
+from django.utils.translation import trans_real
 
 from accounts.privacy import close_account
 from commerce.orders.models import Order, OrderItem
@@ -122,3 +123,14 @@ def test_a_closed_account_shows_at_once_on_the_staff_list():
     request.session = SessionStore()
     close_account(request=request, user=order.user, password=PASSWORD)
     assert get(staff, STAFF_LIST)["results"][0]["email"].startswith("closed-")
+
+
+def test_a_served_page_holds_its_labels_already_translated(monkeypatch):
+    order = quoted_order()
+    me = client_as(order.user)
+    built_page = get(me, LIST, accept_language="ko")  # built: the step and status labels translated here
+    translated = []
+    original = trans_real.gettext
+    monkeypatch.setattr(translation._trans, "gettext", lambda message: translated.append(message) or original(message))
+    assert get(me, LIST, accept_language="ko") == built_page
+    assert translated == []  # served: nothing lazy was stored
