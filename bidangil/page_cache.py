@@ -7,7 +7,7 @@ deleted, a like, a comment, an author's nickname or avatar, a page published, un
 Wagtail admin) changes the scope's version, so the next request builds the page again.
 
 The order pages have a scope per member (their order list and order pages) and one for the staff order list
-(commerce/order_pages.py says which writes change which).
+(commerce/orders/pages.py says which writes change which).
 
 A page is stored under its scope's current version, the request's full URL and the active language. A version
 changes at the write and again once the transaction commits, so a page built meanwhile from what was there before
