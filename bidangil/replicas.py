@@ -30,24 +30,23 @@ def replica_enabled() -> bool:
 
 
 @contextlib.contextmanager
-def replica_reads():
-    """Within the block, reads outside transactions go to the replica (when one is configured)."""
-    token = _replica_reads.set(replica_enabled())
+def _reads_on_replica(on: bool):
+    token = _replica_reads.set(on)
     try:
         yield
     finally:
         _replica_reads.reset(token)
 
 
-@contextlib.contextmanager
+def replica_reads():
+    """Within the block, reads outside transactions go to the replica (when one is configured)."""
+    return _reads_on_replica(replica_enabled())
+
+
 def primary_reads():
     """Within the block, every read goes to the primary: a page built here is stored for others (page_cache), so
     it must not carry a lagging replica's rows past the write that renewed it."""
-    token = _replica_reads.set(False)
-    try:
-        yield
-    finally:
-        _replica_reads.reset(token)
+    return _reads_on_replica(False)
 
 
 class ReplicaRouter:
